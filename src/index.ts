@@ -1,0 +1,21 @@
+/** spark-mesos: the public API. */
+export { SparkConf } from './conf/SparkConf.js';
+export * as config from './conf/catalog.js';
+export { ConfigEntry } from './conf/ConfigEntry.js';
+export { redact, REDACTED } from './conf/redaction.js';
+export { parseBytes, parseTime } from './conf/units.js';
+export { MesosProtoUtils } from './cluster/mesos/MesosProtoUtils.js';
+export { MesosSchedulerBackendUtil, type SparkTaskState } from './cluster/mesos/MesosSchedulerBackendUtil.js';
+export { MesosSchedulerUtils } from './cluster/mesos/MesosSchedulerUtils.js';
+export { MesosSecretConfig, type SecretTaskType } from './cluster/mesos/MesosSecretConfig.js';
+export { SparkException, IllegalArgumentException, NoSuchElementException } from './util/errors.js';
+export * as mesos from './mesos/index.js';
+export type {
+  Labels, Label, Parameter, FrameworkID, OfferID, AgentID, TaskID, ExecutorID,
+} from './mesos/wire/common.js';
+export type { Resource, Attribute, Range, ValueType } from './mesos/wire/resources.js';
+export type { Volume, PortMapping, ContainerInfo, DockerInfo, Environment, Secret, CommandInfo, CommandURI, Image, NetworkInfo } from './mesos/wire/container.js';
+export type { TaskInfo, TaskStatus, TaskState, ExecutorInfo } from './mesos/wire/task.js';
+export type { FrameworkInfo, Offer, Filters, MasterInfo, AgentInfo, Operation } from './mesos/wire/framework.js';
+export type { SchedulerCall, SchedulerEvent } from './mesos/wire/scheduler.js';
+export type { ExecutorCall, ExecutorEvent } from './mesos/wire/executor.js';

@@ -1,0 +1,132 @@
+/**
+ * The scheduler API (`scheduler/scheduler.proto`): calls a framework sends to `/api/v1/scheduler` and the events
+ * it receives on the subscription stream. Payloads sit under the lower-cased type name.
+ */
+import { z } from 'zod';
+import { AgentID, Bytes, ExecutorID, FrameworkID, OfferID, TaskID } from './common.js';
+import { Resource } from './resources.js';
+import { FrameworkInfo, Filters, InverseOffer, MasterInfo, Offer, Operation } from './framework.js';
+import { KillPolicy, TaskStatus } from './task.js';
+
+// ----------------------------------------------------------------------------------------------------- Calls
+
+const base = { framework_id: FrameworkID.optional() };
+const roles = z.looseObject({ roles: z.array(z.string()).optional() });
+
+export const SchedulerCall = z.discriminatedUnion('type', [
+  z.looseObject({
+    type: z.literal('SUBSCRIBE'),
+    ...base,
+    subscribe: z.looseObject({
+      framework_info: FrameworkInfo,
+      suppressed_roles: z.array(z.string()).optional(),
+      offer_constraints: z.looseObject({}).optional(),
+    }),
+  }),
+  z.looseObject({ type: z.literal('TEARDOWN'), ...base }),
+  z.looseObject({
+    type: z.literal('ACCEPT'),
+    ...base,
+    accept: z.looseObject({
+      offer_ids: z.array(OfferID).optional(),
+      operations: z.array(Operation).optional(),
+      filters: Filters.optional(),
+    }),
+  }),
+  z.looseObject({
+    type: z.literal('DECLINE'),
+    ...base,
+    decline: z.looseObject({ offer_ids: z.array(OfferID).optional(), filters: Filters.optional() }),
+  }),
+  z.looseObject({
+    type: z.literal('ACCEPT_INVERSE_OFFERS'),
+    ...base,
+    accept_inverse_offers: z.looseObject({ inverse_offer_ids: z.array(OfferID).optional(), filters: Filters.optional() }),
+  }),
+  z.looseObject({
+    type: z.literal('DECLINE_INVERSE_OFFERS'),
+    ...base,
+    decline_inverse_offers: z.looseObject({ inverse_offer_ids: z.array(OfferID).optional(), filters: Filters.optional() }),
+  }),
+  z.looseObject({ type: z.literal('REVIVE'), ...base, revive: roles.optional() }),
+  z.looseObject({ type: z.literal('SUPPRESS'), ...base, suppress: roles.optional() }),
+  z.looseObject({
+    type: z.literal('KILL'),
+    ...base,
+    kill: z.looseObject({ task_id: TaskID, agent_id: AgentID.optional(), kill_policy: KillPolicy.optional() }),
+  }),
+  z.looseObject({
+    type: z.literal('SHUTDOWN'),
+    ...base,
+    shutdown: z.looseObject({ executor_id: ExecutorID, agent_id: AgentID }),
+  }),
+  z.looseObject({
+    type: z.literal('ACKNOWLEDGE'),
+    ...base,
+    acknowledge: z.looseObject({ agent_id: AgentID, task_id: TaskID, uuid: Bytes }),
+  }),
+  z.looseObject({
+    type: z.literal('RECONCILE'),
+    ...base,
+    reconcile: z.looseObject({
+      tasks: z.array(z.looseObject({ task_id: TaskID, agent_id: AgentID.optional() })).optional(),
+    }),
+  }),
+  z.looseObject({
+    type: z.literal('MESSAGE'),
+    ...base,
+    message: z.looseObject({ agent_id: AgentID, executor_id: ExecutorID, data: Bytes }),
+  }),
+  z.looseObject({
+    type: z.literal('REQUEST'),
+    ...base,
+    request: z.looseObject({
+      requests: z.array(z.looseObject({ agent_id: AgentID.optional(), resources: z.array(Resource).optional() })).optional(),
+    }),
+  }),
+  z.looseObject({
+    type: z.literal('UPDATE_FRAMEWORK'),
+    ...base,
+    update_framework: z.looseObject({
+      framework_info: FrameworkInfo,
+      suppressed_roles: z.array(z.string()).optional(),
+      offer_constraints: z.looseObject({}).optional(),
+    }),
+  }),
+]);
+export type SchedulerCall = z.infer<typeof SchedulerCall>;
+export type SchedulerCallType = SchedulerCall['type'];
+
+// ----------------------------------------------------------------------------------------------------- Events
+
+export const SchedulerEvent = z.discriminatedUnion('type', [
+  z.looseObject({
+    type: z.literal('SUBSCRIBED'),
+    subscribed: z.looseObject({
+      framework_id: FrameworkID,
+      heartbeat_interval_seconds: z.number().optional(),
+      master_info: MasterInfo.optional(),
+    }),
+  }),
+  z.looseObject({ type: z.literal('OFFERS'), offers: z.looseObject({ offers: z.array(Offer).optional() }) }),
+  z.looseObject({
+    type: z.literal('INVERSE_OFFERS'),
+    inverse_offers: z.looseObject({ inverse_offers: z.array(InverseOffer).optional() }),
+  }),
+  z.looseObject({ type: z.literal('RESCIND'), rescind: z.looseObject({ offer_id: OfferID }) }),
+  z.looseObject({ type: z.literal('RESCIND_INVERSE_OFFER'), rescind_inverse_offer: z.looseObject({ inverse_offer_id: OfferID }) }),
+  z.looseObject({ type: z.literal('UPDATE'), update: z.looseObject({ status: TaskStatus }) }),
+  z.looseObject({ type: z.literal('UPDATE_OPERATION_STATUS'), update_operation_status: z.looseObject({ status: z.looseObject({}) }) }),
+  z.looseObject({
+    type: z.literal('MESSAGE'),
+    message: z.looseObject({ agent_id: AgentID, executor_id: ExecutorID, data: Bytes }),
+  }),
+  z.looseObject({
+    type: z.literal('FAILURE'),
+    failure: z.looseObject({ agent_id: AgentID.optional(), executor_id: ExecutorID.optional(), status: z.number().optional() }),
+  }),
+  z.looseObject({ type: z.literal('ERROR'), error: z.looseObject({ message: z.string() }) }),
+  z.looseObject({ type: z.literal('HEARTBEAT') }),
+]);
+export type SchedulerEvent = z.infer<typeof SchedulerEvent>;
+export type SchedulerEventType = SchedulerEvent['type'];
