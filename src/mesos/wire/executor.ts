@@ -7,19 +7,22 @@ import { Bytes, ContainerID, ExecutorID, FrameworkID, TaskID } from './common.js
 import { AgentInfo, FrameworkInfo } from './framework.js';
 import { ExecutorInfo, KillPolicy, TaskGroupInfo, TaskInfo, TaskStatus } from './task.js';
 
+/** The payload of each executor call type, under its lower-cased type name. */
+export const ExecutorCallPayloads = {
+  subscribe: z.looseObject({
+    unacknowledged_tasks: z.array(TaskInfo).optional(),
+    unacknowledged_updates: z.array(z.looseObject({ status: TaskStatus })).optional(),
+  }),
+  update: z.looseObject({ status: TaskStatus }),
+  message: z.looseObject({ data: Bytes }),
+};
+
 const base = { framework_id: FrameworkID, executor_id: ExecutorID };
 
 export const ExecutorCall = z.discriminatedUnion('type', [
-  z.looseObject({
-    type: z.literal('SUBSCRIBE'),
-    ...base,
-    subscribe: z.looseObject({
-      unacknowledged_tasks: z.array(TaskInfo).optional(),
-      unacknowledged_updates: z.array(z.looseObject({ status: TaskStatus })).optional(),
-    }),
-  }),
-  z.looseObject({ type: z.literal('UPDATE'), ...base, update: z.looseObject({ status: TaskStatus }) }),
-  z.looseObject({ type: z.literal('MESSAGE'), ...base, message: z.looseObject({ data: Bytes }) }),
+  z.looseObject({ type: z.literal('SUBSCRIBE'), ...base, subscribe: ExecutorCallPayloads.subscribe }),
+  z.looseObject({ type: z.literal('UPDATE'), ...base, update: ExecutorCallPayloads.update }),
+  z.looseObject({ type: z.literal('MESSAGE'), ...base, message: ExecutorCallPayloads.message }),
   z.looseObject({ type: z.literal('HEARTBEAT'), ...base }),
 ]);
 export type ExecutorCall = z.infer<typeof ExecutorCall>;

@@ -1,0 +1,17 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { miniClusterCommand } from './miniCluster.js';
+
+const program = new Command('spark-mesos')
+  .description('spark-mesos: Spark-style jobs on Apache Mesos')
+  .exitOverride()
+  .showHelpAfterError()
+  .addCommand(miniClusterCommand());
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? 0 : 1);
+  process.stderr.write(`spark-mesos: ${(err as Error).message}\n`);
+  process.exit(1);
+}
