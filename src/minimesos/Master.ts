@@ -85,6 +85,8 @@ interface MFramework {
   unregisteredTime: number | undefined;
   failoverTimer: NodeJS.Timeout | undefined;
   principal: string | undefined;
+  /** Offers made so far: breaks ties between equal shares, so equal frameworks take turns. */
+  offersMade: number;
 }
 
 interface MAgent {
@@ -398,6 +400,7 @@ export class Master {
         unregisteredTime: undefined,
         failoverTimer: undefined,
         principal: info.principal,
+        offersMade: 0,
       };
       this.frameworks.set(id, f);
     }
@@ -602,7 +605,8 @@ export class Master {
       for (const t of tasks) {
         const task: TaskInfo = groupExecutor ? { ...t, executor: t.executor ?? groupExecutor } : t;
         const active = new Set([...[...f.tasks.values()].filter((x) => !isTerminalTaskState(x.state)).map((x) => x.info.task_id.value), ...launchedHere]);
-        let [error, needs] = validateTask(task, { agentId, activeTaskIds: active, knownExecutors: known, available: pool });
+        const [validationError, needs] = validateTask(task, { agentId, activeTaskIds: active, knownExecutors: known, available: pool });
+        let error = validationError;
         if (!error && group && groupExecutor?.type === undefined) error = "'ExecutorInfo.type' must be set";
         if (!error && group && task.container?.type === 'DOCKER') error = 'Docker ContainerInfo is not supported on the task';
         if (error || !agent) {
@@ -708,7 +712,7 @@ export class Master {
       this.frameworks.set(fid, {
         id: fid, info: fi, roles: frameworkRoles(fi), stream: undefined, active: false, recovered: true, suppressed: new Set(),
         offers: new Map(), tasks: new Map(), completedTasks: [], executors: new Map(), registeredTime: now(),
-        reregisteredTime: undefined, unregisteredTime: undefined, failoverTimer: undefined, principal: fi.principal,
+        reregisteredTime: undefined, unregisteredTime: undefined, failoverTimer: undefined, principal: fi.principal, offersMade: 0,
       });
     }
     for (const e of reg.executors ?? []) {
@@ -789,6 +793,11 @@ export class Master {
     if (f) this.send(f, { type: 'MESSAGE', message: { agent_id: { value: agentId }, executor_id: { value: executorId }, data } });
   }
 
+  /** Test control: the framework's stream stops sending bytes while its connection stays open. */
+  stallFramework(frameworkId: string): void {
+    this.frameworks.get(frameworkId)?.stream?.stall();
+  }
+
   frameworkInfo(frameworkId: string): FrameworkInfo | undefined {
     return this.frameworks.get(frameworkId)?.info;
   }
@@ -823,7 +832,7 @@ export class Master {
       let free = subtract(a.total, this.used(a.id)) ?? [];
       const candidates = [...this.frameworks.values()]
         .filter((f) => f.active && f.stream?.isOpen)
-        .sort((x, y) => this.share(x) - this.share(y));
+        .sort((x, y) => this.share(x) - this.share(y) || x.offersMade - y.offersMade);
       const hasGpus = a.total.some((r) => r.name === 'gpus' && (r.scalar?.value ?? 0) > 0);
       for (const f of candidates) {
         if (hasGpus && !hasCapability(f.info, 'GPU_RESOURCES')) continue;
@@ -876,6 +885,7 @@ export class Master {
       mo.timer.unref();
     }
     f.offers.set(offer.id.value, mo);
+    f.offersMade++;
     return offer;
   }
 

@@ -4,7 +4,7 @@ import type { ClientEvent } from '../../src/mesos/client/SchedulerClient.js';
 export async function nextEvent<T extends ClientEvent>(
   it: AsyncIterator<ClientEvent>,
   pred: (e: ClientEvent) => e is T,
-  timeoutMs = 15_000,
+  timeoutMs?: number,
   onOther?: (e: ClientEvent) => void | Promise<void>,
 ): Promise<T>;
 export async function nextEvent(it: AsyncIterator<ClientEvent>, pred: (e: ClientEvent) => boolean, timeoutMs?: number, onOther?: (e: ClientEvent) => void | Promise<void>): Promise<ClientEvent>;

@@ -9,7 +9,7 @@ import { isType, nextEvent, waitFor } from '../helpers/events.js';
 let cluster: MiniCluster;
 
 before(async () => {
-  cluster = await new MiniCluster({ agents: 2, resources: 'cpus:2;mem:1024;disk:1000;ports:[31000-31010]', attributes: 'zone:a', master: { allocationIntervalMs: 100 }, agent: { statusUpdateRetryMs: 500 } }).start();
+  cluster = await new MiniCluster({ agents: 2, resources: 'cpus:2;mem:1024;disk:1000;ports:[31000-31010]', attributes: 'zone:a', master: { allocationIntervalMs: 100, chunkSplit: true }, agent: { statusUpdateRetryMs: 500 } }).start();
 });
 after(async () => {
   await cluster.stop();
@@ -61,9 +61,19 @@ test('subscribe, launch a command task that writes into its sandbox, see RUNNING
     const res = await fetch(`${agent.url}/files/read?path=${encodeURIComponent(vpath)}&offset=0`);
     assert.equal(res.status, 200);
     assert.deepEqual(await res.json(), { data: 'hello from writer-1\n', offset: 0 });
-    const state = cluster.master.state() as { frameworks: { id: string; completed_tasks: { id: string; state: string }[] }[] };
-    await waitFor(() => (cluster.master.state() as typeof state).frameworks.find((f) => f.id === client.frameworkId)!.completed_tasks.length === 1);
-    const done = (cluster.master.state() as typeof state).frameworks.find((f) => f.id === client.frameworkId)!;
+    const size = await (await fetch(`${agent.url}/files/read?path=${encodeURIComponent(vpath)}&offset=-1`)).json();
+    assert.deepEqual(size, { data: '', offset: 20 });
+    const dir = vpath.slice(0, vpath.lastIndexOf('/'));
+    const listing = (await (await fetch(`${agent.url}/files/browse?path=${encodeURIComponent(dir)}`)).json()) as { path: string; size: number; mode: string; nlink: number; mtime: number }[];
+    assert.deepEqual(listing.map((e) => e.path), ['out.txt', 'stderr', 'stdout'].map((n) => `${dir}/${n}`));
+    assert.equal(listing[0]!.size, 20);
+    assert.match(listing[0]!.mode, /^-rw/);
+    assert.equal((await fetch(`${agent.url}/files/browse`)).status, 400);
+    assert.equal((await fetch(`${agent.url}/files/browse?path=/etc`)).status, 404, 'nothing outside the work directory');
+    assert.equal((await fetch(`${agent.url}/files/read?path=${encodeURIComponent(dir)}`)).status, 400, 'a directory cannot be read');
+    type State = { frameworks: { id: string; completed_tasks: { id: string; state: string }[] }[] };
+    await waitFor(() => (cluster.master.state() as State).frameworks.find((f) => f.id === client.frameworkId)!.completed_tasks.length === 1);
+    const done = (cluster.master.state() as State).frameworks.find((f) => f.id === client.frameworkId)!;
     assert.equal(done.completed_tasks[0]!.state, 'TASK_FINISHED');
     await client.teardown();
     await waitFor(() => (cluster.master.state() as { completed_frameworks: { id: string }[] }).completed_frameworks.some((f) => f.id === done.id));

@@ -244,8 +244,8 @@ export class SchedulerClient {
         clearTimeout(timer);
         timer = setTimeout(() => {
           log.warn(`no heartbeat from the master for ${watchdogMs} ms`);
-          ac.abort();
           finish('missed heartbeats');
+          ac.abort();
         }, watchdogMs);
       };
       arm();

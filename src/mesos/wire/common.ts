@@ -1,12 +1,17 @@
 /**
  * Mesos v1 wire messages shared by every API, as JSON: proto field names (snake_case), enums as strings, `bytes`
  * as base64 strings. Each schema is the single definition of its message; the TypeScript type is inferred from it.
- * Objects are "loose": fields this project does not model are kept, since Mesos adds fields over time.
+ * Unknown fields are dropped when decoding (as Mesos itself ignores them); sub-messages this project does not model
+ * are kept whole as `Opaque` records.
  */
 import { z } from 'zod';
 
+/** A sub-message carried through untouched. */
+export const Opaque = z.record(z.string(), z.unknown());
+export type Opaque = z.infer<typeof Opaque>;
+
 /** Every Mesos id (`FrameworkID`, `OfferID`, `AgentID`, `TaskID`, `ExecutorID`, ...) is `{ value }`. */
-export const ID = z.looseObject({ value: z.string() });
+export const ID = z.object({ value: z.string() });
 export type ID = z.infer<typeof ID>;
 export const FrameworkID = ID;
 export type FrameworkID = ID;
@@ -19,36 +24,35 @@ export type TaskID = ID;
 export const ExecutorID = ID;
 export type ExecutorID = ID;
 export const ContainerID: z.ZodType<ContainerID> = z.lazy(() =>
-  z.looseObject({ value: z.string(), parent: ContainerID.optional() }),
+  z.object({ value: z.string(), parent: ContainerID.optional() }),
 );
 export interface ContainerID {
   value: string;
   parent?: ContainerID | undefined;
-  [k: string]: unknown;
 }
 
 /** base64 text, the JSON form of proto `bytes`. */
 export const Bytes = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'expected base64 text');
 
-export const Label = z.looseObject({ key: z.string(), value: z.string().optional() });
+export const Label = z.object({ key: z.string(), value: z.string().optional() });
 export type Label = z.infer<typeof Label>;
 /** Note the wrapper: `{ labels: [{ key, value }] }`. */
-export const Labels = z.looseObject({ labels: z.array(Label).optional() });
+export const Labels = z.object({ labels: z.array(Label).optional() });
 export type Labels = z.infer<typeof Labels>;
 
-export const Parameter = z.looseObject({ key: z.string(), value: z.string() });
+export const Parameter = z.object({ key: z.string(), value: z.string() });
 export type Parameter = z.infer<typeof Parameter>;
-export const Parameters = z.looseObject({ parameter: z.array(Parameter).optional() });
+export const Parameters = z.object({ parameter: z.array(Parameter).optional() });
 export type Parameters = z.infer<typeof Parameters>;
 
-export const DurationInfo = z.looseObject({ nanoseconds: z.number() });
+export const DurationInfo = z.object({ nanoseconds: z.number() });
 export type DurationInfo = z.infer<typeof DurationInfo>;
-export const TimeInfo = z.looseObject({ nanoseconds: z.number() });
+export const TimeInfo = z.object({ nanoseconds: z.number() });
 export type TimeInfo = z.infer<typeof TimeInfo>;
 
-export const Address = z.looseObject({ hostname: z.string().optional(), ip: z.string().optional(), port: z.number() });
+export const Address = z.object({ hostname: z.string().optional(), ip: z.string().optional(), port: z.number() });
 export type Address = z.infer<typeof Address>;
-export const URL = z.looseObject({
+export const URL = z.object({
   scheme: z.string(),
   address: Address,
   path: z.string().optional(),
@@ -57,9 +61,9 @@ export const URL = z.looseObject({
 });
 export type URL = z.infer<typeof URL>;
 
-export const DomainInfo = z.looseObject({
+export const DomainInfo = z.object({
   fault_domain: z
-    .looseObject({ region: z.looseObject({ name: z.string() }), zone: z.looseObject({ name: z.string() }) })
+    .looseObject({ region: z.object({ name: z.string() }), zone: z.object({ name: z.string() }) })
     .optional(),
 });
 export type DomainInfo = z.infer<typeof DomainInfo>;

@@ -9,41 +9,41 @@ import { ExecutorInfo, KillPolicy, TaskGroupInfo, TaskInfo, TaskStatus } from '.
 
 /** The payload of each executor call type, under its lower-cased type name. */
 export const ExecutorCallPayloads = {
-  subscribe: z.looseObject({
+  subscribe: z.object({
     unacknowledged_tasks: z.array(TaskInfo).optional(),
-    unacknowledged_updates: z.array(z.looseObject({ status: TaskStatus })).optional(),
+    unacknowledged_updates: z.array(z.object({ status: TaskStatus })).optional(),
   }),
-  update: z.looseObject({ status: TaskStatus }),
-  message: z.looseObject({ data: Bytes }),
+  update: z.object({ status: TaskStatus }),
+  message: z.object({ data: Bytes }),
 };
 
 const base = { framework_id: FrameworkID, executor_id: ExecutorID };
 
 export const ExecutorCall = z.discriminatedUnion('type', [
-  z.looseObject({ type: z.literal('SUBSCRIBE'), ...base, subscribe: ExecutorCallPayloads.subscribe }),
-  z.looseObject({ type: z.literal('UPDATE'), ...base, update: ExecutorCallPayloads.update }),
-  z.looseObject({ type: z.literal('MESSAGE'), ...base, message: ExecutorCallPayloads.message }),
-  z.looseObject({ type: z.literal('HEARTBEAT'), ...base }),
+  z.object({ type: z.literal('SUBSCRIBE'), ...base, subscribe: ExecutorCallPayloads.subscribe }),
+  z.object({ type: z.literal('UPDATE'), ...base, update: ExecutorCallPayloads.update }),
+  z.object({ type: z.literal('MESSAGE'), ...base, message: ExecutorCallPayloads.message }),
+  z.object({ type: z.literal('HEARTBEAT'), ...base }),
 ]);
 export type ExecutorCall = z.infer<typeof ExecutorCall>;
 
 export const ExecutorEvent = z.discriminatedUnion('type', [
-  z.looseObject({
+  z.object({
     type: z.literal('SUBSCRIBED'),
-    subscribed: z.looseObject({
+    subscribed: z.object({
       executor_info: ExecutorInfo,
       framework_info: FrameworkInfo,
       agent_info: AgentInfo,
       container_id: ContainerID.optional(),
     }),
   }),
-  z.looseObject({ type: z.literal('LAUNCH'), launch: z.looseObject({ task: TaskInfo }) }),
-  z.looseObject({ type: z.literal('LAUNCH_GROUP'), launch_group: z.looseObject({ task_group: TaskGroupInfo }) }),
-  z.looseObject({ type: z.literal('KILL'), kill: z.looseObject({ task_id: TaskID, kill_policy: KillPolicy.optional() }) }),
-  z.looseObject({ type: z.literal('ACKNOWLEDGED'), acknowledged: z.looseObject({ task_id: TaskID, uuid: Bytes }) }),
-  z.looseObject({ type: z.literal('MESSAGE'), message: z.looseObject({ data: Bytes }) }),
-  z.looseObject({ type: z.literal('SHUTDOWN') }),
-  z.looseObject({ type: z.literal('ERROR'), error: z.looseObject({ message: z.string() }) }),
-  z.looseObject({ type: z.literal('HEARTBEAT') }),
+  z.object({ type: z.literal('LAUNCH'), launch: z.object({ task: TaskInfo }) }),
+  z.object({ type: z.literal('LAUNCH_GROUP'), launch_group: z.object({ task_group: TaskGroupInfo }) }),
+  z.object({ type: z.literal('KILL'), kill: z.object({ task_id: TaskID, kill_policy: KillPolicy.optional() }) }),
+  z.object({ type: z.literal('ACKNOWLEDGED'), acknowledged: z.object({ task_id: TaskID, uuid: Bytes }) }),
+  z.object({ type: z.literal('MESSAGE'), message: z.object({ data: Bytes }) }),
+  z.object({ type: z.literal('SHUTDOWN') }),
+  z.object({ type: z.literal('ERROR'), error: z.object({ message: z.string() }) }),
+  z.object({ type: z.literal('HEARTBEAT') }),
 ]);
 export type ExecutorEvent = z.infer<typeof ExecutorEvent>;

@@ -1,6 +1,6 @@
 /** Frameworks, masters, agents and offers (`mesos.proto` FrameworkInfo, MasterInfo, AgentInfo, Offer, Filters). */
 import { z } from 'zod';
-import { Address, AgentID, DomainInfo, ExecutorID, FrameworkID, Labels, OfferID, TimeInfo, DurationInfo, URL } from './common.js';
+import { Address, AgentID, DomainInfo, ExecutorID, FrameworkID, Labels, OfferID, TimeInfo, DurationInfo, URL, Opaque } from './common.js';
 import { Attribute, Resource } from './resources.js';
 import { TaskGroupInfo, TaskInfo, ExecutorInfo } from './task.js';
 
@@ -17,7 +17,7 @@ export const FrameworkCapabilityType = z.enum([
 ]);
 export type FrameworkCapabilityType = z.infer<typeof FrameworkCapabilityType>;
 
-export const FrameworkInfo = z.looseObject({
+export const FrameworkInfo = z.object({
   user: z.string(),
   name: z.string(),
   id: FrameworkID.optional(),
@@ -29,13 +29,13 @@ export const FrameworkInfo = z.looseObject({
   principal: z.string().optional(),
   webui_url: z.string().optional(),
   // Mesos drops capability names it does not know; keep them as text so an old client survives a new master.
-  capabilities: z.array(z.looseObject({ type: z.string().optional() })).optional(),
+  capabilities: z.array(z.object({ type: z.string().optional() })).optional(),
   labels: Labels.optional(),
-  offer_filters: z.record(z.string(), z.looseObject({})).optional(),
+  offer_filters: z.record(z.string(), Opaque).optional(),
 });
 export type FrameworkInfo = z.infer<typeof FrameworkInfo>;
 
-export const MasterInfo = z.looseObject({
+export const MasterInfo = z.object({
   id: z.string(),
   ip: z.number(),
   port: z.number(),
@@ -44,11 +44,11 @@ export const MasterInfo = z.looseObject({
   version: z.string().optional(),
   address: Address.optional(),
   domain: DomainInfo.optional(),
-  capabilities: z.array(z.looseObject({ type: z.string().optional() })).optional(),
+  capabilities: z.array(z.object({ type: z.string().optional() })).optional(),
 });
 export type MasterInfo = z.infer<typeof MasterInfo>;
 
-export const AgentInfo = z.looseObject({
+export const AgentInfo = z.object({
   hostname: z.string(),
   port: z.number().optional(),
   resources: z.array(Resource).optional(),
@@ -58,9 +58,9 @@ export const AgentInfo = z.looseObject({
 });
 export type AgentInfo = z.infer<typeof AgentInfo>;
 
-export const Unavailability = z.looseObject({ start: TimeInfo, duration: DurationInfo.optional() });
+export const Unavailability = z.object({ start: TimeInfo, duration: DurationInfo.optional() });
 
-export const Offer = z.looseObject({
+export const Offer = z.object({
   id: OfferID,
   framework_id: FrameworkID,
   agent_id: AgentID,
@@ -71,11 +71,11 @@ export const Offer = z.looseObject({
   attributes: z.array(Attribute).optional(),
   executor_ids: z.array(ExecutorID).optional(),
   unavailability: Unavailability.optional(),
-  allocation_info: z.looseObject({ role: z.string().optional() }).optional(),
+  allocation_info: z.object({ role: z.string().optional() }).optional(),
 });
 export type Offer = z.infer<typeof Offer>;
 
-export const InverseOffer = z.looseObject({
+export const InverseOffer = z.object({
   id: OfferID,
   url: URL.optional(),
   framework_id: FrameworkID,
@@ -85,21 +85,21 @@ export const InverseOffer = z.looseObject({
 });
 export type InverseOffer = z.infer<typeof InverseOffer>;
 
-export const Filters = z.looseObject({ refuse_seconds: z.number().optional() });
+export const Filters = z.object({ refuse_seconds: z.number().optional() });
 export type Filters = z.infer<typeof Filters>;
 
 export const OperationType = z.enum([
   'UNKNOWN', 'LAUNCH', 'LAUNCH_GROUP', 'RESERVE', 'UNRESERVE', 'CREATE', 'DESTROY', 'GROW_VOLUME', 'SHRINK_VOLUME',
   'CREATE_DISK', 'DESTROY_DISK',
 ]);
-export const Operation = z.looseObject({
+export const Operation = z.object({
   type: OperationType,
-  id: z.looseObject({ value: z.string() }).optional(),
-  launch: z.looseObject({ task_infos: z.array(TaskInfo).optional() }).optional(),
-  launch_group: z.looseObject({ executor: ExecutorInfo, task_group: TaskGroupInfo }).optional(),
-  reserve: z.looseObject({ resources: z.array(Resource).optional() }).optional(),
-  unreserve: z.looseObject({ resources: z.array(Resource).optional() }).optional(),
-  create: z.looseObject({ volumes: z.array(Resource).optional() }).optional(),
-  destroy: z.looseObject({ volumes: z.array(Resource).optional() }).optional(),
+  id: z.object({ value: z.string() }).optional(),
+  launch: z.object({ task_infos: z.array(TaskInfo).optional() }).optional(),
+  launch_group: z.object({ executor: ExecutorInfo, task_group: TaskGroupInfo }).optional(),
+  reserve: z.object({ resources: z.array(Resource).optional() }).optional(),
+  unreserve: z.object({ resources: z.array(Resource).optional() }).optional(),
+  create: z.object({ volumes: z.array(Resource).optional() }).optional(),
+  destroy: z.object({ volumes: z.array(Resource).optional() }).optional(),
 });
 export type Operation = z.infer<typeof Operation>;

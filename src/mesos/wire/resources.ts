@@ -1,30 +1,31 @@
 /** Values, resources and attributes (`mesos.proto` Value, Resource, Attribute). */
 import { z } from 'zod';
+import { Opaque } from './common.js';
 
 export const ValueType = z.enum(['SCALAR', 'RANGES', 'SET', 'TEXT']);
 export type ValueType = z.infer<typeof ValueType>;
 
-export const Scalar = z.looseObject({ value: z.number() });
+export const Scalar = z.object({ value: z.number() });
 export type Scalar = z.infer<typeof Scalar>;
 /** Inclusive range of uint64 values. */
-export const Range = z.looseObject({ begin: z.number(), end: z.number() });
+export const Range = z.object({ begin: z.number(), end: z.number() });
 export type Range = z.infer<typeof Range>;
-export const Ranges = z.looseObject({ range: z.array(Range).optional() });
+export const Ranges = z.object({ range: z.array(Range).optional() });
 export type Ranges = z.infer<typeof Ranges>;
-export const ValueSet = z.looseObject({ item: z.array(z.string()).optional() });
+export const ValueSet = z.object({ item: z.array(z.string()).optional() });
 export type ValueSet = z.infer<typeof ValueSet>;
-export const Text = z.looseObject({ value: z.string() });
+export const Text = z.object({ value: z.string() });
 export type Text = z.infer<typeof Text>;
 
-export const ReservationInfo = z.looseObject({
+export const ReservationInfo = z.object({
   type: z.enum(['UNKNOWN', 'STATIC', 'DYNAMIC']).optional(),
   role: z.string().optional(),
   principal: z.string().optional(),
-  labels: z.looseObject({ labels: z.array(z.looseObject({ key: z.string(), value: z.string().optional() })).optional() }).optional(),
+  labels: z.object({ labels: z.array(z.object({ key: z.string(), value: z.string().optional() })).optional() }).optional(),
 });
 export type ReservationInfo = z.infer<typeof ReservationInfo>;
 
-export const Resource = z.looseObject({
+export const Resource = z.object({
   name: z.string(),
   type: ValueType,
   scalar: Scalar.optional(),
@@ -34,15 +35,15 @@ export const Resource = z.looseObject({
   role: z.string().optional(),
   reservation: ReservationInfo.optional(),
   reservations: z.array(ReservationInfo).optional(),
-  allocation_info: z.looseObject({ role: z.string().optional() }).optional(),
-  disk: z.looseObject({}).optional(),
-  revocable: z.looseObject({}).optional(),
-  shared: z.looseObject({}).optional(),
-  provider_id: z.looseObject({ value: z.string() }).optional(),
+  allocation_info: z.object({ role: z.string().optional() }).optional(),
+  disk: Opaque.optional(),
+  revocable: Opaque.optional(),
+  shared: Opaque.optional(),
+  provider_id: z.object({ value: z.string() }).optional(),
 });
 export type Resource = z.infer<typeof Resource>;
 
-export const Attribute = z.looseObject({
+export const Attribute = z.object({
   name: z.string(),
   type: ValueType,
   scalar: Scalar.optional(),

@@ -3,47 +3,47 @@
  * it receives on the subscription stream. Payloads sit under the lower-cased type name.
  */
 import { z } from 'zod';
-import { AgentID, Bytes, ExecutorID, FrameworkID, OfferID, TaskID } from './common.js';
+import { AgentID, Bytes, ExecutorID, FrameworkID, OfferID, TaskID, Opaque } from './common.js';
 import { Resource } from './resources.js';
 import { FrameworkInfo, Filters, InverseOffer, MasterInfo, Offer, Operation } from './framework.js';
 import { KillPolicy, TaskStatus } from './task.js';
 
 // ----------------------------------------------------------------------------------------------------- Calls
 
-const roles = z.looseObject({ roles: z.array(z.string()).optional() });
-const inverseOfferAnswer = z.looseObject({ inverse_offer_ids: z.array(OfferID).optional(), filters: Filters.optional() });
+const roles = z.object({ roles: z.array(z.string()).optional() });
+const inverseOfferAnswer = z.object({ inverse_offer_ids: z.array(OfferID).optional(), filters: Filters.optional() });
 
 /** The payload of each call type, under its lower-cased type name. */
 export const SchedulerCallPayloads = {
-  subscribe: z.looseObject({
+  subscribe: z.object({
     framework_info: FrameworkInfo,
     suppressed_roles: z.array(z.string()).optional(),
-    offer_constraints: z.looseObject({}).optional(),
+    offer_constraints: Opaque.optional(),
   }),
-  accept: z.looseObject({
+  accept: z.object({
     offer_ids: z.array(OfferID).optional(),
     operations: z.array(Operation).optional(),
     filters: Filters.optional(),
   }),
-  decline: z.looseObject({ offer_ids: z.array(OfferID).optional(), filters: Filters.optional() }),
+  decline: z.object({ offer_ids: z.array(OfferID).optional(), filters: Filters.optional() }),
   accept_inverse_offers: inverseOfferAnswer,
   decline_inverse_offers: inverseOfferAnswer,
   revive: roles,
   suppress: roles,
-  kill: z.looseObject({ task_id: TaskID, agent_id: AgentID.optional(), kill_policy: KillPolicy.optional() }),
-  shutdown: z.looseObject({ executor_id: ExecutorID, agent_id: AgentID }),
-  acknowledge: z.looseObject({ agent_id: AgentID, task_id: TaskID, uuid: Bytes }),
-  reconcile: z.looseObject({
-    tasks: z.array(z.looseObject({ task_id: TaskID, agent_id: AgentID.optional() })).optional(),
+  kill: z.object({ task_id: TaskID, agent_id: AgentID.optional(), kill_policy: KillPolicy.optional() }),
+  shutdown: z.object({ executor_id: ExecutorID, agent_id: AgentID }),
+  acknowledge: z.object({ agent_id: AgentID, task_id: TaskID, uuid: Bytes }),
+  reconcile: z.object({
+    tasks: z.array(z.object({ task_id: TaskID, agent_id: AgentID.optional() })).optional(),
   }),
-  message: z.looseObject({ agent_id: AgentID, executor_id: ExecutorID, data: Bytes }),
-  request: z.looseObject({
-    requests: z.array(z.looseObject({ agent_id: AgentID.optional(), resources: z.array(Resource).optional() })).optional(),
+  message: z.object({ agent_id: AgentID, executor_id: ExecutorID, data: Bytes }),
+  request: z.object({
+    requests: z.array(z.object({ agent_id: AgentID.optional(), resources: z.array(Resource).optional() })).optional(),
   }),
-  update_framework: z.looseObject({
+  update_framework: z.object({
     framework_info: FrameworkInfo,
     suppressed_roles: z.array(z.string()).optional(),
-    offer_constraints: z.looseObject({}).optional(),
+    offer_constraints: Opaque.optional(),
   }),
 };
 
@@ -51,21 +51,21 @@ const P = SchedulerCallPayloads;
 const base = { framework_id: FrameworkID.optional() };
 
 export const SchedulerCall = z.discriminatedUnion('type', [
-  z.looseObject({ type: z.literal('SUBSCRIBE'), ...base, subscribe: P.subscribe }),
-  z.looseObject({ type: z.literal('TEARDOWN'), ...base }),
-  z.looseObject({ type: z.literal('ACCEPT'), ...base, accept: P.accept }),
-  z.looseObject({ type: z.literal('DECLINE'), ...base, decline: P.decline }),
-  z.looseObject({ type: z.literal('ACCEPT_INVERSE_OFFERS'), ...base, accept_inverse_offers: P.accept_inverse_offers }),
-  z.looseObject({ type: z.literal('DECLINE_INVERSE_OFFERS'), ...base, decline_inverse_offers: P.decline_inverse_offers }),
-  z.looseObject({ type: z.literal('REVIVE'), ...base, revive: P.revive.optional() }),
-  z.looseObject({ type: z.literal('SUPPRESS'), ...base, suppress: P.suppress.optional() }),
-  z.looseObject({ type: z.literal('KILL'), ...base, kill: P.kill }),
-  z.looseObject({ type: z.literal('SHUTDOWN'), ...base, shutdown: P.shutdown }),
-  z.looseObject({ type: z.literal('ACKNOWLEDGE'), ...base, acknowledge: P.acknowledge }),
-  z.looseObject({ type: z.literal('RECONCILE'), ...base, reconcile: P.reconcile }),
-  z.looseObject({ type: z.literal('MESSAGE'), ...base, message: P.message }),
-  z.looseObject({ type: z.literal('REQUEST'), ...base, request: P.request }),
-  z.looseObject({ type: z.literal('UPDATE_FRAMEWORK'), ...base, update_framework: P.update_framework }),
+  z.object({ type: z.literal('SUBSCRIBE'), ...base, subscribe: P.subscribe }),
+  z.object({ type: z.literal('TEARDOWN'), ...base }),
+  z.object({ type: z.literal('ACCEPT'), ...base, accept: P.accept }),
+  z.object({ type: z.literal('DECLINE'), ...base, decline: P.decline }),
+  z.object({ type: z.literal('ACCEPT_INVERSE_OFFERS'), ...base, accept_inverse_offers: P.accept_inverse_offers }),
+  z.object({ type: z.literal('DECLINE_INVERSE_OFFERS'), ...base, decline_inverse_offers: P.decline_inverse_offers }),
+  z.object({ type: z.literal('REVIVE'), ...base, revive: P.revive.optional() }),
+  z.object({ type: z.literal('SUPPRESS'), ...base, suppress: P.suppress.optional() }),
+  z.object({ type: z.literal('KILL'), ...base, kill: P.kill }),
+  z.object({ type: z.literal('SHUTDOWN'), ...base, shutdown: P.shutdown }),
+  z.object({ type: z.literal('ACKNOWLEDGE'), ...base, acknowledge: P.acknowledge }),
+  z.object({ type: z.literal('RECONCILE'), ...base, reconcile: P.reconcile }),
+  z.object({ type: z.literal('MESSAGE'), ...base, message: P.message }),
+  z.object({ type: z.literal('REQUEST'), ...base, request: P.request }),
+  z.object({ type: z.literal('UPDATE_FRAMEWORK'), ...base, update_framework: P.update_framework }),
 ]);
 export const SCHEDULER_CALL_TYPES = [
   'SUBSCRIBE', 'TEARDOWN', 'ACCEPT', 'DECLINE', 'ACCEPT_INVERSE_OFFERS', 'DECLINE_INVERSE_OFFERS', 'REVIVE', 'SUPPRESS',
@@ -78,33 +78,33 @@ export type SchedulerCallType = SchedulerCall['type'];
 // ----------------------------------------------------------------------------------------------------- Events
 
 export const SchedulerEvent = z.discriminatedUnion('type', [
-  z.looseObject({
+  z.object({
     type: z.literal('SUBSCRIBED'),
-    subscribed: z.looseObject({
+    subscribed: z.object({
       framework_id: FrameworkID,
       heartbeat_interval_seconds: z.number().optional(),
       master_info: MasterInfo.optional(),
     }),
   }),
-  z.looseObject({ type: z.literal('OFFERS'), offers: z.looseObject({ offers: z.array(Offer).optional() }) }),
-  z.looseObject({
+  z.object({ type: z.literal('OFFERS'), offers: z.object({ offers: z.array(Offer).optional() }) }),
+  z.object({
     type: z.literal('INVERSE_OFFERS'),
-    inverse_offers: z.looseObject({ inverse_offers: z.array(InverseOffer).optional() }),
+    inverse_offers: z.object({ inverse_offers: z.array(InverseOffer).optional() }),
   }),
-  z.looseObject({ type: z.literal('RESCIND'), rescind: z.looseObject({ offer_id: OfferID }) }),
-  z.looseObject({ type: z.literal('RESCIND_INVERSE_OFFER'), rescind_inverse_offer: z.looseObject({ inverse_offer_id: OfferID }) }),
-  z.looseObject({ type: z.literal('UPDATE'), update: z.looseObject({ status: TaskStatus }) }),
-  z.looseObject({ type: z.literal('UPDATE_OPERATION_STATUS'), update_operation_status: z.looseObject({ status: z.looseObject({}) }) }),
-  z.looseObject({
+  z.object({ type: z.literal('RESCIND'), rescind: z.object({ offer_id: OfferID }) }),
+  z.object({ type: z.literal('RESCIND_INVERSE_OFFER'), rescind_inverse_offer: z.object({ inverse_offer_id: OfferID }) }),
+  z.object({ type: z.literal('UPDATE'), update: z.object({ status: TaskStatus }) }),
+  z.object({ type: z.literal('UPDATE_OPERATION_STATUS'), update_operation_status: z.object({ status: Opaque }) }),
+  z.object({
     type: z.literal('MESSAGE'),
-    message: z.looseObject({ agent_id: AgentID, executor_id: ExecutorID, data: Bytes }),
+    message: z.object({ agent_id: AgentID, executor_id: ExecutorID, data: Bytes }),
   }),
-  z.looseObject({
+  z.object({
     type: z.literal('FAILURE'),
-    failure: z.looseObject({ agent_id: AgentID.optional(), executor_id: ExecutorID.optional(), status: z.number().optional() }),
+    failure: z.object({ agent_id: AgentID.optional(), executor_id: ExecutorID.optional(), status: z.number().optional() }),
   }),
-  z.looseObject({ type: z.literal('ERROR'), error: z.looseObject({ message: z.string() }) }),
-  z.looseObject({ type: z.literal('HEARTBEAT') }),
+  z.object({ type: z.literal('ERROR'), error: z.object({ message: z.string() }) }),
+  z.object({ type: z.literal('HEARTBEAT') }),
 ]);
 export type SchedulerEvent = z.infer<typeof SchedulerEvent>;
 export type SchedulerEventType = SchedulerEvent['type'];

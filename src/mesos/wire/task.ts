@@ -1,6 +1,6 @@
 /** Tasks, executors and their statuses (`mesos.proto` TaskInfo, ExecutorInfo, TaskStatus). */
 import { z } from 'zod';
-import { AgentID, Bytes, ContainerID, DurationInfo, ExecutorID, FrameworkID, Labels, TaskID } from './common.js';
+import { AgentID, Bytes, ContainerID, DurationInfo, ExecutorID, FrameworkID, Labels, TaskID, Opaque } from './common.js';
 import { Resource } from './resources.js';
 import { CommandInfo, ContainerInfo, NetworkInfo } from './container.js';
 
@@ -30,10 +30,10 @@ export function isTerminalTaskState(s: TaskState): boolean {
   );
 }
 
-export const KillPolicy = z.looseObject({ grace_period: DurationInfo.optional() });
+export const KillPolicy = z.object({ grace_period: DurationInfo.optional() });
 export type KillPolicy = z.infer<typeof KillPolicy>;
 
-export const ExecutorInfo = z.looseObject({
+export const ExecutorInfo = z.object({
   type: z.enum(['UNKNOWN', 'DEFAULT', 'CUSTOM']).optional(),
   executor_id: ExecutorID,
   framework_id: FrameworkID.optional(),
@@ -48,7 +48,7 @@ export const ExecutorInfo = z.looseObject({
 });
 export type ExecutorInfo = z.infer<typeof ExecutorInfo>;
 
-export const TaskInfo = z.looseObject({
+export const TaskInfo = z.object({
   name: z.string(),
   task_id: TaskID,
   agent_id: AgentID,
@@ -56,22 +56,22 @@ export const TaskInfo = z.looseObject({
   executor: ExecutorInfo.optional(),
   command: CommandInfo.optional(),
   container: ContainerInfo.optional(),
-  health_check: z.looseObject({}).optional(),
-  check: z.looseObject({}).optional(),
+  health_check: Opaque.optional(),
+  check: Opaque.optional(),
   kill_policy: KillPolicy.optional(),
   data: Bytes.optional(),
   labels: Labels.optional(),
-  discovery: z.looseObject({}).optional(),
+  discovery: Opaque.optional(),
   max_completion_time: DurationInfo.optional(),
 });
 export type TaskInfo = z.infer<typeof TaskInfo>;
 
-export const TaskGroupInfo = z.looseObject({ tasks: z.array(TaskInfo).optional() });
+export const TaskGroupInfo = z.object({ tasks: z.array(TaskInfo).optional() });
 export type TaskGroupInfo = z.infer<typeof TaskGroupInfo>;
 
 export const TaskStatusSource = z.enum(['SOURCE_MASTER', 'SOURCE_AGENT', 'SOURCE_EXECUTOR']);
 
-export const TaskStatus = z.looseObject({
+export const TaskStatus = z.object({
   task_id: TaskID,
   state: TaskState,
   message: z.string().optional(),
@@ -93,6 +93,6 @@ export const TaskStatus = z.looseObject({
       executor_pid: z.number().optional(),
     })
     .optional(),
-  unreachable_time: z.looseObject({ nanoseconds: z.number() }).optional(),
+  unreachable_time: z.object({ nanoseconds: z.number() }).optional(),
 });
 export type TaskStatus = z.infer<typeof TaskStatus>;
