@@ -1,4 +1,15 @@
 /** spark-mesos: the public API. */
+export { SparkContext, ModuleRef } from './core/SparkContext.js';
+export { RDD, ShuffledRDD, CoGroupedRDD } from './core/RDD.js';
+export { Broadcast } from './core/Broadcast.js';
+export { Accumulator, LongAccumulator, CollectionAccumulator } from './core/Accumulator.js';
+export { Partitioner, HashPartitioner, RangePartitioner } from './core/Partitioner.js';
+export { StatCounter } from './core/StatCounter.js';
+export { TaskContext } from './core/TaskContext.js';
+export type { Env } from './core/closure.js';
+export type { SparkListener, SparkListenerEvent } from './scheduler/events.js';
+export { registerClusterManager, type ClusterManager } from './scheduler/clusterManagers.js';
+export type { SchedulerBackend, BackendEvents, TaskStatusUpdate } from './scheduler/SchedulerBackend.js';
 export { SparkConf } from './conf/SparkConf.js';
 export * as config from './conf/catalog.js';
 export { ConfigEntry } from './conf/ConfigEntry.js';

@@ -14,8 +14,21 @@ type Settable = string | number | boolean;
 export class SparkConf implements RawConfigSource {
   private readonly settings = new Map<string, string>();
 
+  /**
+   * With no argument, starts from the settings `spark-mesos submit` hands the application (the environment variable
+   * `SPARK_MESOS_CONF`, a JSON object), as Spark's SparkConf starts from `spark.*` system properties.
+   */
   constructor(initial?: Iterable<readonly [string, string]> | Record<string, string>) {
     if (initial) this.setAll(initial);
+    else if (process.env.SPARK_MESOS_CONF) {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(process.env.SPARK_MESOS_CONF);
+      } catch {
+        throw new IllegalArgumentException('SPARK_MESOS_CONF should hold a JSON object of settings');
+      }
+      this.setAll(parsed as Record<string, string>);
+    }
   }
 
   set(key: string, value: Settable): this {

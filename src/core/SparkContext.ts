@@ -1,0 +1,356 @@
+import { mkdirSync, mkdtempSync, rmSync, statSync, readdirSync, existsSync } from 'node:fs';
+import { join, resolve, basename } from 'node:path';
+import fg from 'fast-glob';
+import { SparkConf } from '../conf/SparkConf.js';
+import * as config from '../conf/catalog.js';
+import { WIRE, type ShippedFunction, type WireConvertible } from './closure.js';
+import { RDD } from './RDD.js';
+import type { Plan, Sink } from './plan.js';
+import { Broadcast } from './Broadcast.js';
+import { CollectionAccumulator, LongAccumulator, type Accumulator } from './Accumulator.js';
+import { compile } from '../executor/functions.js';
+import { DAGScheduler, type RDDLike } from '../scheduler/DAGScheduler.js';
+import { TaskScheduler } from '../scheduler/TaskScheduler.js';
+import { ListenerBus } from '../scheduler/ListenerBus.js';
+import { MapOutputTracker } from '../scheduler/MapOutputTracker.js';
+import type { SchedulerBackend } from '../scheduler/SchedulerBackend.js';
+import type { SparkListener } from '../scheduler/events.js';
+import { createBackend } from '../scheduler/clusterManagers.js';
+import { ConsoleProgressBar } from './ConsoleProgressBar.js';
+import { IllegalArgumentException, SparkException } from '../util/errors.js';
+import { getLogger } from '../util/logging.js';
+
+const log = getLogger('SparkContext');
+
+/** A module the shipped functions can use: `rdd.map((x) => lib.f(x), { lib: sc.module('./lib.js') })`. */
+export class ModuleRef implements WireConvertible {
+  constructor(readonly specifier: string) {}
+
+  [WIRE](): unknown {
+    return { __sparkModule: this.specifier };
+  }
+}
+
+let active: SparkContext | undefined;
+
+/**
+ * The entry point: connects to a cluster (`local[N]` worker threads by default, or a cluster manager such as Mesos),
+ * creates RDDs, and runs jobs.
+ */
+export class SparkContext {
+  readonly conf: SparkConf;
+  readonly master: string;
+  readonly appName: string;
+  private readonly backend: SchedulerBackend;
+  private readonly bus = new ListenerBus();
+  private readonly outputs = new MapOutputTracker();
+  private readonly taskScheduler: TaskScheduler;
+  private readonly dag: DAGScheduler;
+  private readonly localDir: string;
+  private readonly started: Promise<void>;
+  private readonly broadcasts = new Map<number, unknown>();
+  private readonly accumulators = new Map<number, Accumulator<unknown, unknown>>();
+  private readonly blocks = new Map<string, Set<string>>();
+  private readonly progress: ConsoleProgressBar | undefined;
+  private nextRdd = 0;
+  private nextShuffle = 0;
+  private nextBroadcast = 0;
+  private nextAccumulator = 0;
+  private jobGroup: { id: string; description: string | undefined } | undefined;
+  private stopped = false;
+  readonly startTime = Date.now();
+
+  constructor(conf: SparkConf = new SparkConf()) {
+    if (active && !active.stopped) {
+      throw new SparkException('Only one SparkContext should be running in this process; stop() the running one first, or use SparkContext.getOrCreate()');
+    }
+    this.conf = conf.clone();
+    this.master = this.conf.get(config.MASTER);
+    const appName = this.conf.get(config.APP_NAME);
+    if (appName === undefined) throw new SparkException('An application name must be set in your configuration (spark.app.name, or SparkConf.setAppName)');
+    this.appName = appName;
+    if (this.conf.get(config.IO_ENCRYPTION_ENABLED)) {
+      // Spark refuses this for Mesos; the engine does not encrypt spills anywhere.
+      throw new IllegalArgumentException('requirement failed: I/O encryption is currently not supported');
+    }
+    const base = this.conf.get(config.LOCAL_DIR);
+    mkdirSync(base, { recursive: true });
+    this.localDir = mkdtempSync(join(base, 'spark-mesos-'));
+    const created = createBackend(this.master, this.conf);
+    this.backend = created.backend;
+    this.taskScheduler = new TaskScheduler(this.backend, this.bus, (id) => this.broadcasts.get(id), (id) => {
+      this.dag.executorLost(id);
+      for (const holders of this.blocks.values()) holders.delete(id);
+    }, this.conf.get(config.LOCALITY_WAIT));
+    this.dag = new DAGScheduler(this.taskScheduler, this.outputs, this.bus, {
+      // Local mode does not retry unless local[N,F] or an explicit spark.task.maxFailures says so.
+      maxTaskFailures: this.conf.contains(config.TASK_MAX_FAILURES.key) ? this.conf.get(config.TASK_MAX_FAILURES) : (created.maxTaskFailures ?? this.conf.get(config.TASK_MAX_FAILURES)),
+      localDir: this.localDir,
+      spillThreshold: this.conf.getInt('spark.shuffle.spill.numElementsForceSpillThreshold', 1_000_000),
+      appPath: this.conf.getOption('spark.submit.appFile') ?? (process.argv[1] ? resolve(process.argv[1]) : undefined),
+      broadcastIdsOf: broadcastIds,
+      onBlocks: (executorId, blocks) => {
+        for (const b of blocks) {
+          let s = this.blocks.get(b);
+          if (!s) this.blocks.set(b, (s = new Set()));
+          s.add(executorId);
+        }
+      },
+    });
+    if (this.conf.get(config.UI_SHOW_CONSOLE_PROGRESS) && process.stderr.isTTY) {
+      this.progress = new ConsoleProgressBar(process.stderr);
+      this.bus.add((e) => this.progress!.onEvent(e));
+    }
+    this.started = this.backend.start({
+      executorAdded: (e) => this.taskScheduler.executorAdded(e),
+      executorRemoved: (id, reason) => this.taskScheduler.executorRemoved(id, reason),
+      statusUpdate: (u) => this.taskScheduler.statusUpdate(u),
+    });
+    this.started.catch((err) => log.error({ err }, 'scheduler backend failed to start'));
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the process-wide active context, as Spark keeps it
+    active = this;
+    log.info({ app: this.appName, master: this.master }, 'SparkContext started');
+  }
+
+  /** The running context, or a new one from `conf`. */
+  static getOrCreate(conf?: SparkConf): SparkContext {
+    if (active && !active.stopped) return active;
+    return new SparkContext(conf);
+  }
+
+  /** Resolves once the cluster is ready for jobs (executors registered, or the backend's own readiness rule). */
+  async ready(): Promise<void> {
+    await this.started;
+  }
+
+  get applicationId(): string {
+    return this.backend.applicationId;
+  }
+
+  get defaultParallelism(): number {
+    return this.conf.get(config.DEFAULT_PARALLELISM) ?? this.backend.defaultParallelism();
+  }
+
+  get defaultMinPartitions(): number {
+    return Math.min(this.defaultParallelism, 2);
+  }
+
+  get isStopped(): boolean {
+    return this.stopped;
+  }
+
+  /** Executors currently registered. */
+  get executorIds(): string[] {
+    return this.taskScheduler.executorIds;
+  }
+
+  newRddId(): number {
+    return this.nextRdd++;
+  }
+
+  newShuffleId(): number {
+    return this.nextShuffle++;
+  }
+
+  addSparkListener(l: SparkListener): () => void {
+    return this.bus.add(l);
+  }
+
+  // ------------------------------------------------------------------------------------------ creating RDDs
+
+  /** Distributes a local collection over `numSlices` partitions (default: the default parallelism). */
+  parallelize<T>(items: Iterable<T>, numSlices: number = this.defaultParallelism): RDD<T> {
+    const data = [...items];
+    if (!Number.isInteger(numSlices) || numSlices < 1) throw new IllegalArgumentException(`parallelize: numSlices should be a whole number of at least 1, but was ${numSlices}`);
+    return new RDD<T>(this, numSlices, 'ParallelCollectionRDD', [], (p) => ({
+      t: 'data',
+      items: data.slice(Math.floor((p * data.length) / numSlices), Math.floor(((p + 1) * data.length) / numSlices)),
+    }));
+  }
+
+  /** `start, start + step, ...` up to `end` (exclusive); with one argument, `0` to it. */
+  range(start: number, end?: number, step = 1, numSlices: number = this.defaultParallelism): RDD<number> {
+    if (end === undefined) {
+      end = start;
+      start = 0;
+    }
+    if (step === 0) throw new IllegalArgumentException('range: step cannot be 0');
+    if (!Number.isInteger(numSlices) || numSlices < 1) throw new IllegalArgumentException(`range: numSlices should be a whole number of at least 1, but was ${numSlices}`);
+    const n = Math.max(0, Math.ceil((end - start) / step));
+    const s = start;
+    const e = end;
+    return new RDD<number>(this, numSlices, 'RangeRDD', [], (p) => {
+      const from = Math.floor((p * n) / numSlices);
+      const to = Math.floor(((p + 1) * n) / numSlices);
+      return { t: 'range', start: s + from * step, end: p === numSlices - 1 ? e : s + to * step, step };
+    });
+  }
+
+  emptyRDD<T>(): RDD<T> {
+    return new RDD<T>(this, 0, 'EmptyRDD', [], () => ({ t: 'empty' }));
+  }
+
+  union<T>(rdds: RDD<T>[]): RDD<T> {
+    const offsets: [RDD<T>, number][] = [];
+    for (const r of rdds) for (let p = 0; p < r.numPartitions; p++) offsets.push([r, p]);
+    return new RDD<T>(this, offsets.length, 'UnionRDD', rdds.map((rdd) => ({ kind: 'narrow' as const, rdd })), (p) => {
+      const [r, q] = offsets[p]!;
+      return r.plan(q);
+    });
+  }
+
+  /**
+   * Lines of text files: a file, a directory (its visible files), a glob, or a comma-separated list of them, with
+   * or without `file://`. Files are split into at least `minPartitions` line-aligned byte ranges.
+   */
+  textFile(path: string, minPartitions: number = this.defaultMinPartitions): RDD<string> {
+    const files: { path: string; size: number }[] = [];
+    for (const raw of path.split(',').map((s) => s.trim()).filter(Boolean)) {
+      const p = raw.startsWith('file://') ? raw.slice('file://'.length) : raw;
+      let matched: string[];
+      if (/[*?[\]{}]/.test(p)) matched = fg.sync(p, { onlyFiles: true, absolute: true, dot: false }).sort();
+      else if (existsSync(p) && statSync(p).isDirectory()) {
+        matched = readdirSync(p).filter((n) => !n.startsWith('.') && !n.startsWith('_')).sort().map((n) => join(p, n)).filter((f) => statSync(f).isFile());
+      } else if (existsSync(p)) matched = [resolve(p)];
+      else matched = [];
+      if (matched.length === 0) throw new SparkException(`Input path does not exist: file:${resolve(p)}`);
+      for (const f of matched) files.push({ path: resolve(f), size: statSync(f).size });
+    }
+    const total = files.reduce((n, f) => n + f.size, 0);
+    const goal = Math.max(1, Math.floor(total / Math.max(1, minPartitions)));
+    const splitSize = Math.max(1, Math.min(goal, 32 * 1024 * 1024));
+    const splits: Plan[] = [];
+    for (const f of files) {
+      let off = 0;
+      while (f.size - off > splitSize * 1.1) {
+        splits.push({ t: 'text', path: f.path, start: off, end: off + splitSize });
+        off += splitSize;
+      }
+      if (f.size - off > 0) splits.push({ t: 'text', path: f.path, start: off, end: f.size });
+    }
+    return new RDD<string>(this, splits.length, `textFile ${basename(path)}`, [], (p) => splits[p]!);
+  }
+
+  // ------------------------------------------------------------------------------------------ shared variables
+
+  broadcast<T>(value: T): Broadcast<T> {
+    const id = this.nextBroadcast++;
+    this.broadcasts.set(id, value);
+    return new Broadcast(id, value, (bid) => this.taskScheduler.forgetBroadcast(bid));
+  }
+
+  longAccumulator(name?: string): LongAccumulator {
+    const a = new LongAccumulator(this.nextAccumulator++, name);
+    this.accumulators.set(a.id, a as Accumulator<unknown, unknown>);
+    return a;
+  }
+
+  collectionAccumulator<T>(name?: string): CollectionAccumulator<T> {
+    const a = new CollectionAccumulator<T>(this.nextAccumulator++, name);
+    this.accumulators.set(a.id, a as Accumulator<unknown, unknown>);
+    return a;
+  }
+
+  /** A module (npm package or the application's own file) that shipped functions may use via their env. */
+  module(specifier: string): ModuleRef {
+    return new ModuleRef(specifier);
+  }
+
+  // ------------------------------------------------------------------------------------------ jobs
+
+  setJobGroup(groupId: string, description?: string): void {
+    this.jobGroup = { id: groupId, description };
+  }
+
+  clearJobGroup(): void {
+    this.jobGroup = undefined;
+  }
+
+  cancelJobGroup(groupId: string): void {
+    this.dag.cancelJobGroup(groupId);
+  }
+
+  cancelAllJobs(): void {
+    this.dag.cancelAllJobs();
+  }
+
+  /** Runs a job over some partitions of `rdd` (all by default), handing each partition's result to `onResult`. */
+  async runJob(rdd: RDDLike, sink: Sink, onResult: (partition: number, value: unknown) => void, action: string, partitions?: number[]): Promise<void> {
+    // The job group in force when the action was called (before any await).
+    const group = this.jobGroup;
+    if (this.stopped) throw new SparkException('Cannot run a job on a stopped SparkContext');
+    await this.started;
+    await prepareLineage(rdd);
+    const accUpdates = (updates: Record<number, unknown[]>) => {
+      for (const [id, list] of Object.entries(updates)) this.accumulators.get(Number(id))?.merge(list);
+    };
+    await this.dag.runJob(rdd, partitions ?? Array.from({ length: rdd.numPartitions }, (_, i) => i), sink, onResult, accUpdates, {
+      action,
+      ...(group ? { group: group.id, description: group.description } : {}),
+    });
+  }
+
+  /** Compiles a shipped function for use on the driver (merging partial results). */
+  compileOnDriver<F extends (...a: any[]) => any>(f: ShippedFunction): Promise<F> {
+    return compile<F>(f, {
+      appPath: undefined,
+      broadcast: (id) => this.broadcasts.get(id),
+      accumulate: (id, v) => this.accumulators.get(id)?.merge([v]),
+    });
+  }
+
+  blockLocations(block: string): string[] {
+    return [...(this.blocks.get(block) ?? [])];
+  }
+
+  dropBlocks(prefix: string): void {
+    for (const k of [...this.blocks.keys()]) if (k.startsWith(prefix)) this.blocks.delete(k);
+    this.backend.dropBlocks(prefix);
+  }
+
+  /** Stops executors and removes temporary files. Idempotent. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.dag.cancelAllJobs();
+    this.bus.drain();
+    this.progress?.clear();
+    try {
+      await this.started.catch(() => undefined);
+      await this.backend.stop();
+    } finally {
+      rmSync(this.localDir, { recursive: true, force: true });
+      if (active === this) active = undefined;
+      log.info({ app: this.appName }, 'SparkContext stopped');
+    }
+  }
+}
+
+async function prepareLineage(rdd: RDDLike, seen = new Set<number>()): Promise<void> {
+  if (seen.has(rdd.id)) return;
+  seen.add(rdd.id);
+  for (const d of rdd.dependencies()) await prepareLineage(d.rdd, seen);
+  const p = (rdd as { prepare?: () => Promise<void> }).prepare;
+  if (p) await p.call(rdd);
+}
+
+function broadcastIds(plan: Plan, sink: Sink): number[] {
+  const ids = new Set<number>();
+  const walk = (v: unknown): void => {
+    if (!v || typeof v !== 'object') return;
+    if (Array.isArray(v)) {
+      // Data partitions can be large and hold no functions.
+      return;
+    }
+    const o = v as Record<string, unknown>;
+    if (typeof o.__sparkBroadcast === 'number') ids.add(o.__sparkBroadcast);
+    for (const [k, x] of Object.entries(o)) {
+      if (k === 'items') continue;
+      if (Array.isArray(x)) x.forEach(walk);
+      else walk(x);
+    }
+  };
+  walk(plan);
+  walk(sink);
+  return [...ids];
+}

@@ -1,0 +1,382 @@
+/**
+ * Runs one task on an executor (a worker thread in local mode, a process in a cluster): compiles the shipped
+ * functions, computes the partition from its plan as fused loops, and feeds the result sink or the shuffle writer.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { keyString, compareKeys } from '../core/keys.js';
+import { FUSABLE, type Op, type Plan, type Sink, type TaskDescription, type TaskResult } from '../core/plan.js';
+import { StatCounter } from '../core/StatCounter.js';
+import { TaskContext } from '../core/TaskContext.js';
+import type { ShippedFunction } from '../core/closure.js';
+import { compile, type ExecutorServices } from './functions.js';
+import { fuse, fuseRange, fuseRangeAggregate, type FusedOp, type Push } from './fusion.js';
+import { readLines } from './textSplit.js';
+import { aggregate, cogroup, collectAll, readRecords, sortRecords, type BlockFetcher } from '../shuffle/ShuffleReader.js';
+import { ShuffleWriter } from '../shuffle/ShuffleWriter.js';
+import { partitionFn } from '../shuffle/partitioning.js';
+
+export interface ExecutorState {
+  executorId: string;
+  blocks: Map<string, unknown[]>;
+  broadcasts: Map<number, unknown>;
+  fetch: BlockFetcher;
+}
+
+type Fn = (...a: any[]) => any;
+
+class Run {
+  readonly accumulators: Record<number, unknown[]> = {};
+  readonly cachedBlocks: string[] = [];
+  readonly svc: ExecutorServices;
+
+  constructor(
+    readonly task: TaskDescription,
+    readonly ex: ExecutorState,
+  ) {
+    this.svc = {
+      appPath: task.appPath,
+      broadcast: (id) => {
+        if (!ex.broadcasts.has(id)) throw new Error(`broadcast ${id} is not available on executor ${ex.executorId}`);
+        return ex.broadcasts.get(id);
+      },
+      accumulate: (id, v) => (this.accumulators[id] ??= []).push(v),
+    };
+  }
+
+  fn<F extends Fn>(f: ShippedFunction): Promise<F> {
+    return compile<F>(f, this.svc);
+  }
+
+  async fused(ops: Op[]): Promise<FusedOp[]> {
+    return Promise.all(ops.map(async (o) => ({ k: o.k, fn: await this.fn((o as { f: ShippedFunction }).f) })));
+  }
+
+  /** Pushes every element of the plan's partition into `push`; true when `push` asked to stop. */
+  async run(plan: Plan, push: Push): Promise<boolean> {
+    switch (plan.t) {
+      case 'empty':
+        return false;
+      case 'data':
+        for (const x of plan.items) if (push(x)) return true;
+        return false;
+      case 'range':
+        return fuseRange([], push)(plan.start, plan.end, plan.step);
+      case 'text':
+        for (const x of readLines(plan.path, plan.start, plan.end)) if (push(x)) return true;
+        return false;
+      case 'concat':
+        for (const p of plan.parents) if (await this.run(p, push)) return true;
+        return false;
+      case 'cached': {
+        let items = this.ex.blocks.get(plan.block);
+        if (!items) {
+          items = await this.materialize(plan.parent);
+          this.ex.blocks.set(plan.block, items);
+          this.cachedBlocks.push(plan.block);
+        }
+        for (const x of items) if (push(x)) return true;
+        return false;
+      }
+      case 'shuffle': {
+        const statuses = this.task.shuffleInputs[plan.shuffleId] ?? [];
+        const batches = readRecords(statuses, plan.partition, this.ex.fetch);
+        let records: unknown[];
+        if (plan.agg) {
+          const [createCombiner, mergeValue, mergeCombiners] = await Promise.all([
+            this.fn(plan.agg.createCombiner), this.fn(plan.agg.mergeValue), this.fn(plan.agg.mergeCombiners),
+          ]);
+          records = await aggregate(batches, { createCombiner, mergeValue, mergeCombiners, mapSideCombine: plan.agg.mapSideCombine });
+        } else records = await collectAll(batches);
+        if (plan.sort) records = sortRecords(records, plan.sort.ascending, plan.sort.keyFn ? await this.fn(plan.sort.keyFn) : undefined);
+        for (const x of records) if (push(x)) return true;
+        return false;
+      }
+      case 'cogroup': {
+        const inputs = plan.shuffleIds.map((id) => readRecords(this.task.shuffleInputs[id] ?? [], plan.partition, this.ex.fetch));
+        for (const x of await cogroup(inputs)) if (push(x)) return true;
+        return false;
+      }
+      case 'op': {
+        const ops: Op[] = [];
+        let base: Plan = plan;
+        while (base.t === 'op' && FUSABLE.has(base.op.k)) {
+          ops.unshift(base.op);
+          base = base.parent;
+        }
+        if (ops.length > 0) {
+          const compiled = await this.fused(ops);
+          if (base.t === 'range') return fuseRange(compiled, push)(base.start, base.end, base.step);
+          return this.run(base, fuse(compiled, push));
+        }
+        const op = (base as Extract<Plan, { t: 'op' }>).op;
+        const input = await this.materialize((base as Extract<Plan, { t: 'op' }>).parent);
+        for (const x of await this.apply(op, input)) if (push(x)) return true;
+        return false;
+      }
+    }
+  }
+
+  async materialize(plan: Plan): Promise<unknown[]> {
+    const out: unknown[] = [];
+    await this.run(plan, (v) => {
+      out.push(v);
+      return false;
+    });
+    return out;
+  }
+
+  /** Operations that see a whole partition. */
+  async apply(op: Op, input: unknown[]): Promise<Iterable<unknown>> {
+    switch (op.k) {
+      case 'mapPartitions': {
+        const f = await this.fn(op.f);
+        const r = await f(input[Symbol.iterator](), ...(op.withIndex ? [this.task.partition] : []));
+        if (r == null || typeof (r as Iterable<unknown>)[Symbol.iterator] !== 'function') {
+          if (r && typeof (r as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function') {
+            const out: unknown[] = [];
+            for await (const x of r as AsyncIterable<unknown>) out.push(x);
+            return out;
+          }
+          throw new Error('the function passed to mapPartitions must return an iterable (an array or a generator)');
+        }
+        return r as Iterable<unknown>;
+      }
+      case 'sample': {
+        const rand = mulberry32(op.seed * 7919 + this.task.partition);
+        const out: unknown[] = [];
+        for (const x of input) {
+          if (op.withReplacement) {
+            for (let n = poisson(op.fraction, rand); n > 0; n--) out.push(x);
+          } else if (rand() < op.fraction) out.push(x);
+        }
+        return out;
+      }
+      case 'zipWithIndex':
+        return input.map((x, i) => [x, op.offset + i]);
+      case 'join':
+        return joinRows(input as [unknown, [unknown[], unknown[]]][], op.mode);
+      case 'distinctKeys':
+        return input.map((r) => (r as [unknown])[0]);
+      default:
+        throw new Error(`unexpected op ${op.k}`);
+    }
+  }
+}
+
+function* joinRows(rows: [unknown, [unknown[], unknown[]]][], mode: 'inner' | 'left' | 'right' | 'full'): Generator<unknown> {
+  for (const [k, [left, right]] of rows) {
+    if (left.length > 0 && right.length > 0) {
+      for (const a of left) for (const b of right) yield [k, [a, b]];
+    } else if (left.length > 0 && (mode === 'left' || mode === 'full')) {
+      for (const a of left) yield [k, [a, undefined]];
+    } else if (right.length > 0 && (mode === 'right' || mode === 'full')) {
+      for (const b of right) yield [k, [undefined, b]];
+    }
+  }
+}
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function poisson(mean: number, rand: () => number): number {
+  const l = Math.exp(-mean);
+  let k = 0;
+  let p = 1;
+  do {
+    k++;
+    p *= rand();
+  } while (p > l);
+  return k - 1;
+}
+
+/** A fused sum or count straight over a range, when the plan allows it (the fastest path). */
+async function rangeAggregate(r: Run, plan: Plan, kind: 'sum' | 'count'): Promise<number | undefined> {
+  const ops: Op[] = [];
+  let base = plan;
+  while (base.t === 'op' && FUSABLE.has(base.op.k)) {
+    ops.unshift(base.op);
+    base = base.parent;
+  }
+  if (base.t !== 'range') return undefined;
+  return fuseRangeAggregate(await r.fused(ops), kind)(base.start, base.end, base.step);
+}
+
+async function runSink(r: Run, sink: Sink): Promise<{ value: unknown; records: number }> {
+  const plan = r.task.plan;
+  let records = 0;
+  const each = async (f: (v: unknown) => boolean | void) =>
+    r.run(plan, (v) => {
+      records++;
+      return f(v) === true;
+    });
+  switch (sink.k) {
+    case 'collect': {
+      const out: unknown[] = [];
+      await each((v) => void out.push(v));
+      return { value: out, records };
+    }
+    case 'count': {
+      const fast = await rangeAggregate(r, plan, 'count');
+      if (fast !== undefined) return { value: fast, records: fast };
+      await each(() => undefined);
+      return { value: records, records };
+    }
+    case 'sum': {
+      const fast = await rangeAggregate(r, plan, 'sum');
+      if (fast !== undefined) return { value: fast, records };
+      let s = 0;
+      await each((v) => void (s += v as number));
+      return { value: s, records };
+    }
+    case 'stats': {
+      const st = new StatCounter();
+      await each((v) => void st.merge(v as number));
+      return { value: st.toJSON(), records };
+    }
+    case 'reduce': {
+      const f = await r.fn(sink.f);
+      let has = false;
+      let acc: unknown;
+      await each((v) => {
+        acc = has ? f(acc, v) : v;
+        has = true;
+      });
+      return { value: has ? { acc } : null, records };
+    }
+    case 'fold': {
+      const f = await r.fn(sink.f);
+      let acc = structuredClone(sink.zero);
+      await each((v) => void (acc = f(acc, v)));
+      return { value: acc, records };
+    }
+    case 'aggregate': {
+      const f = await r.fn(sink.seqOp);
+      let acc = structuredClone(sink.zero);
+      await each((v) => void (acc = f(acc, v)));
+      return { value: acc, records };
+    }
+    case 'take': {
+      const out: unknown[] = [];
+      if (sink.n > 0) await each((v) => out.push(v) >= sink.n);
+      return { value: out, records };
+    }
+    case 'takeOrdered': {
+      const keyFn = sink.keyFn ? await r.fn(sink.keyFn) : (x: unknown) => x;
+      const cmp = (a: [unknown, unknown], b: [unknown, unknown]) => (sink.descending ? compareKeys(b[0], a[0]) : compareKeys(a[0], b[0]));
+      let buf: [unknown, unknown][] = [];
+      await each((v) => {
+        buf.push([keyFn(v), v]);
+        if (buf.length >= sink.n * 4 + 64) buf = buf.sort(cmp).slice(0, sink.n);
+      });
+      return { value: buf.sort(cmp).slice(0, sink.n).map(([, v]) => v), records };
+    }
+    case 'foreach': {
+      const f = await r.fn(sink.f);
+      const pending: Promise<unknown>[] = [];
+      await each((v) => {
+        const res = f(v);
+        if (res && typeof (res as Promise<unknown>).then === 'function') pending.push(res as Promise<unknown>);
+      });
+      await Promise.all(pending);
+      return { value: null, records };
+    }
+    case 'foreachPartition': {
+      const f = await r.fn(sink.f);
+      const items = await r.materialize(plan);
+      await f(items[Symbol.iterator]());
+      return { value: null, records: items.length };
+    }
+    case 'countByValue':
+    case 'countByKey': {
+      const m = new Map<string, [unknown, number]>();
+      await each((v) => {
+        const k = sink.k === 'countByKey' ? (v as [unknown])[0] : v;
+        const ks = keyString(k);
+        const cur = m.get(ks);
+        if (cur) cur[1]++;
+        else m.set(ks, [k, 1]);
+      });
+      return { value: [...m.values()], records };
+    }
+    case 'sampleKeys': {
+      const keyFn = sink.keyFn ? await r.fn(sink.keyFn) : undefined;
+      const rand = mulberry32(sink.seed + r.task.partition);
+      const res: unknown[] = [];
+      let seen = 0;
+      await each((v) => {
+        const k = (v as [unknown])[0];
+        const key = keyFn ? keyFn(k) : k;
+        seen++;
+        if (res.length < sink.n) res.push(key);
+        else {
+          const j = Math.floor(rand() * seen);
+          if (j < sink.n) res[j] = key;
+        }
+      });
+      return { value: { count: seen, sample: res }, records };
+    }
+    case 'save': {
+      const lines: string[] = [];
+      await each((v) => void lines.push(typeof v === 'string' ? v : stringify(v)));
+      mkdirSync(sink.dir, { recursive: true });
+      const name = `part-${String(r.task.partition).padStart(5, '0')}`;
+      writeFileSync(join(sink.dir, name), lines.length > 0 ? lines.join('\n') + '\n' : '');
+      return { value: name, records };
+    }
+    case 'shuffleWrite':
+      throw new Error('shuffleWrite is handled by runShuffleMap');
+  }
+}
+
+/** Spark's text form of a record: tuples as `(a,b)`. */
+function stringify(v: unknown): string {
+  if (Array.isArray(v)) return `(${v.map(stringify).join(',')})`;
+  return String(v);
+}
+
+async function runShuffleMap(r: Run, sink: Extract<Sink, { k: 'shuffleWrite' }>): Promise<TaskResult> {
+  const keyFn = sink.partitioner.kind === 'range' && sink.partitioner.keyFn ? await r.fn(sink.partitioner.keyFn) : undefined;
+  const combiner = sink.agg?.mapSideCombine ? { createCombiner: await r.fn(sink.agg.createCombiner), mergeValue: await r.fn(sink.agg.mergeValue) } : undefined;
+  const w = new ShuffleWriter(
+    sink.dir,
+    `shuffle_${sink.shuffleId}_${sink.mapId}_${r.task.attempt}_${r.task.taskId}`,
+    sink.partitioner.numPartitions,
+    partitionFn(sink.partitioner, keyFn),
+    combiner,
+    r.task.spillThreshold,
+  );
+  await r.run(r.task.plan, (v) => {
+    w.write(v);
+    return false;
+  });
+  const { path, offsets } = w.commit();
+  return {
+    value: { spills: w.spillCount },
+    accumulators: r.accumulators,
+    blocks: r.cachedBlocks,
+    records: w.records,
+    mapStatus: { shuffleId: sink.shuffleId, mapId: sink.mapId, executorId: r.ex.executorId, path, offsets },
+  };
+}
+
+export async function executeTask(task: TaskDescription, ex: ExecutorState): Promise<TaskResult> {
+  for (const [id, v] of Object.entries(task.broadcasts)) ex.broadcasts.set(Number(id), v);
+  const r = new Run(task, ex);
+  TaskContext.set({ stageId: task.stageId, partitionId: task.partition, attemptNumber: task.attempt, taskAttemptId: task.taskId, executorId: ex.executorId });
+  try {
+    if (task.sink.k === 'shuffleWrite') return await runShuffleMap(r, task.sink);
+    const { value, records } = await runSink(r, task.sink);
+    return { value, accumulators: r.accumulators, blocks: r.cachedBlocks, records };
+  } finally {
+    TaskContext.set(undefined);
+  }
+}

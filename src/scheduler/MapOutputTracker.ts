@@ -1,0 +1,56 @@
+import type { MapStatus } from '../core/plan.js';
+
+/** Where each shuffle's map outputs are, on the driver. */
+export class MapOutputTracker {
+  private readonly shuffles = new Map<number, (MapStatus | undefined)[]>();
+
+  register(shuffleId: number, numMaps: number): void {
+    if (!this.shuffles.has(shuffleId)) this.shuffles.set(shuffleId, new Array(numMaps).fill(undefined));
+  }
+
+  addOutput(s: MapStatus): void {
+    const arr = this.shuffles.get(s.shuffleId);
+    if (arr) arr[s.mapId] = s;
+  }
+
+  missing(shuffleId: number): number[] {
+    const arr = this.shuffles.get(shuffleId) ?? [];
+    return arr.flatMap((s, i) => (s ? [] : [i]));
+  }
+
+  isAvailable(shuffleId: number): boolean {
+    const arr = this.shuffles.get(shuffleId);
+    return arr !== undefined && arr.every((s) => s !== undefined);
+  }
+
+  statuses(shuffleId: number): MapStatus[] {
+    const arr = this.shuffles.get(shuffleId) ?? [];
+    if (arr.some((s) => !s)) throw new Error(`map outputs of shuffle ${shuffleId} are incomplete`);
+    return arr as MapStatus[];
+  }
+
+  /** Forgets outputs held by an executor that is gone; returns the shuffles affected. */
+  removeOutputsOn(executorId: string): number[] {
+    const affected: number[] = [];
+    for (const [id, arr] of this.shuffles) {
+      let hit = false;
+      arr.forEach((s, i) => {
+        if (s?.executorId === executorId) {
+          arr[i] = undefined;
+          hit = true;
+        }
+      });
+      if (hit) affected.push(id);
+    }
+    return affected;
+  }
+
+  removeOutput(shuffleId: number, mapId: number): void {
+    const arr = this.shuffles.get(shuffleId);
+    if (arr) arr[mapId] = undefined;
+  }
+
+  allPaths(): string[] {
+    return [...this.shuffles.values()].flatMap((a) => a.flatMap((s) => (s ? [s.path] : [])));
+  }
+}

@@ -1,0 +1,35 @@
+import type { TaskDescription, TaskResult } from '../core/plan.js';
+
+export type TaskEndState = 'FINISHED' | 'FAILED' | 'KILLED' | 'LOST';
+
+export interface TaskStatusUpdate {
+  taskId: number;
+  executorId: string;
+  state: TaskEndState;
+  result?: TaskResult;
+  error?: { message: string; stack?: string; fetchFailed?: { shuffleId: number; mapId: number; executorId: string } };
+}
+
+export interface ExecutorInfoView {
+  id: string;
+  host: string;
+  cores: number;
+}
+
+/** What the task scheduler needs from a cluster: executors with cores, task launch and kill, and their news. */
+export interface SchedulerBackend {
+  start(events: BackendEvents): Promise<void>;
+  stop(): Promise<void>;
+  defaultParallelism(): number;
+  launchTask(executorId: string, task: TaskDescription): void;
+  killTask(executorId: string, taskId: number): void;
+  /** Drops cached blocks whose names start with `prefix` on every executor. */
+  dropBlocks(prefix: string): void;
+  readonly applicationId: string;
+}
+
+export interface BackendEvents {
+  executorAdded(e: ExecutorInfoView): void;
+  executorRemoved(executorId: string, reason: string): void;
+  statusUpdate(u: TaskStatusUpdate): void;
+}

@@ -1,0 +1,108 @@
+import { Worker } from 'node:worker_threads';
+import type { TaskDescription } from '../../core/plan.js';
+import type { BackendEvents, SchedulerBackend, TaskStatusUpdate } from '../SchedulerBackend.js';
+import { getLogger } from '../../util/logging.js';
+
+const log = getLogger('LocalBackend');
+
+/** The worker script, next to this module in src (run through tsx) or dist. */
+function workerUrl(): URL {
+  const here = import.meta.url;
+  return new URL(`../../executor/worker.${here.endsWith('.ts') ? 'ts' : 'js'}`, here);
+}
+
+/**
+ * Starts a worker thread on a module. From TypeScript sources (tests, `tsx`), the worker first registers tsx's loader
+ * itself: `--import tsx` in `execArgv` does not reach a worker's entry module on Node 20.
+ */
+export function startWorker(url: URL, workerData: unknown): Worker {
+  if (!url.pathname.endsWith('.ts')) return new Worker(url, { workerData });
+  const api = import.meta.resolve('tsx/esm/api');
+  const code = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(url.href)}); });`;
+  return new Worker(code, { eval: true, workerData });
+}
+
+interface Slot {
+  id: string;
+  worker: Worker;
+  running: Set<number>;
+}
+
+/**
+ * `local[N]`: N worker threads, each an executor with one core, so tasks never run on the driver's event loop.
+ * A killed task takes its thread with it; a fresh thread replaces it.
+ */
+export class LocalBackend implements SchedulerBackend {
+  private readonly slots = new Map<string, Slot>();
+  private events: BackendEvents | undefined;
+  private nextWorker = 0;
+  private stopped = false;
+  readonly applicationId = `local-${Date.now()}`;
+
+  constructor(private readonly threads: number) {}
+
+  defaultParallelism(): number {
+    return this.threads;
+  }
+
+  async start(events: BackendEvents): Promise<void> {
+    this.events = events;
+    for (let i = 0; i < this.threads; i++) this.spawn();
+  }
+
+  private spawn(): Slot {
+    const id = `local-${this.nextWorker++}`;
+    const worker = startWorker(workerUrl(), { executorId: id });
+    const slot: Slot = { id, worker, running: new Set() };
+    worker.on('message', (m: { type: 'status' } & TaskStatusUpdate) => {
+      if (m.type !== 'status') return;
+      slot.running.delete(m.taskId);
+      this.events?.statusUpdate({ ...m, executorId: id });
+    });
+    worker.on('error', (err) => log.error({ err, executor: id }, 'worker thread failed'));
+    worker.on('exit', (code) => {
+      if (this.slots.get(id) !== slot) return;
+      this.slots.delete(id);
+      for (const t of slot.running) this.events?.statusUpdate({ taskId: t, executorId: id, state: 'LOST', error: { message: `executor ${id} exited with code ${code}` } });
+      this.events?.executorRemoved(id, `worker thread exited with code ${code}`);
+      if (!this.stopped) this.spawn();
+    });
+    this.slots.set(id, slot);
+    this.events?.executorAdded({ id, host: 'localhost', cores: 1 });
+    return slot;
+  }
+
+  launchTask(executorId: string, task: TaskDescription): void {
+    const slot = this.slots.get(executorId);
+    if (!slot) {
+      setImmediate(() => this.events?.statusUpdate({ taskId: task.taskId, executorId, state: 'LOST', error: { message: `executor ${executorId} is gone` } }));
+      return;
+    }
+    slot.running.add(task.taskId);
+    slot.worker.postMessage({ type: 'launch', task });
+  }
+
+  killTask(executorId: string, taskId: number): void {
+    const slot = this.slots.get(executorId);
+    if (!slot || !slot.running.has(taskId)) return;
+    // JavaScript cannot interrupt a running loop: the thread is ended and replaced.
+    this.slots.delete(executorId);
+    slot.running.delete(taskId);
+    void slot.worker.terminate();
+    this.events?.statusUpdate({ taskId, executorId, state: 'KILLED' });
+    this.events?.executorRemoved(executorId, 'task killed');
+    for (const t of slot.running) this.events?.statusUpdate({ taskId: t, executorId, state: 'LOST', error: { message: 'executor replaced' } });
+    if (!this.stopped) this.spawn();
+  }
+
+  dropBlocks(prefix: string): void {
+    for (const s of this.slots.values()) s.worker.postMessage({ type: 'dropBlocks', prefix });
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    const all = [...this.slots.values()];
+    this.slots.clear();
+    await Promise.all(all.map((s) => s.worker.terminate()));
+  }
+}

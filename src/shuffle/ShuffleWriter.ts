@@ -1,0 +1,133 @@
+import { closeSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { keyString } from '../core/keys.js';
+import { frame } from './frames.js';
+import type { PartitionFn } from './partitioning.js';
+
+export interface Combiner {
+  createCombiner: (v: unknown) => unknown;
+  mergeValue: (c: unknown, v: unknown) => unknown;
+}
+
+/**
+ * Writes one map task's output: records partitioned by key into per-reducer buckets held in memory (combined per
+ * key when the shuffle aggregates), spilled to disk whenever more than `spillThreshold` records are held, and
+ * finally written as one data file with the byte offset of each reducer's segment.
+ */
+export class ShuffleWriter {
+  private buckets: unknown[][];
+  private combined: Map<string, [unknown, unknown]>[] | undefined;
+  private held = 0;
+  private readonly spills: { path: string; segments: [number, number][] }[] = [];
+  records = 0;
+
+  constructor(
+    private readonly dir: string,
+    private readonly name: string,
+    private readonly numPartitions: number,
+    private readonly partition: PartitionFn,
+    private readonly combiner: Combiner | undefined,
+    private readonly spillThreshold: number,
+  ) {
+    mkdirSync(dir, { recursive: true });
+    this.buckets = Array.from({ length: numPartitions }, () => []);
+    if (combiner) this.combined = Array.from({ length: numPartitions }, () => new Map());
+  }
+
+  write(record: unknown): void {
+    this.records++;
+    const [k, v] = record as [unknown, unknown];
+    const p = this.partition(k);
+    if (this.combined) {
+      const m = this.combined[p]!;
+      const ks = keyString(k);
+      const cur = m.get(ks);
+      if (cur) cur[1] = this.combiner!.mergeValue(cur[1], v);
+      else {
+        m.set(ks, [k, this.combiner!.createCombiner(v)]);
+        this.held++;
+      }
+    } else {
+      this.buckets[p]!.push(record);
+      this.held++;
+    }
+    if (this.held >= this.spillThreshold) this.spill();
+  }
+
+  private bucketRecords(p: number): unknown[] {
+    return this.combined ? [...this.combined[p]!.values()] : this.buckets[p]!;
+  }
+
+  private clear(): void {
+    if (this.combined) this.combined = Array.from({ length: this.numPartitions }, () => new Map());
+    else this.buckets = Array.from({ length: this.numPartitions }, () => []);
+    this.held = 0;
+  }
+
+  /** Writes what is held to a spill file, one frame per non-empty reducer. */
+  spill(): void {
+    if (this.held === 0) return;
+    const path = join(this.dir, `${this.name}.spill${this.spills.length}`);
+    const fd = openSync(path, 'w');
+    const segments: [number, number][] = [];
+    let off = 0;
+    try {
+      for (let p = 0; p < this.numPartitions; p++) {
+        const recs = this.bucketRecords(p);
+        if (recs.length === 0) {
+          segments.push([off, 0]);
+          continue;
+        }
+        const f = frame(recs);
+        writeSync(fd, f);
+        segments.push([off, f.length]);
+        off += f.length;
+      }
+    } finally {
+      closeSync(fd);
+    }
+    this.spills.push({ path, segments });
+    this.clear();
+  }
+
+  /** Writes the data file; returns its path and the start offset of each reducer's segment (plus the end). */
+  commit(): { path: string; offsets: number[] } {
+    const path = join(this.dir, `${this.name}.data`);
+    const tmp = `${path}.tmp`;
+    const fd = openSync(tmp, 'w');
+    const offsets: number[] = [];
+    let off = 0;
+    const spillFds = this.spills.map((s) => openSync(s.path, 'r'));
+    try {
+      for (let p = 0; p < this.numPartitions; p++) {
+        offsets.push(off);
+        this.spills.forEach((s, i) => {
+          const [start, len] = s.segments[p]!;
+          if (len === 0) return;
+          const buf = Buffer.allocUnsafe(len);
+          readSync(spillFds[i]!, buf, 0, len, start);
+          writeSync(fd, buf);
+          off += len;
+        });
+        const recs = this.bucketRecords(p);
+        if (recs.length > 0) {
+          const f = frame(recs);
+          writeSync(fd, f);
+          off += f.length;
+        }
+      }
+      offsets.push(off);
+    } finally {
+      closeSync(fd);
+      for (const f of spillFds) closeSync(f);
+      for (const s of this.spills) rmSync(s.path, { force: true });
+    }
+    renameSync(tmp, path);
+    this.clear();
+    return { path, offsets };
+  }
+
+  get spillCount(): number {
+    return this.spills.length;
+  }
+}
