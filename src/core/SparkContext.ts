@@ -251,9 +251,13 @@ export class SparkContext {
     return a;
   }
 
-  /** A module (npm package or the application's own file) that shipped functions may use via their env. */
-  module(specifier: string): ModuleRef {
-    return new ModuleRef(specifier);
+  /**
+   * A module (npm package or the application's own file) for shipped functions: put the result in an env and use it
+   * there as the module's namespace. Typed as `T` (the module's type, e.g. `typeof import('./lib.js')`) so the
+   * function body type-checks; on the driver it is only a reference.
+   */
+  module<T = any>(specifier: string): T {
+    return new ModuleRef(specifier) as unknown as T;
   }
 
   // ------------------------------------------------------------------------------------------ jobs
