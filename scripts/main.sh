@@ -6,4 +6,4 @@ export npm_config_update_notifier=false npm_config_fund=false npm_config_audit=f
 bash scripts/install-system-deps.sh
 npm ci --no-audit --no-fund
 npm run build
-node dist/cli/main.js submit --master "${MASTER:-local[*]}" examples/pi.js 100
+node dist/cli/main.js submit --master "${MASTER:-local[*]}" examples/pi.ts 100

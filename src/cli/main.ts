@@ -1,12 +1,15 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { miniClusterCommand } from './miniCluster.js';
+import { submitCommand } from './submit.js';
 
 const program = new Command('spark-mesos')
   .description('spark-mesos: Spark-style jobs on Apache Mesos')
   .exitOverride()
+  .enablePositionalOptions()
   .showHelpAfterError()
-  .addCommand(miniClusterCommand());
+  .addCommand(submitCommand())
+  .addCommand(miniClusterCommand().exitOverride());
 
 try {
   await program.parseAsync(process.argv);

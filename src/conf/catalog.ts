@@ -5,6 +5,9 @@
 import { ConfigEntry, entry, type PrefixEntry } from './ConfigEntry.js';
 import * as self from './catalog.js';
 
+/** Any catalog entry, whatever its value type. */
+export type ConfigEntryLike = ConfigEntry<unknown>;
+
 // ---------------------------------------------------------------------------------------------- Application
 export const MASTER = entry({ key: 'spark.master', type: 'string', category: 'Application', default: 'local[*]',
   doc: 'Where the application runs: `local`, `local[N]`, `local[*]`, `local-cluster[N,cores,memMB]`, `mesos://host:port` or `mesos://zk://host:port,.../path`. The embedded default is `local[*]`.' });

@@ -37,7 +37,41 @@ export function hashString(s: string): number {
 }
 
 export function hashKey(k: Key): number {
-  return hashString(keyString(k));
+  // Strings (the common case) hash as they are; other keys through their canonical text, which starts with a type tag.
+  return typeof k === 'string' ? hashString(k) : hashString(keyString(k));
+}
+
+/**
+ * A map keyed by value, per `keyString`. String keys skip the canonical text (no allocation per lookup), which
+ * matters on the shuffle's hot path.
+ */
+export class KeyMap<V> {
+  private readonly strings = new Map<string, [unknown, V]>();
+  private readonly others = new Map<string, [unknown, V]>();
+
+  get(k: Key): [unknown, V] | undefined {
+    return typeof k === 'string' ? this.strings.get(k) : this.others.get(keyString(k));
+  }
+
+  set(k: Key, v: V): [unknown, V] {
+    const entry: [unknown, V] = [k, v];
+    if (typeof k === 'string') this.strings.set(k, entry);
+    else this.others.set(keyString(k), entry);
+    return entry;
+  }
+
+  get size(): number {
+    return this.strings.size + this.others.size;
+  }
+
+  *entries(): Generator<[unknown, V]> {
+    yield* this.strings.values();
+    yield* this.others.values();
+  }
+
+  toArray(): [unknown, V][] {
+    return [...this.strings.values(), ...this.others.values()];
+  }
 }
 
 const TYPE_ORDER: Record<string, number> = { undefined: 0, boolean: 1, number: 2, bigint: 2, string: 3, object: 4 };

@@ -59,8 +59,39 @@ async function resolveValue(v: unknown, svc: ExecutorServices): Promise<unknown>
   return v;
 }
 
+/**
+ * Compiled functions by source and env, so a job run again reuses code V8 has already optimized. Only small,
+ * plain envs are cached (the key is their JSON); broadcast and accumulator markers are fine to share, since they
+ * resolve through the running task's services.
+ */
+const compiled = new Map<string, { fn: unknown; svc: ExecutorServices }>();
+const MAX_CACHE_KEY = 4096;
+
+function cacheKey(f: ShippedFunction): string | undefined {
+  let env: string;
+  try {
+    env = JSON.stringify(f.env);
+  } catch {
+    return undefined;
+  }
+  if (env === undefined || env.length > MAX_CACHE_KEY || /__sparkAccumulator/.test(env)) return undefined;
+  return `${f.src}\u0000${env}`;
+}
+
 /** Compiles a shipped function with its env resolved. */
 export async function compile<F extends (...args: any[]) => any>(f: ShippedFunction, svc: ExecutorServices): Promise<F> {
+  const key = cacheKey(f);
+  const hit = key !== undefined ? compiled.get(key) : undefined;
+  if (hit && hit.svc.appPath === svc.appPath) return hit.fn as F;
+  const fn = await compileFresh<F>(f, svc);
+  if (key !== undefined) {
+    if (compiled.size > 1000) compiled.clear();
+    compiled.set(key, { fn, svc });
+  }
+  return fn;
+}
+
+async function compileFresh<F extends (...args: any[]) => any>(f: ShippedFunction, svc: ExecutorServices): Promise<F> {
   const names = Object.keys(f.env);
   const values = await Promise.all(names.map((n) => resolveValue(f.env[n], svc)));
   const factory = new Function(...names, '__name', 'require', 'TaskContext', `"use strict"; return (${f.src});`);

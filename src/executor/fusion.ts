@@ -50,8 +50,27 @@ export function fuseRange(ops: readonly FusedOp[], sink: Push): (start: number, 
   return new Function('fns', 'sink', code)(ops.map((o) => o.fn), sink);
 }
 
-/** Sum or count of the chain over a range, with the accumulator in the loop itself. */
+const aggregates = new WeakMap<object, Map<string, (start: number, end: number, step: number) => number>>();
+
+/** Sum or count of the chain over a range, with the accumulator in the loop itself (reused while its functions are). */
 export function fuseRangeAggregate(ops: readonly FusedOp[], kind: 'sum' | 'count'): (start: number, end: number, step: number) => number {
+  const anchor = ops[0]?.fn;
+  if (!anchor) return buildRangeAggregate(ops, kind);
+  const key = `${kind}|${ops.map((o) => o.k).join(',')}`;
+  let byKey = aggregates.get(anchor);
+  if (!byKey) aggregates.set(anchor, (byKey = new Map()));
+  let run = byKey.get(key);
+  // Only reuse when every function is the same object (they come from the compile cache).
+  const fns = ops.map((o) => o.fn);
+  const cached = run as ((start: number, end: number, step: number) => number) & { fns?: unknown[] } | undefined;
+  if (cached && cached.fns && cached.fns.length === fns.length && cached.fns.every((f, i) => f === fns[i])) return cached;
+  run = buildRangeAggregate(ops, kind);
+  (run as typeof run & { fns?: unknown[] }).fns = fns;
+  byKey.set(key, run);
+  return run;
+}
+
+function buildRangeAggregate(ops: readonly FusedOp[], kind: 'sum' | 'count'): (start: number, end: number, step: number) => number {
   const inner = body(ops, 0, 'v0', (v) => (kind === 'sum' ? `acc += ${v};` : 'acc++;'));
   const code = `${header(ops)} return function run(start, end, step) { let acc = 0;
     if (step > 0) { for (let v0 = start; v0 < end; v0 += step) { ${inner} } }

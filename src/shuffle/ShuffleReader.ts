@@ -1,5 +1,5 @@
 import { closeSync, openSync, readSync } from 'node:fs';
-import { compareKeys, keyString } from '../core/keys.js';
+import { compareKeys, KeyMap } from '../core/keys.js';
 import type { MapStatus } from '../core/plan.js';
 import { unframe } from './frames.js';
 
@@ -54,20 +54,19 @@ export interface ReduceAggregator {
 
 /** Combines values per key on the reduce side. */
 export async function aggregate(batches: AsyncIterable<unknown[]>, agg: ReduceAggregator): Promise<unknown[]> {
-  const m = new Map<string, [unknown, unknown]>();
+  const m = new KeyMap<unknown>();
   for await (const batch of batches) {
     for (const r of batch) {
       const [k, v] = r as [unknown, unknown];
-      const ks = keyString(k);
-      const cur = m.get(ks);
+      const cur = m.get(k);
       if (agg.mapSideCombine) {
         if (cur) cur[1] = agg.mergeCombiners(cur[1], v);
-        else m.set(ks, [k, v]);
+        else m.set(k, v);
       } else if (cur) cur[1] = agg.mergeValue(cur[1], v);
-      else m.set(ks, [k, agg.createCombiner(v)]);
+      else m.set(k, agg.createCombiner(v));
     }
   }
-  return [...m.values()];
+  return m.toArray();
 }
 
 export async function collectAll(batches: AsyncIterable<unknown[]>): Promise<unknown[]> {
@@ -85,20 +84,15 @@ export function sortRecords(records: unknown[], ascending: boolean, keyFn?: (k: 
 
 /** Groups the records of several shuffles by key: `[key, [values of shuffle 0, values of shuffle 1, ...]]`. */
 export async function cogroup(inputs: AsyncIterable<unknown[]>[]): Promise<unknown[]> {
-  const m = new Map<string, [unknown, unknown[][]]>();
+  const m = new KeyMap<unknown[][]>();
   for (let i = 0; i < inputs.length; i++) {
     for await (const batch of inputs[i]!) {
       for (const r of batch) {
         const [k, v] = r as [unknown, unknown];
-        const ks = keyString(k);
-        let cur = m.get(ks);
-        if (!cur) {
-          cur = [k, inputs.map(() => [])];
-          m.set(ks, cur);
-        }
+        const cur = m.get(k) ?? m.set(k, inputs.map(() => []));
         cur[1][i]!.push(v);
       }
     }
   }
-  return [...m.values()];
+  return m.toArray();
 }

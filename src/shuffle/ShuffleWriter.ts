@@ -1,6 +1,6 @@
 import { closeSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { keyString } from '../core/keys.js';
+import { KeyMap } from '../core/keys.js';
 import { frame } from './frames.js';
 import type { PartitionFn } from './partitioning.js';
 
@@ -16,7 +16,7 @@ export interface Combiner {
  */
 export class ShuffleWriter {
   private buckets: unknown[][];
-  private combined: Map<string, [unknown, unknown]>[] | undefined;
+  private combined: KeyMap<unknown>[] | undefined;
   private held = 0;
   private readonly spills: { path: string; segments: [number, number][] }[] = [];
   records = 0;
@@ -31,7 +31,7 @@ export class ShuffleWriter {
   ) {
     mkdirSync(dir, { recursive: true });
     this.buckets = Array.from({ length: numPartitions }, () => []);
-    if (combiner) this.combined = Array.from({ length: numPartitions }, () => new Map());
+    if (combiner) this.combined = Array.from({ length: numPartitions }, () => new KeyMap());
   }
 
   write(record: unknown): void {
@@ -40,11 +40,10 @@ export class ShuffleWriter {
     const p = this.partition(k);
     if (this.combined) {
       const m = this.combined[p]!;
-      const ks = keyString(k);
-      const cur = m.get(ks);
+      const cur = m.get(k);
       if (cur) cur[1] = this.combiner!.mergeValue(cur[1], v);
       else {
-        m.set(ks, [k, this.combiner!.createCombiner(v)]);
+        m.set(k, this.combiner!.createCombiner(v));
         this.held++;
       }
     } else {
@@ -55,11 +54,11 @@ export class ShuffleWriter {
   }
 
   private bucketRecords(p: number): unknown[] {
-    return this.combined ? [...this.combined[p]!.values()] : this.buckets[p]!;
+    return this.combined ? this.combined[p]!.toArray() : this.buckets[p]!;
   }
 
   private clear(): void {
-    if (this.combined) this.combined = Array.from({ length: this.numPartitions }, () => new Map());
+    if (this.combined) this.combined = Array.from({ length: this.numPartitions }, () => new KeyMap());
     else this.buckets = Array.from({ length: this.numPartitions }, () => []);
     this.held = 0;
   }

@@ -1,0 +1,80 @@
+/**
+ * Engine throughput on this machine, each next to a baseline measured in the same run:
+ *  1. range(0, 1e8).map(x => x * 2).filter(x => x % 3 === 0).sum() on local[2], against the same loop by hand in
+ *     one thread (target: at least 1.6x the hand loop's speed on 2 cores);
+ *  2. word count with reduceByKey over 10 million words, against a single-thread Map count (target: at least 1.0x);
+ *  3. tasks per second for a job of 10,000 empty tasks (target: at least 5,000 tasks/s).
+ * Run: npx tsx bench/engine.ts [master]   (default local[2])
+ */
+import { performance } from 'node:perf_hooks';
+import { SparkConf, SparkContext } from '../src/index.js';
+
+const master = process.argv[2] ?? 'local[2]';
+process.env.SPARK_MESOS_LOG_LEVEL ??= 'warn';
+
+function best<T>(runs: number, fn: () => T): { ms: number; value: T } {
+  let ms = Infinity;
+  let value!: T;
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    value = fn();
+    ms = Math.min(ms, performance.now() - t0);
+  }
+  return { ms, value };
+}
+
+async function bestAsync<T>(runs: number, fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  let ms = Infinity;
+  let value!: T;
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    value = await fn();
+    ms = Math.min(ms, performance.now() - t0);
+  }
+  return { ms, value };
+}
+
+const sc = new SparkContext(new SparkConf().setMaster(master).setAppName('bench-engine'));
+await sc.ready();
+await sc.parallelize([1, 2, 3], 2).count(); // warm up the executors
+
+// 1. Arithmetic pipeline.
+const N = 1e8;
+const hand = best(3, () => {
+  let s = 0;
+  for (let x = 0; x < N; x++) {
+    const y = x * 2;
+    if (y % 3 === 0) s += y;
+  }
+  return s;
+});
+const ours = await bestAsync(6, () => sc.range(0, N, 1, 2).map((x) => x * 2).filter((x) => x % 3 === 0).sum());
+if (ours.value !== hand.value) throw new Error(`sum mismatch: ${ours.value} vs ${hand.value}`);
+console.log(`1. range(0, 1e8).map.filter.sum on ${master}: ${ours.ms.toFixed(0)} ms; hand loop, one thread: ${hand.ms.toFixed(0)} ms; speed ratio ${(hand.ms / ours.ms).toFixed(2)}x (target >= 1.6x)`);
+
+// 2. Word count over 10 million words.
+const WORDS = 10_000_000;
+const VOCAB = 50_000;
+const mapCount = best(2, () => {
+  const m = new Map<string, number>();
+  for (let x = 0; x < WORDS; x++) {
+    const w = `w${(x * 7919) % VOCAB}`;
+    m.set(w, (m.get(w) ?? 0) + 1);
+  }
+  return m.size;
+});
+const wc = await bestAsync(2, () =>
+  sc.range(0, WORDS, 1, 4)
+    .map((x) => [`w${(x * 7919) % VOCAB}`, 1] as [string, number], { VOCAB })
+    .reduceByKey((a, b) => a + b, 2)
+    .count(),
+);
+if (wc.value !== mapCount.value) throw new Error(`word count mismatch: ${wc.value} vs ${mapCount.value}`);
+console.log(`2. word count, 10M words (${VOCAB} distinct), reduceByKey on ${master}: ${wc.ms.toFixed(0)} ms; single-thread Map count: ${mapCount.ms.toFixed(0)} ms; speed ratio ${(mapCount.ms / wc.ms).toFixed(2)}x (target >= 1.0x)`);
+
+// 3. Scheduling throughput.
+const TASKS = 10_000;
+const empty = await bestAsync(2, () => sc.parallelize([] as number[], TASKS).count());
+console.log(`3. ${TASKS} empty tasks on ${master}: ${empty.ms.toFixed(0)} ms = ${Math.round((TASKS / empty.ms) * 1000).toLocaleString('en')} tasks/s (target >= 5,000)`);
+
+await sc.stop();
