@@ -108,7 +108,7 @@ export function submitCommand(name = 'submit'): Command {
     .action(async (app: string | undefined, args: string[], o: SubmitOptions) => {
       const conf = submissionConf(o, app);
       if (o.verbose) process.stderr.write(`${conf.toDebugString()}\n`);
-      const token = conf.getOption('spark.mesos.dispatcher.rest.token') ?? process.env.SPARK_MESOS_DISPATCHER_TOKEN;
+      const token = conf.get(config.MESOS_DISPATCHER_REST_TOKEN) ?? process.env.SPARK_MESOS_DISPATCHER_TOKEN;
       if (o.kill !== undefined || o.status !== undefined) {
         if (o.kill !== undefined && o.status !== undefined) throw new IllegalArgumentException('--kill and --status cannot be used together');
         const client = new RestSubmissionClient(conf.get('spark.master'), token);

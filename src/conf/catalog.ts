@@ -128,6 +128,8 @@ export const BLOCK_MANAGER_HEARTBEAT_TIMEOUT = entry({ key: 'spark.storage.block
   doc: 'Heartbeat timeout told to the external shuffle service: an application silent this long has its shuffle files removed.' });
 export const NETWORK_TIMEOUT = entry({ key: 'spark.network.timeout', type: 'time', unit: 's', default: '120s', min: 1, category: 'Shuffle and network',
   doc: 'Default timeout for network interactions; an executor silent this long is considered lost.' });
+export const SHUFFLE_SPILL_THRESHOLD = entry({ key: 'spark.shuffle.spill.numElementsForceSpillThreshold', type: 'int', default: '1000000', min: 1, category: 'Shuffle and network',
+  doc: 'A map task spills its shuffle buffers to disk once it holds this many records (Spark\'s default is unbounded; a bound keeps memory in check).' });
 export const REDUCER_MAX_SIZE_IN_FLIGHT = entry({ key: 'spark.reducer.maxSizeInFlight', type: 'bytes', unit: 'm', default: '48m', min: 1, category: 'Shuffle and network',
   doc: 'Most shuffle data a reducer fetches at once from remote executors.' });
 
@@ -258,6 +260,10 @@ export const MESOS_PROXY_BASE_URL = entry({ key: 'spark.mesos.proxy.baseURL', ty
 export const MESOS_APP_JAR_LOCAL_RESOLUTION_MODE = entry({ key: 'spark.mesos.appJar.local.resolution.mode', type: 'enum', values: ['host', 'container'], default: 'host',
   category: 'Mesos: cluster mode', since: '2.4.0',
   doc: 'Cluster mode: a `local://` application file is taken from the host (`host`) or from inside the container image (`container`).' });
+
+export const MESOS_DISPATCHER_REST_TOKEN = entry({ key: 'spark.mesos.dispatcher.rest.token', type: 'string', secret: true, category: 'Mesos: cluster mode',
+  defaultDoc: 'env `SPARK_MESOS_DISPATCHER_TOKEN`',
+  doc: 'Bearer token for the dispatcher\'s REST server; required by a dispatcher listening beyond loopback, sent by `submit` in cluster mode and with --kill/--status.' });
 
 /** Families of keys under a prefix. */
 export const PREFIXES: readonly PrefixEntry[] = [

@@ -86,7 +86,7 @@ export class SparkContext {
       // Local mode does not retry unless local[N,F] or an explicit spark.task.maxFailures says so.
       maxTaskFailures: this.conf.contains(config.TASK_MAX_FAILURES.key) ? this.conf.get(config.TASK_MAX_FAILURES) : (created.maxTaskFailures ?? this.conf.get(config.TASK_MAX_FAILURES)),
       localDir: this.localDir,
-      spillThreshold: this.conf.getInt('spark.shuffle.spill.numElementsForceSpillThreshold', 1_000_000),
+      spillThreshold: this.conf.get(config.SHUFFLE_SPILL_THRESHOLD),
       appPath: this.conf.getOption('spark.submit.appFile') ?? (process.argv[1] ? resolve(process.argv[1]) : undefined),
       broadcastIdsOf: broadcastIds,
       onBlocks: (executorId, blocks) => {
