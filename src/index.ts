@@ -1,4 +1,5 @@
 /** spark-mesos: the public API. */
+import './scheduler/cluster/register.js';
 export { SparkContext, ModuleRef } from './core/SparkContext.js';
 export { RDD, ShuffledRDD, CoGroupedRDD } from './core/RDD.js';
 export { Broadcast } from './core/Broadcast.js';

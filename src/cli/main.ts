@@ -2,6 +2,8 @@
 import { Command, CommanderError } from 'commander';
 import { miniClusterCommand } from './miniCluster.js';
 import { submitCommand } from './submit.js';
+import { executorCommand } from './executor.js';
+import '../scheduler/cluster/register.js';
 
 const program = new Command('spark-mesos')
   .description('spark-mesos: Spark-style jobs on Apache Mesos')
@@ -9,7 +11,8 @@ const program = new Command('spark-mesos')
   .enablePositionalOptions()
   .showHelpAfterError()
   .addCommand(submitCommand())
-  .addCommand(miniClusterCommand().exitOverride());
+  .addCommand(miniClusterCommand().exitOverride())
+  .addCommand(executorCommand());
 
 try {
   await program.parseAsync(process.argv);

@@ -2,6 +2,7 @@
 // `spark-submit`: the same as `spark-mesos submit`.
 import { CommanderError } from 'commander';
 import { submitCommand } from './submit.js';
+import '../scheduler/cluster/register.js';
 
 try {
   await submitCommand('spark-submit').showHelpAfterError().parseAsync(process.argv);

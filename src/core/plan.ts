@@ -59,8 +59,10 @@ export interface MapStatus {
   /** Local path of the data file (readable by executors sharing the host) and the byte range per reducer. */
   path: string;
   offsets: number[];
-  /** Address of the executor's block server, for executors on other hosts. */
+  /** Address of the server of this output: the executor's block server, or the host's external shuffle service. */
   address?: { host: string; port: number };
+  /** Set when an external shuffle service serves the output: it outlives the executor. */
+  external?: { appId: string };
 }
 
 /** What the result of a task is made of. */
@@ -101,6 +103,8 @@ export interface TaskDescription {
   spillThreshold: number;
   /** Module path the application was started from, for `require` and module references. */
   appPath: string | undefined;
+  /** Reducer fetch window: most bytes of map outputs requested at once (`spark.reducer.maxSizeInFlight`). */
+  maxBytesInFlight?: number;
 }
 
 export interface TaskResult {

@@ -18,6 +18,9 @@ import { partitionFn } from '../shuffle/partitioning.js';
 
 export interface ExecutorState {
   executorId: string;
+  /** Where this executor's block server (or its host's shuffle service) serves map outputs from. */
+  address?: { host: string; port: number };
+  external?: { appId: string };
   blocks: Map<string, unknown[]>;
   broadcasts: Map<number, unknown>;
   fetch: BlockFetcher;
@@ -80,7 +83,7 @@ class Run {
       }
       case 'shuffle': {
         const statuses = this.task.shuffleInputs[plan.shuffleId] ?? [];
-        const batches = readRecords(statuses, plan.partition, this.ex.fetch);
+        const batches = readRecords(statuses, plan.partition, this.ex.fetch, this.task.maxBytesInFlight);
         let records: unknown[];
         if (plan.agg) {
           const [createCombiner, mergeValue, mergeCombiners] = await Promise.all([
@@ -93,7 +96,7 @@ class Run {
         return false;
       }
       case 'cogroup': {
-        const inputs = plan.shuffleIds.map((id) => readRecords(this.task.shuffleInputs[id] ?? [], plan.partition, this.ex.fetch));
+        const inputs = plan.shuffleIds.map((id) => readRecords(this.task.shuffleInputs[id] ?? [], plan.partition, this.ex.fetch, this.task.maxBytesInFlight));
         for (const x of await cogroup(inputs)) if (push(x)) return true;
         return false;
       }
@@ -364,7 +367,10 @@ async function runShuffleMap(r: Run, sink: Extract<Sink, { k: 'shuffleWrite' }>)
     accumulators: r.accumulators,
     blocks: r.cachedBlocks,
     records: w.records,
-    mapStatus: { shuffleId: sink.shuffleId, mapId: sink.mapId, executorId: r.ex.executorId, path, offsets },
+    mapStatus: {
+      shuffleId: sink.shuffleId, mapId: sink.mapId, executorId: r.ex.executorId, path, offsets,
+      ...(r.ex.address ? { address: r.ex.address } : {}), ...(r.ex.external ? { external: r.ex.external } : {}),
+    },
   };
 }
 

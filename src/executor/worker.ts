@@ -1,19 +1,31 @@
 /**
- * A worker thread of local mode: one executor with one core. Runs the tasks the driver posts and answers with
- * their results; its memory holds its cached blocks and broadcast values.
+ * A task thread: one core of an executor (a local-mode executor, or a thread of an executor process). Runs the
+ * tasks posted to it and answers with their results; its memory holds its cached blocks and broadcast values.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { TaskDescription } from '../core/plan.js';
 import { executeTask, type ExecutorState } from './TaskRunner.js';
 import { FetchFailedError, localFetcher } from '../shuffle/ShuffleReader.js';
+import { BlockClient, clusterFetcher } from '../rpc/BlockClient.js';
 
 export type ToWorker = { type: 'launch'; task: TaskDescription } | { type: 'dropBlocks'; prefix: string };
 
+export interface WorkerConfig {
+  executorId: string;
+  /** Set for executor processes: outputs are served from here, and other executors' outputs fetched over TCP. */
+  address?: { host: string; port: number };
+  external?: { appId: string };
+  secret?: string;
+}
+
+const cfg = workerData as WorkerConfig;
 const state: ExecutorState = {
-  executorId: (workerData as { executorId: string }).executorId,
+  executorId: cfg.executorId,
   blocks: new Map(),
   broadcasts: new Map(),
-  fetch: localFetcher,
+  fetch: cfg.address ? clusterFetcher(cfg.executorId, new BlockClient(cfg.secret, cfg.executorId)) : localFetcher,
+  ...(cfg.address ? { address: cfg.address } : {}),
+  ...(cfg.external ? { external: cfg.external } : {}),
 };
 
 parentPort!.on('message', async (msg: ToWorker) => {

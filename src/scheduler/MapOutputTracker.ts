@@ -35,7 +35,8 @@ export class MapOutputTracker {
     for (const [id, arr] of this.shuffles) {
       let hit = false;
       arr.forEach((s, i) => {
-        if (s?.executorId === executorId) {
+        // Outputs served by an external shuffle service outlive their executor.
+        if (s?.executorId === executorId && !s.external) {
           arr[i] = undefined;
           hit = true;
         }

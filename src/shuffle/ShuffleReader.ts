@@ -37,10 +37,30 @@ export const localFetcher: BlockFetcher = async (status, p) => {
   }
 };
 
-/** Reads every map output's segment for one reducer, in map order. */
-export async function* readRecords(statuses: readonly MapStatus[], p: number, fetch: BlockFetcher): AsyncGenerator<unknown[]> {
-  for (const s of statuses) {
-    const buf = await fetch(s, p);
+/**
+ * Reads every map output's segment for one reducer, in map order, fetching ahead in parallel while the bytes
+ * requested but not yet consumed stay under `maxBytesInFlight` (at least one request is always in flight).
+ */
+export async function* readRecords(statuses: readonly MapStatus[], p: number, fetch: BlockFetcher, maxBytesInFlight = 48 * 1024 * 1024): AsyncGenerator<unknown[]> {
+  const size = (s: MapStatus) => (s.offsets[p + 1] ?? 0) - (s.offsets[p] ?? 0);
+  const inFlight: { promise: Promise<Buffer>; bytes: number }[] = [];
+  let next = 0;
+  let bytes = 0;
+  const fill = () => {
+    while (next < statuses.length && (inFlight.length === 0 || bytes + size(statuses[next]!) <= maxBytesInFlight)) {
+      const s = statuses[next++]!;
+      const promise = fetch(s, p);
+      promise.catch(() => undefined); // handled when awaited in order
+      inFlight.push({ promise, bytes: size(s) });
+      bytes += size(s);
+    }
+  };
+  fill();
+  while (inFlight.length > 0) {
+    const head = inFlight.shift()!;
+    const buf = await head.promise;
+    bytes -= head.bytes;
+    fill();
     for (const batch of unframe(buf)) yield batch;
   }
 }

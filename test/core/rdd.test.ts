@@ -6,11 +6,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SparkConf, SparkContext, HashPartitioner, RangePartitioner, TaskContext, type SparkListenerEvent } from '../../src/index.js';
 
+// The same tests run on local[2] (threads) and, from rdd-local-cluster.test.ts, on local-cluster[2,1,1024] (processes).
+const MASTER = process.env.SPARK_TEST_MASTER ?? 'local[2]';
 let sc: SparkContext;
 const events: SparkListenerEvent[] = [];
-before(() => {
-  sc = new SparkContext(new SparkConf().setMaster('local[2]').setAppName('rdd-tests').set('spark.task.maxFailures', '3'));
+before(async () => {
+  sc = new SparkContext(new SparkConf().setMaster(MASTER).setAppName('rdd-tests').set('spark.task.maxFailures', '3'));
   sc.addSparkListener((e) => events.push(e));
+  await sc.ready();
 });
 after(async () => {
   await sc.stop();
@@ -21,7 +24,7 @@ const sortPairs = <T extends [unknown, unknown]>(xs: T[]) => [...xs].sort((a, b)
 
 test('parallelize, range, union, emptyRDD, defaultParallelism, applicationId', async () => {
   assert.equal(sc.defaultParallelism, 2);
-  assert.match(sc.applicationId, /^local-\d+$/);
+  assert.match(sc.applicationId, /^local(-cluster)?-\d+$/);
   const r = sc.parallelize(nums, 7);
   assert.equal(r.getNumPartitions(), 7);
   assert.deepEqual(await r.collect(), nums);

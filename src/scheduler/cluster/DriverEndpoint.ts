@@ -1,0 +1,146 @@
+import type net from 'node:net';
+import { listen, type Connection, type Message } from '../../rpc/Connection.js';
+import type { TaskDescription } from '../../core/plan.js';
+import type { BackendEvents, TaskStatusUpdate } from '../SchedulerBackend.js';
+import { getLogger } from '../../util/logging.js';
+
+const log = getLogger('DriverEndpoint');
+
+export interface RegisteredExecutor {
+  id: string;
+  host: string;
+  cores: number;
+  pid: number;
+  conn: Connection;
+  lastHeartbeat: number;
+}
+
+export interface DriverEndpointOptions {
+  host: string;
+  port: number;
+  secret: string | undefined;
+  heartbeatIntervalMs: number;
+  /** An executor silent this long is lost (`spark.network.timeout`). */
+  timeoutMs: number;
+  /** Whether an executor id is expected (launched by this backend). */
+  accept?: (executorId: string) => boolean;
+}
+
+/**
+ * The driver's side of executor connections (Spark's CoarseGrainedSchedulerBackend endpoint): authenticates and
+ * registers executors, sends them tasks, and reports their status updates, heartbeat timeouts and disconnections.
+ * Cluster backends (local-cluster, Mesos) start executors their own way and share this.
+ */
+export class DriverEndpoint {
+  private server: net.Server | undefined;
+  readonly executors = new Map<string, RegisteredExecutor>();
+  private events: BackendEvents | undefined;
+  private checker: NodeJS.Timeout | undefined;
+  address: { host: string; port: number } | undefined;
+  /** Refused connections (authentication or registration), for tests and logs. */
+  refused = 0;
+  onRegistered: ((e: RegisteredExecutor) => void) | undefined;
+  onRemoved: ((id: string, reason: string) => void) | undefined;
+
+  constructor(private readonly opts: DriverEndpointOptions) {}
+
+  get url(): string {
+    return `spark://CoarseGrainedScheduler@${this.address!.host}:${this.address!.port}`;
+  }
+
+  get totalCores(): number {
+    let n = 0;
+    for (const e of this.executors.values()) n += e.cores;
+    return n;
+  }
+
+  async start(events: BackendEvents): Promise<void> {
+    this.events = events;
+    this.server = await listen(this.opts.host, this.opts.port, this.opts.secret, (conn) => this.accept(conn));
+    const a = this.server.address() as net.AddressInfo;
+    this.address = { host: this.opts.host, port: a.port };
+    this.checker = setInterval(() => this.checkHeartbeats(), Math.max(100, Math.min(this.opts.heartbeatIntervalMs, 1000)));
+    this.checker.unref();
+  }
+
+  private accept(conn: Connection): void {
+    let executorId: string | undefined;
+    conn.on('authFailed', (why: string) => {
+      this.refused++;
+      log.warn({ why }, 'refused an executor that could not authenticate');
+    });
+    conn.on('message', (m: Message) => {
+      if (m.t === 'register') {
+        const id = String(m.executorId);
+        if (this.executors.has(id) || (this.opts.accept && !this.opts.accept(id))) {
+          this.refused++;
+          log.warn({ executor: id }, 'refused an executor registration');
+          conn.send({ t: 'refused', reason: this.executors.has(id) ? `duplicate executor id ${id}` : `unexpected executor id ${id}` });
+          conn.close();
+          return;
+        }
+        executorId = id;
+        const e: RegisteredExecutor = { id, host: String(m.host), cores: Number(m.cores), pid: Number(m.pid), conn, lastHeartbeat: Date.now() };
+        this.executors.set(id, e);
+        conn.send({ t: 'registered', heartbeatIntervalMs: this.opts.heartbeatIntervalMs });
+        log.info({ executor: id, host: e.host, cores: e.cores, pid: e.pid }, 'executor registered');
+        this.onRegistered?.(e);
+        this.events?.executorAdded({ id, host: e.host, cores: e.cores });
+        return;
+      }
+      const e = executorId ? this.executors.get(executorId) : undefined;
+      if (!e) return;
+      e.lastHeartbeat = Date.now();
+      if (m.t === 'status') this.events?.statusUpdate({ ...(m as unknown as TaskStatusUpdate), executorId: e.id });
+    });
+    conn.on('close', (reason: string) => {
+      if (executorId && this.executors.get(executorId)?.conn === conn) this.remove(executorId, `connection closed (${reason})`);
+    });
+  }
+
+  private checkHeartbeats(): void {
+    const now = Date.now();
+    for (const e of [...this.executors.values()]) {
+      if (now - e.lastHeartbeat > this.opts.timeoutMs) {
+        log.warn({ executor: e.id }, `no heartbeat for ${this.opts.timeoutMs} ms`);
+        e.conn.close();
+        this.remove(e.id, `heartbeat timed out after ${this.opts.timeoutMs} ms`);
+      }
+    }
+  }
+
+  remove(id: string, reason: string): void {
+    if (!this.executors.delete(id)) return;
+    log.warn({ executor: id, reason }, 'executor lost');
+    this.onRemoved?.(id, reason);
+    this.events?.executorRemoved(id, reason);
+  }
+
+  launchTask(executorId: string, task: TaskDescription): void {
+    const e = this.executors.get(executorId);
+    if (!e) {
+      setImmediate(() => this.events?.statusUpdate({ taskId: task.taskId, executorId, state: 'LOST', error: { message: `executor ${executorId} is gone` } }));
+      return;
+    }
+    e.conn.send({ t: 'launch', task });
+  }
+
+  killTask(executorId: string, taskId: number): void {
+    this.executors.get(executorId)?.conn.send({ t: 'kill', taskId });
+  }
+
+  dropBlocks(prefix: string): void {
+    for (const e of this.executors.values()) e.conn.send({ t: 'dropBlocks', prefix });
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.checker);
+    const all = [...this.executors.values()];
+    this.executors.clear();
+    for (const e of all) {
+      e.conn.send({ t: 'shutdown' });
+      e.conn.close();
+    }
+    await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
+  }
+}
