@@ -9,6 +9,8 @@ export { StatCounter } from './core/StatCounter.js';
 export { TaskContext } from './core/TaskContext.js';
 export type { Env } from './core/closure.js';
 export type { SparkListener, SparkListenerEvent } from './scheduler/events.js';
+export { MesosExternalBlockStoreClient } from './shuffle/MesosExternalBlockStoreClient.js';
+export { ExternalShuffleService } from './shuffle/ExternalShuffleService.js';
 export { registerClusterManager, type ClusterManager } from './scheduler/clusterManagers.js';
 export type { SchedulerBackend, BackendEvents, TaskStatusUpdate } from './scheduler/SchedulerBackend.js';
 export { SparkConf } from './conf/SparkConf.js';

@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { miniClusterCommand } from './miniCluster.js';
 import { submitCommand } from './submit.js';
 import { executorCommand } from './executor.js';
+import { shuffleServiceCommand } from './shuffleService.js';
 import '../scheduler/cluster/register.js';
 
 const program = new Command('spark-mesos')
@@ -12,7 +13,8 @@ const program = new Command('spark-mesos')
   .showHelpAfterError()
   .addCommand(submitCommand())
   .addCommand(miniClusterCommand().exitOverride())
-  .addCommand(executorCommand());
+  .addCommand(executorCommand())
+  .addCommand(shuffleServiceCommand());
 
 try {
   await program.parseAsync(process.argv);

@@ -115,8 +115,11 @@ export const SHUFFLE_SERVICE_ENABLED = entry({ key: 'spark.shuffle.service.enabl
   doc: 'Executors write shuffle output where the per-host external shuffle service serves it, so it outlives them.' });
 export const SHUFFLE_SERVICE_PORT = entry({ key: 'spark.shuffle.service.port', type: 'int', default: '7337', min: 0, category: 'Shuffle and network',
   doc: 'Port of the external shuffle service on every host.' });
-export const SHUFFLE_SERVICE_HOST = entry({ key: 'spark.shuffle.service.host', type: 'string', default: '0.0.0.0', category: 'Shuffle and network',
+export const SHUFFLE_SERVICE_HOST = entry({ key: 'spark.shuffle.service.host', type: 'string', default: '127.0.0.1', category: 'Shuffle and network',
   doc: 'Address the `shuffle-service` daemon binds to.' });
+export const SHUFFLE_SERVICE_LOCAL_DIR = entry({ key: 'spark.shuffle.service.localDir', type: 'string', category: 'Shuffle and network',
+  defaultDoc: '`<tmp>/spark-mesos-shuffle`',
+  doc: 'Directory on each host where executors write shuffle files for the external shuffle service to serve (`<dir>/<appId>/`).' });
 export const SHUFFLE_REGISTRATION_TIMEOUT = entry({ key: 'spark.shuffle.registration.timeout', type: 'time', unit: 'ms', default: '5000', min: 1, category: 'Shuffle and network',
   doc: 'Timeout of a registration with the external shuffle service.' });
 export const SHUFFLE_REGISTRATION_MAX_ATTEMPTS = entry({ key: 'spark.shuffle.registration.maxAttempts', type: 'int', default: '3', min: 1, category: 'Shuffle and network',
@@ -125,7 +128,7 @@ export const SHUFFLE_CLEANER_INTERVAL = entry({ key: 'spark.shuffle.cleaner.inte
   doc: 'How often the Mesos external shuffle service checks drivers\' heartbeats.' });
 export const BLOCK_MANAGER_HEARTBEAT_TIMEOUT = entry({ key: 'spark.storage.blockManagerHeartbeatTimeoutMs', type: 'time', unit: 'ms', min: 1,
   fallback: 'spark.network.timeout', category: 'Shuffle and network', defaultDoc: '`spark.network.timeout`',
-  doc: 'Heartbeat timeout told to the external shuffle service: an application silent this long has its shuffle files removed.' });
+  doc: 'Heartbeat timeout told to the external shuffle service: an application silent this long has its shuffle files removed.' }) as ConfigEntry<number>;
 export const NETWORK_TIMEOUT = entry({ key: 'spark.network.timeout', type: 'time', unit: 's', default: '120s', min: 1, category: 'Shuffle and network',
   doc: 'Default timeout for network interactions; an executor silent this long is considered lost.' });
 export const SHUFFLE_SPILL_THRESHOLD = entry({ key: 'spark.shuffle.spill.numElementsForceSpillThreshold', type: 'int', default: '1000000', min: 1, category: 'Shuffle and network',

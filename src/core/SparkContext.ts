@@ -139,6 +139,11 @@ export class SparkContext {
     return this.stopped;
   }
 
+  /** The scheduler backend (for tools and tests that need the cluster's details). */
+  get schedulerBackend(): SchedulerBackend {
+    return this.backend;
+  }
+
   /** Executors currently registered. */
   get executorIds(): string[] {
     return this.taskScheduler.executorIds;

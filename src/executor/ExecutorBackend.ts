@@ -71,7 +71,10 @@ export async function runExecutor(args: ExecutorArgs, env: NodeJS.ProcessEnv = p
   let heartbeat: NodeJS.Timeout | undefined;
 
   return new Promise<number>((resolve) => {
+    let stopping = false;
     const shutdown = async (code: number, why: string) => {
+      if (stopping) return;
+      stopping = true;
       log.info({ executor: args.executorId, why }, 'executor stopping');
       clearInterval(heartbeat);
       conn.close();

@@ -257,7 +257,7 @@ export class DAGScheduler {
     });
     if (u.state === 'FINISHED') return this.taskSucceeded(job, stage, desc, u.executorId, u.result!);
     if (u.state === 'KILLED' && job.finished) return;
-    if (u.error?.fetchFailed) return this.fetchFailed(job, stage, u.error.fetchFailed);
+    if (u.error?.fetchFailed) return this.fetchFailed(job, stage, desc, u.error.fetchFailed);
     const activeJobs = [...stage.jobIds].map((id) => this.jobs.get(id)).filter((j): j is Job => j !== undefined && !j.finished);
     if (activeJobs.length === 0) return;
     const failures = (stage.failures.get(desc.partition) ?? 0) + 1;
@@ -273,7 +273,10 @@ export class DAGScheduler {
       return;
     }
     log.warn({ stage: stage.id, partition: desc.partition, attempt: desc.attempt, error: u.error?.message }, 'task failed; retrying');
-    for (const j of activeJobs.slice(0, 1)) this.tasks.submit([this.makeTask(j, stage, desc.partition, desc.attempt + 1)]);
+    const j = activeJobs[0]!;
+    // If the failure took parent outputs with it (a lost executor), the parents run again first.
+    if (stage.parents.some((p) => !this.isAvailable(p))) this.submitStage(j, stage);
+    else this.tasks.submit([this.makeTask(j, stage, desc.partition, desc.attempt + 1)]);
   }
 
   private taskSucceeded(job: Job, stage: Stage, desc: TaskDescription, executorId: string, result: TaskResult): void {
@@ -305,16 +308,21 @@ export class DAGScheduler {
   }
 
   /** A reducer could not read a map output: forget it and run the map stage again, then this one. */
-  private fetchFailed(job: Job, stage: Stage, f: { shuffleId: number; mapId: number; executorId: string }): void {
+  private fetchFailed(job: Job, stage: Stage, desc: TaskDescription, f: { shuffleId: number; mapId: number; executorId: string }): void {
     log.warn(f, 'fetch failed; recomputing lost map outputs');
     this.outputs.removeOutputsOn(f.executorId);
     this.outputs.removeOutput(f.shuffleId, f.mapId);
-    const parent = this.shuffleStages.get(f.shuffleId);
-    if (parent) parent.attempt++;
-    stage.attempt++;
-    stage.running = false;
-    if (stage.attempt > 4) return this.failJob(job, new SparkException(`Job aborted: stage ${stage.id} failed to fetch shuffle ${f.shuffleId} ${stage.attempt} times`));
-    setTimeout(() => this.submitStage(job, stage), 50).unref();
+    // Several tasks of one attempt may fail on the same loss: the attempt counts once.
+    if (desc.stageAttempt === stage.attempt) {
+      const parent = this.shuffleStages.get(f.shuffleId);
+      if (parent) parent.attempt++;
+      stage.attempt++;
+      stage.running = false;
+      if (stage.attempt > 4) return this.failJob(job, new SparkException(`Job aborted: stage ${stage.id} failed to fetch shuffle ${f.shuffleId} ${stage.attempt} times`));
+    }
+    setTimeout(() => {
+      if (!job.finished) this.submitStage(job, stage);
+    }, 50).unref();
   }
 
   /** An executor is gone: its map outputs are lost; stages needing them will run them again. */

@@ -4,6 +4,7 @@ import * as config from '../../conf/catalog.js';
 import type { TaskDescription } from '../../core/plan.js';
 import type { BackendEvents, SchedulerBackend } from '../SchedulerBackend.js';
 import { DriverEndpoint } from './DriverEndpoint.js';
+import { MesosExternalBlockStoreClient } from '../../shuffle/MesosExternalBlockStoreClient.js';
 import { executorCommand } from './executorCommand.js';
 import { SparkException } from '../../util/errors.js';
 import { getLogger } from '../../util/logging.js';
@@ -31,6 +32,7 @@ export class LocalClusterBackend implements SchedulerBackend {
   private stopped = false;
   private readonly spec: { executors: number; cores: number; memoryMb: number };
   private readonly secret: string | undefined;
+  private shuffleClient: MesosExternalBlockStoreClient | undefined;
 
   constructor(master: string, private readonly conf: SparkConf) {
     this.spec = parseLocalCluster(master)!;
@@ -73,6 +75,16 @@ export class LocalClusterBackend implements SchedulerBackend {
 
   async start(events: BackendEvents): Promise<void> {
     await this.endpoint.start(events);
+    if (this.conf.get(config.SHUFFLE_SERVICE_ENABLED)) {
+      // All executors share this host, so the driver registers with its one shuffle service.
+      this.shuffleClient = new MesosExternalBlockStoreClient(this.applicationId, this.secret, this.secret !== undefined, this.conf.get(config.SHUFFLE_REGISTRATION_TIMEOUT));
+      await this.shuffleClient.registerDriverWithShuffleService(
+        '127.0.0.1',
+        this.conf.get(config.SHUFFLE_SERVICE_PORT),
+        this.conf.get(config.BLOCK_MANAGER_HEARTBEAT_TIMEOUT),
+        this.conf.get(config.EXECUTOR_HEARTBEAT_INTERVAL),
+      );
+    }
     for (let i = 0; i < this.spec.executors; i++) this.launchExecutor();
     // Jobs start once every executor registered (or after spark.scheduler.maxRegisteredResourcesWaitingTime).
     const deadline = Date.now() + this.conf.get(config.MAX_REGISTERED_RESOURCES_WAITING_TIME);
@@ -88,7 +100,7 @@ export class LocalClusterBackend implements SchedulerBackend {
     delete env.NODE_TEST_CONTEXT;
     if (this.secret) env.SPARK_AUTHENTICATE_SECRET = this.secret;
     else delete env.SPARK_AUTHENTICATE_SECRET;
-    const shuffleDir = this.conf.getOption('spark.shuffle.service.localDir');
+    const shuffleDir = this.conf.get(config.SHUFFLE_SERVICE_LOCAL_DIR);
     if (this.conf.get(config.SHUFFLE_SERVICE_ENABLED) && shuffleDir) {
       env.SPARK_SHUFFLE_SERVICE_DIR = shuffleDir;
       env.SPARK_SHUFFLE_SERVICE_PORT = String(this.conf.get(config.SHUFFLE_SERVICE_PORT));
@@ -123,6 +135,7 @@ export class LocalClusterBackend implements SchedulerBackend {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.shuffleClient?.close();
     await this.endpoint.stop();
     const exits = [...this.processes.values()].filter((p) => p.exitCode === null).map((p) => new Promise((r) => {
       p.once('exit', r);

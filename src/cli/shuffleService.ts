@@ -1,0 +1,47 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
+import { SparkConf } from '../conf/SparkConf.js';
+import * as config from '../conf/catalog.js';
+import { ExternalShuffleService } from '../shuffle/ExternalShuffleService.js';
+
+/** `spark-mesos shuffle-service`: the per-host external shuffle service. */
+export function shuffleServiceCommand(): Command {
+  return new Command('shuffle-service')
+    .description('Serve the shuffle files of executors on this host, so they outlive the executors (port 7337)')
+    .option('--host <host>', 'address to listen on (spark.shuffle.service.host)')
+    .option('--port <port>', 'port (spark.shuffle.service.port)', (v) => {
+      if (!/^[0-9]+$/.test(v) || Number(v) > 65535) throw new InvalidArgumentError('--port should be a port number.');
+      return Number(v);
+    })
+    .option('--dir <dir>', 'where executors write shuffle files (spark.shuffle.service.localDir)')
+    .option('--properties-file <file>', 'a spark-defaults.conf-style file')
+    .option('--conf <key=value>', 'a configuration property (repeatable)', (v: string, p: string[]) => [...p, v], [])
+    .exitOverride()
+    .action(async (o: { host?: string; port?: number; dir?: string; propertiesFile?: string; conf: string[] }) => {
+      const conf = new SparkConf({});
+      if (o.propertiesFile) conf.loadPropertiesFile(o.propertiesFile);
+      for (const kv of o.conf) {
+        const i = kv.indexOf('=');
+        if (i <= 0) throw new Error(`--conf expects key=value, but got '${kv}'`);
+        conf.set(kv.slice(0, i), kv.slice(i + 1));
+      }
+      const auth = conf.get(config.AUTHENTICATE);
+      const secret = conf.get(config.AUTHENTICATE_SECRET) ?? process.env.SPARK_AUTHENTICATE_SECRET;
+      if (auth && !secret) throw new Error('spark.authenticate is on, but spark.authenticate.secret is not set');
+      const service = new ExternalShuffleService({
+        host: o.host ?? conf.get(config.SHUFFLE_SERVICE_HOST),
+        port: o.port ?? conf.get(config.SHUFFLE_SERVICE_PORT),
+        dir: o.dir ?? conf.get(config.SHUFFLE_SERVICE_LOCAL_DIR) ?? join(tmpdir(), 'spark-mesos-shuffle'),
+        secret: auth ? secret : undefined,
+        cleanerIntervalMs: conf.get(config.SHUFFLE_CLEANER_INTERVAL) * 1000,
+      });
+      await service.start();
+      process.stdout.write(`shuffle service listening on ${service.address!.host}:${service.address!.port}\n`);
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      await service.stop();
+    });
+}
