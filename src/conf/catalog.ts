@@ -62,6 +62,9 @@ export const TASK_CPUS = entry({ key: 'spark.task.cpus', type: 'int', default: '
   doc: 'Cores each task needs.' });
 export const TASK_MAX_FAILURES = entry({ key: 'spark.task.maxFailures', type: 'int', default: '4', min: 1, category: 'Execution',
   doc: 'Attempts of one task before its job fails.' });
+export const EXCLUDE_ON_FAILURE_MAX_FAILED_TASKS_PER_EXECUTOR = entry({ key: 'spark.excludeOnFailure.application.maxFailedTasksPerExecutor', type: 'int', default: '2', min: 0,
+  category: 'Execution',
+  doc: 'An executor on which this many tasks failed gets no more tasks for the application (0 turns exclusion off). Spark gates this behind spark.excludeOnFailure.enabled; here it is on by default, and never excludes the last executor.' });
 export const DEFAULT_PARALLELISM = entry({ key: 'spark.default.parallelism', type: 'int', min: 1, category: 'Execution',
   defaultDoc: 'local: number of cores; fine-grained Mesos: 8; coarse: total executor cores (at least 2)',
   doc: 'Partitions of `parallelize` and of shuffles when not given.' });

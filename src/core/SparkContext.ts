@@ -81,7 +81,7 @@ export class SparkContext {
     this.taskScheduler = new TaskScheduler(this.backend, this.bus, (id) => this.broadcasts.get(id), (id) => {
       this.dag.executorLost(id);
       for (const holders of this.blocks.values()) holders.delete(id);
-    }, this.conf.get(config.LOCALITY_WAIT));
+    }, this.conf.get(config.LOCALITY_WAIT), this.conf.get(config.EXCLUDE_ON_FAILURE_MAX_FAILED_TASKS_PER_EXECUTOR));
     this.dag = new DAGScheduler(this.taskScheduler, this.outputs, this.bus, {
       // Local mode does not retry unless local[N,F] or an explicit spark.task.maxFailures says so.
       maxTaskFailures: this.conf.contains(config.TASK_MAX_FAILURES.key) ? this.conf.get(config.TASK_MAX_FAILURES) : (created.maxTaskFailures ?? this.conf.get(config.TASK_MAX_FAILURES)),

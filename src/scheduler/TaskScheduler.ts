@@ -17,6 +17,8 @@ interface ExecutorSlot {
   info: ExecutorInfoView;
   free: number;
   broadcastsSent: Set<number>;
+  failures: number;
+  excluded: boolean;
 }
 
 /**
@@ -36,6 +38,8 @@ export class TaskScheduler {
     private readonly onExecutorLost: (executorId: string, reason: string) => void,
     /** How long a task waits for an executor holding its input before running elsewhere (`spark.locality.wait`). */
     private readonly localityWaitMs = 3000,
+    /** Task failures after which an executor gets no more tasks (0 = never exclude). */
+    private readonly maxFailuresPerExecutor = 2,
   ) {}
 
   private localityTimer: NodeJS.Timeout | undefined;
@@ -67,7 +71,7 @@ export class TaskScheduler {
   }
 
   executorAdded(e: ExecutorInfoView): void {
-    this.executors.set(e.id, { info: e, free: e.cores, broadcastsSent: new Set() });
+    this.executors.set(e.id, { info: e, free: e.cores, broadcastsSent: new Set(), failures: 0, excluded: false });
     this.bus.post({ type: 'executorAdded', executorId: e.id, host: e.host, cores: e.cores, time: Date.now() });
     for (const w of this.readyWaiters.splice(0)) w();
     this.schedule();
@@ -104,9 +108,22 @@ export class TaskScheduler {
     if (!r) return;
     this.running.delete(u.taskId);
     const slot = this.executors.get(r.executorId);
-    if (slot) slot.free++;
+    if (slot) {
+      slot.free++;
+      if (u.state === 'FAILED' && !u.error?.fetchFailed) this.noteFailure(slot);
+    }
     r.task.onEnd(u);
     this.schedule();
+  }
+
+  /** An executor failing task after task is excluded, as long as others remain to run tasks. */
+  private noteFailure(slot: ExecutorSlot): void {
+    slot.failures++;
+    if (this.maxFailuresPerExecutor <= 0 || slot.excluded || slot.failures < this.maxFailuresPerExecutor) return;
+    const others = [...this.executors.values()].filter((s) => s !== slot && !s.excluded);
+    if (others.length === 0) return;
+    slot.excluded = true;
+    this.bus.post({ type: 'executorExcluded', executorId: slot.info.id, failures: slot.failures, time: Date.now() });
   }
 
   /**
@@ -117,6 +134,7 @@ export class TaskScheduler {
     const now = Date.now();
     let nextCheck = Infinity;
     for (const slot of this.executors.values()) {
+      if (slot.excluded) continue;
       while (slot.free > 0 && this.pending.length > 0) {
         let i = this.pending.findIndex((t) => t.preferred.includes(slot.info.id));
         if (i < 0) {

@@ -8,6 +8,8 @@ export interface TaskEnd { type: 'taskEnd'; stageId: number; taskId: number; par
 export interface ExecutorAdded { type: 'executorAdded'; executorId: string; host: string; cores: number; time: number }
 export interface ExecutorRemoved { type: 'executorRemoved'; executorId: string; reason: string; time: number }
 
-export type SparkListenerEvent = JobStart | JobEnd | StageSubmitted | StageCompleted | TaskStart | TaskEnd | ExecutorAdded | ExecutorRemoved;
+export interface ExecutorExcluded { type: 'executorExcluded'; executorId: string; failures: number; time: number }
+
+export type SparkListenerEvent = JobStart | JobEnd | StageSubmitted | StageCompleted | TaskStart | TaskEnd | ExecutorAdded | ExecutorRemoved | ExecutorExcluded;
 
 export type SparkListener = (event: SparkListenerEvent) => void;

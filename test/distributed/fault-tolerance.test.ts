@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SparkConf, SparkContext, ExternalShuffleService, type SparkListenerEvent } from '../../src/index.js';
+import { SparkConf, SparkContext, ExternalShuffleService, TaskContext, type SparkListenerEvent } from '../../src/index.js';
 import type { LocalClusterBackend } from '../../src/scheduler/cluster/LocalClusterBackend.js';
 import { freePort } from '../helpers/zookeeper.js';
 
@@ -84,5 +84,27 @@ test('with the external shuffle service, the lost executor\'s map output survive
     assert.ok(readdirSync(dir).some((d) => d.startsWith('local-cluster-')), 'the shuffle files were written where the service serves them');
   } finally {
     await service.stop();
+  }
+});
+
+test('an executor on which tasks keep failing is excluded; the job finishes on the others', async () => {
+  const sc = new SparkContext(new SparkConf().setMaster('local-cluster[2,1,512]').setAppName('exclude').set('spark.task.maxFailures', '6'));
+  const events: SparkListenerEvent[] = [];
+  sc.addSparkListener((e) => events.push(e));
+  try {
+    await sc.ready();
+    const out = await sc.parallelize(Array.from({ length: 12 }, (_, i) => i), 6).map((x) => {
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50); // slow enough for both executors to get tasks
+      if (TaskContext.get()!.executorId === '0') throw new Error('this host has a broken disk');
+      return x + 1;
+    }).collect();
+    assert.deepEqual(out, Array.from({ length: 12 }, (_, i) => i + 1));
+    await new Promise((r) => setTimeout(r, 50));
+    assert.ok(events.filter((e) => e.type === 'taskEnd' && e.executorId === '0' && e.result === 'failed').length >= 2, 'tasks failed on executor 0');
+    assert.ok(events.some((e) => e.type === 'executorExcluded' && e.executorId === '0'), 'executor 0 excluded');
+    const afterExclusion = events.findIndex((e) => e.type === 'executorExcluded');
+    assert.ok(!events.slice(afterExclusion).some((e) => e.type === 'taskStart' && e.executorId === '0'), 'no task went to it afterwards');
+  } finally {
+    await sc.stop();
   }
 });
