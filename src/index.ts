@@ -1,5 +1,6 @@
 /** spark-mesos: the public API. */
 import './scheduler/cluster/register.js';
+import './cluster/mesos/register.js';
 export { SparkContext, ModuleRef } from './core/SparkContext.js';
 export { RDD, ShuffledRDD, CoGroupedRDD } from './core/RDD.js';
 export { Broadcast } from './core/Broadcast.js';
@@ -9,6 +10,8 @@ export { StatCounter } from './core/StatCounter.js';
 export { TaskContext } from './core/TaskContext.js';
 export type { Env } from './core/closure.js';
 export type { SparkListener, SparkListenerEvent } from './scheduler/events.js';
+export { MiniCluster } from './minimesos/MiniCluster.js';
+export { SchedulerClient } from './mesos/client/SchedulerClient.js';
 export { MesosExternalBlockStoreClient } from './shuffle/MesosExternalBlockStoreClient.js';
 export { ExternalShuffleService } from './shuffle/ExternalShuffleService.js';
 export { registerClusterManager, type ClusterManager } from './scheduler/clusterManagers.js';
@@ -21,6 +24,8 @@ export { parseBytes, parseTime } from './conf/units.js';
 export { MesosProtoUtils } from './cluster/mesos/MesosProtoUtils.js';
 export { MesosSchedulerBackendUtil, type SparkTaskState } from './cluster/mesos/MesosSchedulerBackendUtil.js';
 export { MesosSchedulerUtils } from './cluster/mesos/MesosSchedulerUtils.js';
+export { MesosCoarseGrainedSchedulerBackend, buildFrameworkInfo } from './cluster/mesos/MesosCoarseGrainedSchedulerBackend.js';
+export { planOffers, effectiveMaxCores } from './cluster/mesos/CoarseOfferPlanner.js';
 export { MesosSecretConfig, type SecretTaskType } from './cluster/mesos/MesosSecretConfig.js';
 export { SparkException, IllegalArgumentException, NoSuchElementException } from './util/errors.js';
 export * as mesos from './mesos/index.js';

@@ -5,6 +5,7 @@ import { submitCommand } from './submit.js';
 import { executorCommand } from './executor.js';
 import { shuffleServiceCommand } from './shuffleService.js';
 import '../scheduler/cluster/register.js';
+import '../cluster/mesos/register.js';
 
 const program = new Command('spark-mesos')
   .description('spark-mesos: Spark-style jobs on Apache Mesos')

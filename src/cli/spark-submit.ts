@@ -3,6 +3,7 @@
 import { CommanderError } from 'commander';
 import { submitCommand } from './submit.js';
 import '../scheduler/cluster/register.js';
+import '../cluster/mesos/register.js';
 
 try {
   await submitCommand('spark-submit').showHelpAfterError().parseAsync(process.argv);

@@ -443,6 +443,8 @@ export class Agent {
 
   private containerExited(e: Executor, code: number | null, signal: NodeJS.Signals | null): void {
     e.exited = true;
+    // The container goes with its first process, as a Mesos container does: stray children are killed too.
+    if (e.process) killGroup(e.process, 'SIGKILL');
     clearTimeout(e.registrationTimer);
     clearTimeout(e.killTimer);
     e.stream?.close();

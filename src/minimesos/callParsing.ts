@@ -11,22 +11,26 @@ export type Parsed<T> = { ok: true; call: T } | { ok: false; status: number; mes
 
 // Fields stout reads as numbers or booleans even when given as strings ("123", "true").
 const NUMERIC_FIELDS = new Set([
-  'value', 'begin', 'end', 'refuse_seconds', 'nanoseconds', 'host_port', 'container_port', 'failover_timeout', 'port',
+  'begin', 'end', 'refuse_seconds', 'nanoseconds', 'host_port', 'container_port', 'failover_timeout', 'port',
   'heartbeat_interval_seconds', 'timestamp', 'ip', 'status', 'number',
 ]);
 const BOOLEAN_FIELDS = new Set(['shell', 'extract', 'executable', 'cache', 'checkpoint', 'force_pull_image', 'privileged', 'cached', 'healthy']);
 
-/** stout's leniencies: `null` means unset; numbers and booleans may come as strings. */
-function coerce(v: unknown, key?: string): unknown {
-  if (Array.isArray(v)) return v.filter((x) => x !== null).map((x) => coerce(x, key));
+/**
+ * stout's leniencies: `null` means unset; numbers and booleans may come as strings. `value` is numeric only in a
+ * Scalar (elsewhere, as in ids, it is text).
+ */
+function coerce(v: unknown, key?: string, parent?: string): unknown {
+  if (Array.isArray(v)) return v.filter((x) => x !== null).map((x) => coerce(x, key, parent));
   if (v && typeof v === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) if (x !== null) out[k] = coerce(x, k);
+    for (const [k, x] of Object.entries(v)) if (x !== null) out[k] = coerce(x, k, key);
     return out;
   }
   if (typeof v === 'string' && key !== undefined) {
-    if (NUMERIC_FIELDS.has(key) && /^-?[0-9]+(\.[0-9]+)?(e[+-]?[0-9]+)?$/i.test(v.trim())) return Number(v);
-    if (NUMERIC_FIELDS.has(key) && (v === 'Infinity' || v === '-Infinity')) return Number(v);
+    const numeric = NUMERIC_FIELDS.has(key) || (key === 'value' && parent === 'scalar');
+    if (numeric && /^-?[0-9]+(\.[0-9]+)?(e[+-]?[0-9]+)?$/i.test(v.trim())) return Number(v);
+    if (numeric && (v === 'Infinity' || v === '-Infinity')) return Number(v);
     if (BOOLEAN_FIELDS.has(key) && (v === 'true' || v === 'false')) return v === 'true';
   }
   return v;

@@ -36,6 +36,7 @@ export class DriverEndpoint {
   readonly executors = new Map<string, RegisteredExecutor>();
   private events: BackendEvents | undefined;
   private checker: NodeJS.Timeout | undefined;
+  private readonly connections = new Set<Connection>();
   address: { host: string; port: number } | undefined;
   /** Refused connections (authentication or registration), for tests and logs. */
   refused = 0;
@@ -65,6 +66,8 @@ export class DriverEndpoint {
 
   private accept(conn: Connection): void {
     let executorId: string | undefined;
+    this.connections.add(conn);
+    conn.on('close', () => this.connections.delete(conn));
     conn.on('authFailed', (why: string) => {
       this.refused++;
       log.warn({ why }, 'refused an executor that could not authenticate');
@@ -110,7 +113,11 @@ export class DriverEndpoint {
   }
 
   remove(id: string, reason: string): void {
-    if (!this.executors.delete(id)) return;
+    const e = this.executors.get(id);
+    if (!e) return;
+    this.executors.delete(id);
+    // If the process lives on (Mesos reported its task ended), closing tells it to exit.
+    e.conn.close();
     log.warn({ executor: id, reason }, 'executor lost');
     this.onRemoved?.(id, reason);
     this.events?.executorRemoved(id, reason);
@@ -137,10 +144,8 @@ export class DriverEndpoint {
     clearInterval(this.checker);
     const all = [...this.executors.values()];
     this.executors.clear();
-    for (const e of all) {
-      e.conn.send({ t: 'shutdown' });
-      e.conn.close();
-    }
+    for (const e of all) e.conn.send({ t: 'shutdown' });
+    for (const c of [...this.connections]) c.close();
     await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
   }
 }

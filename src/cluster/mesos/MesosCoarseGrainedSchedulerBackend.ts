@@ -1,0 +1,365 @@
+import { userInfo, hostname as osHostname } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import type { SparkConf } from '../../conf/SparkConf.js';
+import * as config from '../../conf/catalog.js';
+import type { TaskDescription } from '../../core/plan.js';
+import { SchedulerClient, type ClientEvent } from '../../mesos/client/SchedulerClient.js';
+import { Calls, Operations } from '../../mesos/calls.js';
+import type { FrameworkInfo, Offer } from '../../mesos/wire/framework.js';
+import type { TaskStatus } from '../../mesos/wire/task.js';
+import type { BackendEvents, SchedulerBackend } from '../../scheduler/SchedulerBackend.js';
+import { DriverEndpoint } from '../../scheduler/cluster/DriverEndpoint.js';
+import { MesosExternalBlockStoreClient } from '../../shuffle/MesosExternalBlockStoreClient.js';
+import { IllegalArgumentException, SparkException } from '../../util/errors.js';
+import { getLogger } from '../../util/logging.js';
+import { effectiveMaxCores, planOffers, MAX_AGENT_FAILURES, type CoarsePlannerConfig } from './CoarseOfferPlanner.js';
+import { buildExecutorTaskInfo } from './executorTask.js';
+import { MesosSchedulerBackendUtil } from './MesosSchedulerBackendUtil.js';
+import { MesosSchedulerUtils } from './MesosSchedulerUtils.js';
+import { MesosBackendMetrics } from './metrics.js';
+
+const log = getLogger('MesosCoarseGrainedSchedulerBackend');
+
+interface AgentState {
+  hostname: string;
+  taskIds: Set<string>;
+  failures: number;
+  shuffleRegistered: boolean;
+}
+
+/** The installation root (where `bin/spark-mesos` is), two folders above this module in src or dist. */
+function installationRoot(): string {
+  return fileURLToPath(new URL('../../../', import.meta.url)).replace(/\/$/, '');
+}
+
+/** FrameworkInfo as Spark's coarse backend registers (name, user, role, principal, failover, web UI, id, GPUs). */
+export function buildFrameworkInfo(conf: SparkConf, principal: string | undefined, env: NodeJS.ProcessEnv = process.env): FrameworkInfo {
+  const info: FrameworkInfo = {
+    user: env.SPARK_USER ?? userInfo().username,
+    name: conf.get(config.APP_NAME) ?? 'spark-mesos',
+    failover_timeout: conf.get(config.MESOS_DRIVER_FAILOVER_TIMEOUT),
+    hostname: env.SPARK_PUBLIC_DNS ?? conf.get(config.DRIVER_HOST) ?? osHostname(),
+  };
+  const role = conf.get(config.MESOS_ROLE);
+  if (role !== undefined) info.role = role;
+  if (principal !== undefined) info.principal = principal;
+  const webui = conf.get(config.MESOS_DRIVER_WEBUI_URL);
+  if (webui !== undefined) info.webui_url = webui;
+  const fid = conf.get(config.MESOS_DRIVER_FRAMEWORK_ID);
+  if (fid !== undefined) info.id = { value: fid };
+  if (conf.get(config.MESOS_GPUS_MAX) > 0) info.capabilities = [{ type: 'GPU_RESOURCES' }];
+  return info;
+}
+
+/**
+ * The coarse-grained Mesos backend: long-lived executors (one Mesos task each; task id = executor id) acquired from
+ * offers as Spark does it, connected back to the driver's endpoint, with framework failover, status updates,
+ * executor loss, agent exclusion, shuffle-service registration, and dynamic-allocation hooks.
+ */
+export class MesosCoarseGrainedSchedulerBackend implements SchedulerBackend {
+  private readonly endpoint: DriverEndpoint;
+  private client: SchedulerClient | undefined;
+  private frameworkId: string | undefined;
+  private readonly planner: CoarsePlannerConfig;
+  private readonly agents = new Map<string, AgentState>();
+  private readonly coresByTask = new Map<string, number>();
+  private readonly gpusByTask = new Map<string, number>();
+  private readonly launchedTasks = new Set<string>();
+  private totalCoresAcquired = 0;
+  private totalGpusAcquired = 0;
+  private nextTaskId = 0;
+  private executorLimit = Infinity;
+  private stopping = false;
+  private suppressed = false;
+  private shuffleClient: MesosExternalBlockStoreClient | undefined;
+  private readonly secret: string | undefined;
+  private readonly startedAt = Date.now();
+  private eventLoop: Promise<void> | undefined;
+  readonly metrics = new MesosBackendMetrics();
+
+  constructor(
+    private readonly master: string,
+    private readonly conf: SparkConf,
+  ) {
+    if (conf.get(config.IO_ENCRYPTION_ENABLED)) throw new IllegalArgumentException('requirement failed: I/O encryption is currently not supported in Mesos.');
+    const executorCores = conf.contains(config.EXECUTOR_CORES.key) ? conf.get(config.EXECUTOR_CORES) : undefined;
+    this.planner = {
+      maxCores: effectiveMaxCores(conf.get(config.CORES_MAX), executorCores),
+      executorCores,
+      executorMemory: MesosSchedulerUtils.executorMemory(conf),
+      maxGpus: conf.get(config.MESOS_GPUS_MAX),
+      constraints: MesosSchedulerUtils.parseConstraintString(conf.get(config.MESOS_CONSTRAINTS)),
+      ports: MesosSchedulerUtils.nonZeroPortValuesFromConfig(conf),
+      rejectUnmetConstraintsSeconds: MesosSchedulerUtils.getRejectOfferDurationForUnmetConstraints(conf),
+      rejectMaxCoresSeconds: MesosSchedulerUtils.getRejectOfferDurationForReachedMaxCores(conf),
+    };
+    if (conf.get(config.AUTHENTICATE)) {
+      this.secret = conf.get(config.AUTHENTICATE_SECRET);
+      if (!this.secret) throw new SparkException('spark.authenticate is on, but spark.authenticate.secret is not set');
+    }
+    // With dynamic allocation the allocation manager sets the limit; it starts at 0 (Spark's rule).
+    if (conf.get(config.DYN_ALLOC_ENABLED)) this.executorLimit = conf.get(config.DYN_ALLOC_INITIAL_EXECUTORS);
+    this.endpoint = new DriverEndpoint({
+      host: conf.get(config.DRIVER_HOST) ?? '127.0.0.1',
+      port: conf.get(config.DRIVER_PORT),
+      secret: this.secret,
+      heartbeatIntervalMs: conf.get(config.EXECUTOR_HEARTBEAT_INTERVAL),
+      timeoutMs: conf.get(config.NETWORK_TIMEOUT) * 1000,
+      accept: (id) => this.launchedTasks.has(id),
+    });
+  }
+
+  get applicationId(): string {
+    return this.frameworkId ?? `spark-application-${this.startedAt}`;
+  }
+
+  /** Launched executor tasks that have not ended. */
+  get numExecutors(): number {
+    let n = 0;
+    for (const a of this.agents.values()) n += a.taskIds.size;
+    return n;
+  }
+
+  get coresAcquired(): number {
+    return this.totalCoresAcquired;
+  }
+
+  get driver(): DriverEndpoint {
+    return this.endpoint;
+  }
+
+  defaultParallelism(): number {
+    return this.conf.get(config.DEFAULT_PARALLELISM) ?? Math.max(2, this.endpoint.totalCores);
+  }
+
+  async start(events: BackendEvents): Promise<void> {
+    await this.endpoint.start(events);
+    const creds = MesosSchedulerUtils.buildCredentials(this.conf);
+    const info = buildFrameworkInfo(this.conf, creds.principal);
+    this.client = new SchedulerClient({
+      master: this.master,
+      frameworkInfo: info,
+      ...(creds.principal !== undefined ? { credentials: creds } : {}),
+    }).start();
+    this.eventLoop = this.consume(this.client);
+    this.frameworkId = await this.client.waitForSubscribed(60_000);
+    log.info({ frameworkId: this.frameworkId, master: this.master }, 'registered with Mesos');
+    if (this.conf.get(config.SHUFFLE_SERVICE_ENABLED)) {
+      this.shuffleClient = new MesosExternalBlockStoreClient(this.frameworkId, this.secret, this.secret !== undefined, this.conf.get(config.SHUFFLE_REGISTRATION_TIMEOUT));
+    }
+    // Readiness: registered cores reach spark.cores.max × ratio, or the waiting time passes (Spark's isReady).
+    const ratio = Math.min(1, this.conf.get(config.MIN_REGISTERED_RESOURCES_RATIO) ?? 0);
+    const want = Math.ceil((this.conf.get(config.CORES_MAX) ?? 0) * ratio);
+    const deadline = Date.now() + this.conf.get(config.MAX_REGISTERED_RESOURCES_WAITING_TIME);
+    while (this.endpoint.totalCores < want && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  }
+
+  private async consume(client: SchedulerClient): Promise<void> {
+    try {
+      for await (const e of client.events()) await this.onEvent(e);
+    } catch (err) {
+      log.error({ err }, 'the Mesos subscription failed');
+    }
+  }
+
+  private async onEvent(e: ClientEvent): Promise<void> {
+    switch (e.type) {
+      case 'SUBSCRIBED':
+        if (this.launchedTasks.size > 0) {
+          // Re-subscribed after a failover: ask for the state of every executor we think runs.
+          const tasks = [...this.agents].flatMap(([agentId, a]) => [...a.taskIds].map((t) => ({ task_id: { value: t }, agent_id: { value: agentId } })));
+          await this.call(Calls.reconcile(tasks));
+        }
+        return;
+      case 'OFFERS':
+        return this.resourceOffers(e.offers.offers ?? []);
+      case 'UPDATE':
+        return this.statusUpdate(e.update.status);
+      case 'ERROR':
+        log.error({ message: e.error.message }, 'Mesos reported an error');
+        return;
+      case 'FAILURE':
+        log.warn({ agent: e.failure.agent_id?.value, executor: e.failure.executor_id?.value }, 'Mesos reported a failure');
+        return;
+      default:
+    }
+  }
+
+  private async call(body: Parameters<SchedulerClient['call']>[0]): Promise<void> {
+    try {
+      await this.client!.call(body);
+    } catch (err) {
+      log.warn({ err: (err as Error).message, call: body.type }, 'Mesos call failed');
+    }
+  }
+
+  private satisfiesLocality = (): boolean => true;
+
+  private async resourceOffers(offers: Offer[]): Promise<void> {
+    this.metrics.offersReceived.inc(offers.length);
+    const agentFailures = new Map([...this.agents].map(([id, a]) => [id, a.failures]));
+    let decision;
+    try {
+      decision = planOffers(offers, this.planner, {
+        stopping: this.stopping,
+        totalCoresAcquired: this.totalCoresAcquired,
+        totalGpusAcquired: this.totalGpusAcquired,
+        numExecutors: this.numExecutors,
+        executorLimit: this.executorLimit,
+        agentFailures,
+        satisfiesLocality: this.satisfiesLocality,
+      });
+    } catch (err) {
+      // A constraint that cannot be evaluated must not stop the framework: decline and say why.
+      log.error({ err: (err as Error).message }, 'could not match offers; declining them');
+      await this.call(Calls.decline(offers.map((o) => o.id)));
+      return;
+    }
+    const calls: Promise<void>[] = [];
+    for (const [offerId, planned] of decision.launch) {
+      const tasks = [];
+      for (const p of planned) {
+        const taskId = String(this.nextTaskId++);
+        try {
+          tasks.push(
+            buildExecutorTaskInfo(this.conf, p, {
+              taskId, appId: this.applicationId, appName: this.conf.get(config.APP_NAME) ?? 'spark-mesos', driverUrl: this.endpoint.url,
+              defaultHome: installationRoot(), user: process.env.SPARK_USER ?? userInfo().username,
+              ...(this.secret !== undefined ? { authSecret: this.secret } : {}),
+            }),
+          );
+        } catch (err) {
+          log.error({ err: (err as Error).message }, 'cannot build the executor task');
+          continue;
+        }
+        let agent = this.agents.get(p.agentId);
+        if (!agent) this.agents.set(p.agentId, (agent = { hostname: p.hostname, taskIds: new Set(), failures: 0, shuffleRegistered: false }));
+        agent.taskIds.add(taskId);
+        this.launchedTasks.add(taskId);
+        this.totalCoresAcquired += p.cpus;
+        this.coresByTask.set(taskId, p.cpus);
+        if (p.gpus > 0) {
+          this.totalGpusAcquired += p.gpus;
+          this.gpusByTask.set(taskId, p.gpus);
+        }
+      }
+      if (tasks.length === 0) {
+        calls.push(this.call(Calls.decline([offerId])));
+        continue;
+      }
+      this.metrics.executorsLaunched.inc(tasks.length);
+      this.metrics.offersAccepted.inc();
+      log.info({ offer: offerId, executors: tasks.map((t) => t.task_id.value) }, 'launching executors');
+      calls.push(this.call(Calls.accept([offerId], [Operations.launch(tasks)])));
+    }
+    const bySeconds = new Map<number | undefined, string[]>();
+    for (const d of decision.decline) bySeconds.set(d.refuseSeconds, [...(bySeconds.get(d.refuseSeconds) ?? []), d.offerId]);
+    for (const [secs, ids] of bySeconds) {
+      this.metrics.offersDeclined.inc(ids.length);
+      calls.push(this.call(Calls.decline(ids, secs)));
+    }
+    await Promise.all(calls);
+    await this.updateSuppression();
+  }
+
+  /** Going beyond Spark: no offers while no more executors are wanted, and offers again when they are. */
+  private async updateSuppression(): Promise<void> {
+    const full = this.totalCoresAcquired >= this.planner.maxCores || this.numExecutors >= this.executorLimit;
+    if (full && !this.suppressed && !this.stopping) {
+      this.suppressed = true;
+      await this.call(Calls.suppress());
+    } else if (!full && this.suppressed) {
+      this.suppressed = false;
+      await this.call(Calls.revive());
+    }
+  }
+
+  private async statusUpdate(s: TaskStatus): Promise<void> {
+    if (s.uuid && s.agent_id) await this.call(Calls.acknowledge(s));
+    const taskId = s.task_id.value;
+    const agentId = s.agent_id?.value;
+    const agent = agentId ? this.agents.get(agentId) : undefined;
+    if (!agent) {
+      log.warn({ task: taskId, state: s.state }, 'status update for an executor on an unknown agent');
+      return;
+    }
+    const state = MesosSchedulerBackendUtil.mesosToTaskState(s.state);
+    this.metrics.statusUpdates.inc({ state: s.state });
+    if (state === 'RUNNING' && this.shuffleClient && !agent.shuffleRegistered) {
+      agent.shuffleRegistered = true;
+      this.shuffleClient
+        .registerDriverWithShuffleService(
+          agent.hostname,
+          this.conf.get(config.SHUFFLE_SERVICE_PORT),
+          this.conf.get(config.BLOCK_MANAGER_HEARTBEAT_TIMEOUT),
+          this.conf.get(config.EXECUTOR_HEARTBEAT_INTERVAL),
+        )
+        .catch((err) => {
+          agent.shuffleRegistered = false;
+          log.error({ err: (err as Error).message, host: agent.hostname }, 'could not register with the external shuffle service');
+        });
+    }
+    if (state === 'FINISHED' || state === 'FAILED' || state === 'KILLED' || state === 'LOST') {
+      if (!agent.taskIds.has(taskId)) return;
+      this.totalCoresAcquired -= this.coresByTask.get(taskId) ?? 0;
+      this.coresByTask.delete(taskId);
+      this.totalGpusAcquired -= this.gpusByTask.get(taskId) ?? 0;
+      this.gpusByTask.delete(taskId);
+      if (state === 'FAILED' || state === 'LOST') {
+        agent.failures++;
+        this.metrics.executorsFailed.inc();
+        if (agent.failures >= MAX_AGENT_FAILURES) log.warn({ agent: agentId }, `excluding agent after ${agent.failures} executor failures`);
+      }
+      agent.taskIds.delete(taskId);
+      if (!this.stopping) this.endpoint.remove(taskId, `Executor finished with state ${s.state}${s.message ? `: ${s.message}` : ''}`);
+      if (!this.stopping) {
+        // A lost executor may need replacing: ask for offers again.
+        this.suppressed = false;
+        await this.call(Calls.revive());
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------ dynamic allocation
+
+  /** The number of executors wanted (dynamic allocation); offers are revived when more are wanted. */
+  async requestTotalExecutors(total: number): Promise<boolean> {
+    this.executorLimit = total;
+    await this.updateSuppression();
+    return true;
+  }
+
+  /** Kills executors by id; their cores return when Mesos reports them ended. */
+  async killExecutors(ids: string[]): Promise<boolean> {
+    if (!this.client?.isSubscribed) return false;
+    await Promise.all(ids.map((id) => this.call(Calls.kill(id))));
+    return true;
+  }
+
+  // ------------------------------------------------------------------------------------------ SchedulerBackend
+
+  launchTask(executorId: string, task: TaskDescription): void {
+    this.endpoint.launchTask(executorId, { ...task, maxBytesInFlight: this.conf.get(config.REDUCER_MAX_SIZE_IN_FLIGHT) * 1024 * 1024 });
+  }
+
+  killTask(executorId: string, taskId: number): void {
+    this.endpoint.killTask(executorId, taskId);
+  }
+
+  dropBlocks(prefix: string): void {
+    this.endpoint.dropBlocks(prefix);
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    await this.endpoint.stop();
+    // Wait (bounded) for the executors' tasks to end before tearing the framework down.
+    const deadline = Date.now() + this.conf.get(config.MESOS_COARSE_SHUTDOWN_TIMEOUT);
+    while (this.numExecutors > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    if (this.numExecutors > 0) log.warn({ remaining: this.numExecutors }, 'timed out waiting for executors to end; temporary files may be left');
+    this.shuffleClient?.close();
+    await this.client?.teardown();
+    await this.eventLoop;
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * The Mesos task that starts one coarse-grained executor (Spark's `createCommand` and TaskInfo building): command,
+ * environment, URIs, container, labels and secrets, all from the configuration.
+ */
+import type { SparkConf } from '../../conf/SparkConf.js';
+import * as config from '../../conf/catalog.js';
+import type { CommandInfo, CommandURI, Environment } from '../../mesos/wire/container.js';
+import type { TaskInfo } from '../../mesos/wire/task.js';
+import { SparkException } from '../../util/errors.js';
+import { MesosProtoUtils } from './MesosProtoUtils.js';
+import { MesosSchedulerBackendUtil } from './MesosSchedulerBackendUtil.js';
+import { MesosSecretConfig } from './MesosSecretConfig.js';
+import type { PlannedExecutor } from './CoarseOfferPlanner.js';
+
+export interface ExecutorTaskContext {
+  taskId: string;
+  appId: string;
+  appName: string;
+  driverUrl: string;
+  /** This installation's root, used when neither `spark.mesos.executor.home` nor `spark.home` is set. */
+  defaultHome: string;
+  /** Values only this process knows (the shared secret for `spark.authenticate`, travelling as a Mesos secret). */
+  authSecret?: string;
+  user: string;
+}
+
+/** `spark.executor.uri`'s file name up to its first dot: the folder the archive unpacks to (Spark's rule). */
+export function uriBasename(uri: string): string {
+  return uri.split('/').pop()!.split('.')[0]!;
+}
+
+export function executorUri(conf: SparkConf): string | undefined {
+  return conf.get(config.EXECUTOR_URI) ?? process.env.SPARK_EXECUTOR_URI;
+}
+
+export function buildExecutorCommand(conf: SparkConf, e: PlannedExecutor, ctx: ExecutorTaskContext): CommandInfo {
+  const cache = conf.get(config.MESOS_FETCHER_CACHE_ENABLE);
+  const libPath = conf.get(config.EXECUTOR_EXTRA_LIBRARY_PATH);
+  const prefix = libPath !== undefined ? `LD_LIBRARY_PATH="${libPath}:$LD_LIBRARY_PATH"` : '';
+  const uri = executorUri(conf);
+  const uris: CommandURI[] = [];
+  let run: string;
+  if (uri !== undefined) {
+    run = `cd ${uriBasename(uri)}*; ${prefix} ./bin/spark-mesos executor`;
+    uris.push({ value: uri, cache });
+  } else {
+    const home = conf.get(config.MESOS_EXECUTOR_HOME) ?? conf.get(config.SPARK_HOME) ?? process.env.SPARK_HOME ?? ctx.defaultHome;
+    if (!home) throw new SparkException('Executor Spark home `spark.mesos.executor.home` is not set!');
+    run = `${prefix} "${home.replace(/\/$/, '')}/bin/spark-mesos" executor`;
+  }
+  for (const u of conf.get(config.MESOS_URIS)) uris.push({ value: u, cache });
+  const cores = e.cpus + conf.get(config.MESOS_EXTRA_CORES);
+  let value = `${run} --driver-url ${ctx.driverUrl} --executor-id ${ctx.taskId} --cores ${cores} --app-id ${ctx.appId}`;
+  // With a named (CNI) network the container has its own address; the executor finds it itself (SPARK-28778).
+  if (conf.get(config.MESOS_NETWORK_NAME) === undefined) value += ` --hostname ${e.hostname}`;
+  const variables: Environment.Variable[] = [];
+  const classPath = conf.get(config.EXECUTOR_EXTRA_CLASSPATH);
+  if (classPath !== undefined) variables.push({ name: 'SPARK_EXECUTOR_CLASSPATH', value: classPath });
+  const opts = (conf.get(config.EXECUTOR_EXTRA_JAVA_OPTIONS) ?? '').replaceAll('{{APP_ID}}', ctx.appId).replaceAll('{{EXECUTOR_ID}}', ctx.taskId);
+  variables.push({ name: 'SPARK_EXECUTOR_OPTS', value: opts });
+  variables.push({ name: 'SPARK_USER', value: ctx.user });
+  variables.push({ name: 'SPARK_EXECUTOR_MEMORY', value: `${conf.get(config.EXECUTOR_MEMORY)}m` });
+  for (const [k, v] of conf.getAllWithPrefix('spark.executorEnv.')) variables.push({ name: k, value: v });
+  if (conf.get(config.SHUFFLE_SERVICE_ENABLED)) {
+    const dir = conf.get(config.SHUFFLE_SERVICE_LOCAL_DIR);
+    if (dir) variables.push({ name: 'SPARK_SHUFFLE_SERVICE_DIR', value: dir });
+    variables.push({ name: 'SPARK_SHUFFLE_SERVICE_PORT', value: String(conf.get(config.SHUFFLE_SERVICE_PORT)) });
+  }
+  if (ctx.authSecret !== undefined) {
+    variables.push({ name: 'SPARK_AUTHENTICATE_SECRET', type: 'SECRET', secret: { type: 'VALUE', value: { data: Buffer.from(ctx.authSecret).toString('base64') } } });
+  }
+  variables.push(...MesosSchedulerBackendUtil.getSecretEnvVar(conf, new MesosSecretConfig('executor')));
+  return { value, environment: { variables }, ...(uris.length > 0 ? { uris } : {}) };
+}
+
+export function buildExecutorTaskInfo(conf: SparkConf, e: PlannedExecutor, ctx: ExecutorTaskContext): TaskInfo {
+  const container = MesosSchedulerBackendUtil.buildContainerInfo(conf);
+  const secretVolumes = MesosSchedulerBackendUtil.getSecretVolume(conf, new MesosSecretConfig('executor'));
+  if (secretVolumes.length > 0) container.volumes = [...(container.volumes ?? []), ...secretVolumes];
+  return {
+    name: `${ctx.appName} ${ctx.taskId}`,
+    task_id: { value: ctx.taskId },
+    agent_id: { value: e.agentId },
+    resources: e.resources,
+    command: buildExecutorCommand(conf, e, ctx),
+    container,
+    labels: MesosProtoUtils.mesosLabels(conf.get(config.MESOS_TASK_LABELS)),
+  };
+}

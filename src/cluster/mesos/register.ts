@@ -1,0 +1,17 @@
+/** Registers the Mesos cluster manager: `mesos://host:port` and `mesos://zk://...` masters. */
+import { registerClusterManager } from '../../scheduler/clusterManagers.js';
+import * as config from '../../conf/catalog.js';
+import { MesosCoarseGrainedSchedulerBackend } from './MesosCoarseGrainedSchedulerBackend.js';
+import { SparkException } from '../../util/errors.js';
+
+registerClusterManager({
+  canCreate: (master) => master.startsWith('mesos'),
+  create: (master, conf) => {
+    const m = /^mesos:\/\/(.+)$/.exec(master);
+    if (!m) throw new SparkException(`Could not parse Master URL: '${master}' (expected mesos://host:port or mesos://zk://host:port/path)`);
+    if (!conf.get(config.MESOS_COARSE)) {
+      throw new SparkException('Fine-grained Mesos mode (spark.mesos.coarse=false) is not available yet; use the coarse-grained default');
+    }
+    return new MesosCoarseGrainedSchedulerBackend(m[1]!, conf);
+  },
+});

@@ -1,0 +1,165 @@
+/**
+ * The coarse-grained backend end to end on mini-Mesos, with executors as real processes started by the agents.
+ * Assertions about resources come from the master's /state, not from the backend's own bookkeeping.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SparkConf, SparkContext, MiniCluster, MesosCoarseGrainedSchedulerBackend, type SparkListenerEvent } from '../../src/index.js';
+import { waitFor } from '../helpers/events.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+
+interface StateTask { id: string; state: string; slave_id: string; resources: Record<string, number | string>; labels?: { key: string; value: string }[]; container?: Record<string, any> }
+interface State { frameworks: { id: string; name: string; role?: string; capabilities: string[]; tasks: StateTask[]; completed_tasks: StateTask[] }[]; completed_frameworks: { id: string }[]; slaves: { id: string; attributes: Record<string, unknown> }[] }
+
+const state = (c: MiniCluster) => c.master.state() as unknown as State;
+
+async function withCluster<T>(opts: ConstructorParameters<typeof MiniCluster>[0], fn: (c: MiniCluster) => Promise<T>): Promise<T> {
+  const c = await new MiniCluster({ master: { allocationIntervalMs: 50 }, agent: { statusUpdateRetryMs: 500 }, ...opts }).start();
+  try {
+    return await fn(c);
+  } finally {
+    await c.stop();
+  }
+}
+
+test('the Pi example runs on mini-Mesos through spark-mesos submit', async () => {
+  await withCluster({ agents: 2, resources: 'cpus:2;mem:4096' }, async (c) => {
+    const r = await new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
+      const p = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/cli/main.ts'), 'submit', '--master', c.masterUrl, '--executor-memory', '512m', '--executor-cores', '1', 'examples/pi.ts', '20'], {
+        cwd: root, env: { ...process.env, SPARK_MESOS_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      let err = '';
+      p.stdout.on('data', (d) => (out += d));
+      p.stderr.on('data', (d) => (err += d));
+      p.on('exit', (code) => resolve({ code, out, err }));
+    });
+    assert.equal(r.code, 0, r.err);
+    const m = /Pi is roughly ([0-9.]+)/.exec(r.out);
+    assert.ok(m && Math.abs(Number(m[1]) - Math.PI) < 0.05, r.out);
+    await waitFor(() => state(c).completed_frameworks.length === 1, 10_000, 'framework torn down');
+  });
+});
+
+test('cores.max, executor cores, memory overhead, constraints, role, labels and container reach Mesos', async () => {
+  await withCluster({ agents: 3, resources: 'cpus:4;mem:8192;ports:[31000-31100];cpus(analytics):2;mem(analytics):2048', attributes: 'zone:a' }, async (c) => {
+    // One agent without the attribute the constraint needs.
+    const { parseAttributesSpec, parseResourcesSpec } = await import('../../src/minimesos/specs.js');
+    const odd = await c.addAgent(parseResourcesSpec('cpus:4;mem:8192'), parseAttributesSpec('zone:b'));
+    const conf = new SparkConf()
+      .setMaster(c.masterUrl).setAppName('limits')
+      .set('spark.cores.max', '5').set('spark.executor.cores', '2').set('spark.executor.memory', '1g')
+      .set('spark.mesos.executor.memoryOverhead', '100').set('spark.mesos.constraints', 'zone:a')
+      .set('spark.mesos.role', 'analytics').set('spark.mesos.task.labels', 'team:data,env:test')
+      .set('spark.mesos.executor.docker.image', 'apache/spark:3.5.6').set('spark.mesos.containerizer', 'mesos');
+    const sc = new SparkContext(conf);
+    try {
+      await sc.ready();
+      assert.equal(await sc.parallelize(Array.from({ length: 20 }, (_, i) => i), 4).sum(), 190);
+      await waitFor(() => state(c).frameworks[0]?.tasks.length === 2, 10_000, 'two executors');
+      const fw = state(c).frameworks[0]!;
+      assert.equal(fw.role, 'analytics');
+      // cores.max 5 with 2-core executors rounds down to 4: two executors of 2 cpus, each 1024 + 100 MiB.
+      assert.deepEqual(fw.tasks.map((t) => [t.resources.cpus, t.resources.mem]), [[2, 1124], [2, 1124]]);
+      for (const t of fw.tasks) {
+        assert.notEqual(t.slave_id, odd.id, 'no executor on the agent failing the constraint');
+        assert.deepEqual(t.labels, [{ key: 'team', value: 'data' }, { key: 'env', value: 'test' }]);
+        assert.deepEqual(t.container, { type: 'MESOS', mesos: { image: { type: 'DOCKER', docker: { name: 'apache/spark:3.5.6' }, cached: true } } });
+        assert.equal(t.state, 'TASK_RUNNING');
+      }
+      assert.ok(sc.executorIds.length === 2);
+    } finally {
+      await sc.stop();
+    }
+  });
+});
+
+test('GPUs: the framework asks for GPU offers and takes at most spark.mesos.gpus.max', async () => {
+  await withCluster({ agents: 2, resources: 'cpus:2;mem:4096;gpus:2' }, async (c) => {
+    const sc = new SparkContext(new SparkConf().setMaster(c.masterUrl).setAppName('gpus').set('spark.mesos.gpus.max', '3').set('spark.executor.cores', '1').set('spark.executor.memory', '256m').set('spark.cores.max', '4'));
+    try {
+      await sc.ready();
+      assert.equal(await sc.parallelize([1, 2, 3], 3).count(), 3);
+      await waitFor(() => state(c).frameworks[0]!.tasks.length === 4, 10_000, 'four executors');
+      const fw = state(c).frameworks[0]!;
+      assert.deepEqual(fw.capabilities, ['GPU_RESOURCES']);
+      const gpus = fw.tasks.reduce((n, t) => n + Number(t.resources.gpus), 0);
+      assert.equal(gpus, 3, 'three GPUs in all, never more than gpus.max');
+    } finally {
+      await sc.stop();
+    }
+  });
+});
+
+test('URIs are fetched and executor secrets reach the executors; secrets stay out of the framework state', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'coarse-uris-'));
+  writeFileSync(join(dir, 'lookup.txt'), 'from-a-uri');
+  await withCluster({ agents: 1, resources: 'cpus:2;mem:4096' }, async (c) => {
+    const conf = new SparkConf().setMaster(c.masterUrl).setAppName('uris')
+      .set('spark.executor.cores', '1').set('spark.executor.memory', '256m')
+      .set('spark.mesos.uris', `file://${join(dir, 'lookup.txt')}`)
+      .set('spark.mesos.executor.secret.values', 'hunter2').set('spark.mesos.executor.secret.envkeys', 'DB_PASSWORD')
+      .set('spark.executorEnv.GREETING', 'hello');
+    const sc = new SparkContext(conf);
+    try {
+      await sc.ready();
+      const seen = await sc.parallelize([1, 2], 2).map(() => [
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- executors provide `require` to shipped functions
+        require('node:fs').readFileSync(`${process.env.MESOS_SANDBOX}/lookup.txt`, 'utf8'),
+        process.env.DB_PASSWORD,
+        process.env.GREETING,
+      ]).collect();
+      assert.deepEqual(seen, [['from-a-uri', 'hunter2', 'hello'], ['from-a-uri', 'hunter2', 'hello']]);
+      assert.ok(!JSON.stringify(c.master.state()).includes('hunter2'), 'the secret is not in /state');
+    } finally {
+      await sc.stop();
+    }
+  });
+});
+
+test('SIGKILL of an executor mid-job: the job completes and a replacement executor is launched', async () => {
+  await withCluster({ agents: 2, resources: 'cpus:2;mem:4096' }, async (c) => {
+    const sc = new SparkContext(new SparkConf().setMaster(c.masterUrl).setAppName('kill').set('spark.executor.cores', '1').set('spark.executor.memory', '256m').set('spark.cores.max', '3').set('spark.task.maxFailures', '4'));
+    const events: SparkListenerEvent[] = [];
+    sc.addSparkListener((e) => events.push(e));
+    try {
+      await sc.ready();
+      await waitFor(() => sc.executorIds.length === 3, 10_000, 'three executors');
+      let killed: number | undefined;
+      sc.addSparkListener((e) => {
+        if (e.type === 'taskStart' && killed === undefined) {
+          // The executor's own process (it registered with its pid), not the shell the agent started it with.
+          const victim = (sc.schedulerBackend as MesosCoarseGrainedSchedulerBackend).driver.executors.get(e.executorId);
+          if (victim) {
+            killed = victim.pid;
+            process.kill(victim.pid, 'SIGKILL');
+          }
+        }
+      });
+      const data = Array.from({ length: 600 }, (_, i) => i);
+      const out = await sc.parallelize(data, 6)
+        .map((x) => {
+          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2);
+          return [x % 7, x] as [number, number];
+        })
+        .reduceByKey((a, b) => a + b)
+        .collect();
+      const want = new Map<number, number>();
+      for (const x of data) want.set(x % 7, (want.get(x % 7) ?? 0) + x);
+      assert.deepEqual(new Map(out), want);
+      assert.ok(killed, 'an executor was killed');
+      await waitFor(() => state(c).frameworks[0]!.completed_tasks.some((t) => t.state === 'TASK_FAILED' || t.state === 'TASK_KILLED'), 10_000, 'the lost executor task ended in Mesos');
+      await waitFor(() => state(c).frameworks[0]!.tasks.filter((t) => t.state === 'TASK_RUNNING').length === 3, 15_000, 'a replacement brought the executors back to three');
+      assert.ok(events.some((e) => e.type === 'executorRemoved'), 'the driver saw the executor lost');
+      assert.ok(state(c).frameworks[0]!.tasks.some((t) => Number(t.id) >= 3), 'the replacement is a new task');
+    } finally {
+      await sc.stop();
+    }
+  });
+});
