@@ -1,0 +1,63 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SparkConf, SparkContext } from '../../src/index.js';
+import { Master } from '../../src/minimesos/Master.js';
+import { Agent } from '../../src/minimesos/Agent.js';
+import { parseResourcesSpec } from '../../src/minimesos/specs.js';
+import { startZooKeeper } from '../helpers/zookeeper.js';
+import { waitFor } from '../helpers/events.js';
+
+test('master failover through ZooKeeper while a job runs: same framework id, the job completes', async () => {
+  const zk = await startZooKeeper();
+  const zkUrl = `zk://${zk.connectString}/mesos-coarse`;
+  const m1 = new Master({ zk: zkUrl, allocationIntervalMs: 50, heartbeatIntervalSeconds: 1 });
+  const m2 = new Master({ zk: zkUrl, allocationIntervalMs: 50, heartbeatIntervalSeconds: 1 });
+  const agents = [0, 1].map((i) => new Agent({ master: zkUrl, resources: parseResourcesSpec('cpus:2;mem:4096'), workDir: mkdtempSync(join(tmpdir(), `fo-agent-${i}-`)), statusUpdateRetryMs: 300 }));
+  let sc: SparkContext | undefined;
+  try {
+    await m1.start();
+    await waitFor(() => m1.isLeader, 10_000, 'first leader');
+    await m2.start();
+    for (const a of agents) await a.start();
+    await waitFor(() => (m1.state().slaves as unknown[]).length === 2, 10_000, 'agents registered');
+    sc = new SparkContext(new SparkConf().setMaster(`mesos://${zkUrl}`).setAppName('failover-job')
+      .set('spark.mesos.driver.failoverTimeout', '60').set('spark.executor.cores', '1').set('spark.executor.memory', '256m'));
+    await sc.ready();
+    const fid = sc.applicationId;
+    await waitFor(() => sc!.executorIds.length === 4, 15_000, 'four executors');
+    let failedOver = false;
+    sc.addSparkListener((e) => {
+      if (e.type === 'taskEnd' && !failedOver) {
+        failedOver = true;
+        void m1.stop();
+      }
+    });
+    const data = Array.from({ length: 400 }, (_, i) => i);
+    const out = await sc.parallelize(data, 8)
+      .map((x) => {
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+        return [x % 5, x] as [number, number];
+      })
+      .reduceByKey((a, b) => a + b)
+      .collect();
+    const want = new Map<number, number>();
+    for (const x of data) want.set(x % 5, (want.get(x % 5) ?? 0) + x);
+    assert.deepEqual(new Map(out), want, 'the job completed correctly');
+    assert.ok(failedOver, 'the leader was stopped mid-job');
+    await waitFor(() => m2.isLeader, 10_000, 'second leader');
+    await waitFor(() => (m2.state().frameworks as { id: string; connected: boolean }[]).some((f) => f.id === fid && f.connected), 20_000, 'framework re-subscribed to the new leader');
+    assert.equal(sc.applicationId, fid, 'same framework id');
+    // The executors survived the failover and are known to the new master.
+    await waitFor(() => ((m2.state().frameworks as { id: string; tasks: { state: string }[] }[]).find((f) => f.id === fid)?.tasks.filter((t) => t.state === 'TASK_RUNNING').length ?? 0) === 4, 20_000, 'executors reported running to the new master');
+    assert.equal(await sc.parallelize([1, 2, 3], 3).sum(), 6, 'and jobs still run');
+  } finally {
+    await sc?.stop();
+    for (const a of agents) await a.stop();
+    await m2.stop();
+    await m1.stop();
+    await zk.stop();
+  }
+});
