@@ -17,6 +17,7 @@ import type { SchedulerBackend } from '../scheduler/SchedulerBackend.js';
 import type { SparkListener } from '../scheduler/events.js';
 import { createBackend } from '../scheduler/clusterManagers.js';
 import { ConsoleProgressBar } from './ConsoleProgressBar.js';
+import { ExecutorAllocationManager, allocationPolicy } from '../scheduler/ExecutorAllocationManager.js';
 import { IllegalArgumentException, SparkException } from '../util/errors.js';
 import { getLogger } from '../util/logging.js';
 
@@ -47,11 +48,12 @@ export class SparkContext {
   private readonly taskScheduler: TaskScheduler;
   private readonly dag: DAGScheduler;
   private readonly localDir: string;
-  private readonly started: Promise<void>;
+  private started: Promise<void>;
   private readonly broadcasts = new Map<number, unknown>();
   private readonly accumulators = new Map<number, Accumulator<unknown, unknown>>();
   private readonly blocks = new Map<string, Set<string>>();
   private readonly progress: ConsoleProgressBar | undefined;
+  private allocationManager: ExecutorAllocationManager | undefined;
   private nextRdd = 0;
   private nextShuffle = 0;
   private nextBroadcast = 0;
@@ -73,6 +75,12 @@ export class SparkContext {
       // Spark refuses this for Mesos; the engine does not encrypt spills anywhere.
       throw new IllegalArgumentException('requirement failed: I/O encryption is currently not supported');
     }
+    // Dynamic allocation (not in local mode, as in Spark) needs executors' shuffle output to outlive them.
+    const dynamicAllocation = this.conf.get(config.DYN_ALLOC_ENABLED) && (!/^local(\[|$)/.test(this.master) || this.conf.get(config.DYN_ALLOC_TESTING));
+    if (dynamicAllocation && !this.conf.get(config.SHUFFLE_SERVICE_ENABLED) && !this.conf.get(config.DYN_ALLOC_TESTING)) {
+      throw new SparkException('Dynamic allocation of executors requires the external shuffle service. You may enable this through spark.shuffle.service.enabled.');
+    }
+    allocationPolicy(this.conf); // validates the bounds before anything starts
     const base = this.conf.get(config.LOCAL_DIR);
     mkdirSync(base, { recursive: true });
     this.localDir = mkdtempSync(join(base, 'spark-mesos-'));
@@ -106,6 +114,14 @@ export class SparkContext {
       executorRemoved: (id, reason) => this.taskScheduler.executorRemoved(id, reason),
       statusUpdate: (u) => this.taskScheduler.statusUpdate(u),
     });
+    if (dynamicAllocation && this.backend.requestTotalExecutors && this.backend.killExecutors) {
+      const policy = allocationPolicy(this.conf);
+      const cores = this.conf.contains(config.EXECUTOR_CORES.key) ? this.conf.get(config.EXECUTOR_CORES) : 1;
+      this.started = this.started.then(async () => {
+        this.allocationManager = new ExecutorAllocationManager(policy, this.backend, this.taskScheduler, cores);
+        await this.allocationManager.start();
+      });
+    }
     this.started.catch((err) => log.error({ err }, 'scheduler backend failed to start'));
     // eslint-disable-next-line @typescript-eslint/no-this-alias -- the process-wide active context, as Spark keeps it
     active = this;
@@ -322,6 +338,7 @@ export class SparkContext {
     if (this.stopped) return;
     this.stopped = true;
     this.dag.cancelAllJobs();
+    this.allocationManager?.stop();
     this.bus.drain();
     this.progress?.clear();
     try {

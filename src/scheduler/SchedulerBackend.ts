@@ -26,6 +26,10 @@ export interface SchedulerBackend {
   /** Drops cached blocks whose names start with `prefix` on every executor. */
   dropBlocks(prefix: string): void;
   readonly applicationId: string;
+  /** Dynamic allocation: the total number of executors wanted (backends that can grow and shrink). */
+  requestTotalExecutors?(total: number): Promise<boolean>;
+  /** Dynamic allocation: releases these executors. */
+  killExecutors?(executorIds: string[]): Promise<boolean>;
 }
 
 export interface BackendEvents {

@@ -54,6 +54,26 @@ export class TaskScheduler {
     return [...this.executors.keys()];
   }
 
+  /** Tasks waiting for a core. */
+  get pendingCount(): number {
+    return this.pending.length;
+  }
+
+  /** Tasks running on an executor. */
+  runningOn(executorId: string): number {
+    let n = 0;
+    for (const r of this.running.values()) if (r.executorId === executorId) n++;
+    return n;
+  }
+
+  get runningCount(): number {
+    return this.running.size;
+  }
+
+  coresOf(executorId: string): number {
+    return this.executors.get(executorId)?.info.cores ?? 0;
+  }
+
   /** Resolves once at least `n` executor cores are registered. */
   waitForCores(n: number, timeoutMs: number): Promise<boolean> {
     if (this.totalCores >= n) return Promise.resolve(true);

@@ -324,8 +324,13 @@ export class MesosCoarseGrainedSchedulerBackend implements SchedulerBackend {
 
   /** The number of executors wanted (dynamic allocation); offers are revived when more are wanted. */
   async requestTotalExecutors(total: number): Promise<boolean> {
+    const more = total > this.executorLimit;
     this.executorLimit = total;
-    await this.updateSuppression();
+    // Going beyond Spark (which waits for filters to expire): more executors wanted means offers now.
+    if (more && this.client?.isSubscribed) {
+      this.suppressed = false;
+      await this.call(Calls.revive());
+    } else await this.updateSuppression();
     return true;
   }
 

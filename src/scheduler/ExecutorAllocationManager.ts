@@ -1,0 +1,123 @@
+/**
+ * Dynamic allocation (Spark's ExecutorAllocationManager, simplified): asks the backend for more executors while
+ * tasks wait longer than `spark.dynamicAllocation.schedulerBacklogTimeout` (doubling the increase each
+ * `sustainedSchedulerBacklogTimeout`), and releases executors idle for `executorIdleTimeout`, within
+ * `[minExecutors, maxExecutors]`.
+ */
+import type { SparkConf } from '../conf/SparkConf.js';
+import * as config from '../conf/catalog.js';
+import type { SchedulerBackend } from './SchedulerBackend.js';
+import type { TaskScheduler } from './TaskScheduler.js';
+import { getLogger } from '../util/logging.js';
+
+const log = getLogger('ExecutorAllocationManager');
+
+export interface AllocationPolicy {
+  min: number;
+  max: number;
+  initial: number;
+  backlogTimeoutMs: number;
+  sustainedBacklogTimeoutMs: number;
+  idleTimeoutMs: number;
+  ratio: number;
+}
+
+export function allocationPolicy(conf: SparkConf): AllocationPolicy {
+  const min = conf.get(config.DYN_ALLOC_MIN_EXECUTORS);
+  const max = conf.get(config.DYN_ALLOC_MAX_EXECUTORS);
+  const initial = Math.max(min, conf.get(config.DYN_ALLOC_INITIAL_EXECUTORS));
+  if (min > max) throw new Error(`spark.dynamicAllocation.minExecutors (${min}) must not exceed spark.dynamicAllocation.maxExecutors (${max})`);
+  return {
+    min, max, initial,
+    backlogTimeoutMs: conf.get(config.DYN_ALLOC_SCHEDULER_BACKLOG_TIMEOUT) * 1000,
+    sustainedBacklogTimeoutMs: conf.get(config.DYN_ALLOC_SUSTAINED_SCHEDULER_BACKLOG_TIMEOUT) * 1000,
+    idleTimeoutMs: conf.get(config.DYN_ALLOC_EXECUTOR_IDLE_TIMEOUT) * 1000,
+    ratio: conf.get(config.DYN_ALLOC_EXECUTOR_ALLOCATION_RATIO),
+  };
+}
+
+/** How many executors to want: enough for every waiting and running task (times the ratio), within bounds. */
+export function targetExecutors(p: AllocationPolicy, tasks: number, coresPerExecutor: number, current: number, toAdd: number): number {
+  const needed = Math.ceil((tasks * p.ratio) / Math.max(1, coresPerExecutor));
+  return Math.max(p.min, Math.min(p.max, needed, current + toAdd));
+}
+
+export class ExecutorAllocationManager {
+  private timer: NodeJS.Timeout | undefined;
+  private target: number;
+  private backlogSince: number | undefined;
+  private lastAdd = 0;
+  private toAdd = 1;
+  private readonly idleSince = new Map<string, number>();
+  private readonly killed = new Set<string>();
+
+  constructor(
+    private readonly p: AllocationPolicy,
+    private readonly backend: SchedulerBackend,
+    private readonly tasks: TaskScheduler,
+    private readonly coresPerExecutor: number,
+  ) {
+    this.target = p.initial;
+  }
+
+  async start(): Promise<void> {
+    await this.backend.requestTotalExecutors!(this.target);
+    this.timer = setInterval(() => void this.tick(), 100);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  get targetExecutors(): number {
+    return this.target;
+  }
+
+  private async tick(now = Date.now()): Promise<void> {
+    const executors = this.tasks.executorIds.filter((e) => !this.killed.has(e));
+    const pending = this.tasks.pendingCount;
+    // Grow on a backlog.
+    if (pending > 0) {
+      this.backlogSince ??= now;
+      const waited = now - this.backlogSince;
+      const due = this.lastAdd === 0 ? waited >= this.p.backlogTimeoutMs : now - this.lastAdd >= this.p.sustainedBacklogTimeoutMs;
+      if (due) {
+        const want = targetExecutors(this.p, pending + this.tasks.runningCount, this.coresPerExecutor, Math.max(this.target, executors.length), this.toAdd);
+        if (want > this.target) {
+          log.info({ from: this.target, to: want, pending }, 'requesting more executors');
+          this.target = want;
+          await this.backend.requestTotalExecutors!(want);
+          this.toAdd *= 2;
+        }
+        this.lastAdd = now;
+      }
+    } else {
+      this.backlogSince = undefined;
+      this.lastAdd = 0;
+      this.toAdd = 1;
+    }
+    // Shrink idle executors, keeping at least minExecutors.
+    const idle: string[] = [];
+    for (const e of executors) {
+      if (this.tasks.runningOn(e) > 0 || pending > 0) this.idleSince.delete(e);
+      else {
+        const since = this.idleSince.get(e) ?? now;
+        this.idleSince.set(e, since);
+        if (now - since >= this.p.idleTimeoutMs) idle.push(e);
+      }
+    }
+    const removable = idle.slice(0, Math.max(0, executors.length - this.p.min));
+    if (removable.length > 0) {
+      log.info({ executors: removable }, 'releasing idle executors');
+      for (const e of removable) {
+        this.killed.add(e);
+        this.idleSince.delete(e);
+      }
+      this.target = Math.max(this.p.min, executors.length - removable.length);
+      await this.backend.requestTotalExecutors!(this.target);
+      await this.backend.killExecutors!(removable);
+    }
+    for (const k of this.killed) if (!executors.includes(k) && !this.tasks.executorIds.includes(k)) this.killed.delete(k);
+  }
+}
