@@ -17,6 +17,7 @@ import type { SchedulerBackend } from '../scheduler/SchedulerBackend.js';
 import type { SparkListener } from '../scheduler/events.js';
 import { createBackend } from '../scheduler/clusterManagers.js';
 import { ConsoleProgressBar } from './ConsoleProgressBar.js';
+import { DriverStatusServer } from '../ui/DriverStatusServer.js';
 import { ExecutorAllocationManager, allocationPolicy } from '../scheduler/ExecutorAllocationManager.js';
 import { IllegalArgumentException, SparkException } from '../util/errors.js';
 import { getLogger } from '../util/logging.js';
@@ -54,6 +55,7 @@ export class SparkContext {
   private readonly blocks = new Map<string, Set<string>>();
   private readonly progress: ConsoleProgressBar | undefined;
   private allocationManager: ExecutorAllocationManager | undefined;
+  private statusServer: DriverStatusServer | undefined;
   private nextRdd = 0;
   private nextShuffle = 0;
   private nextBroadcast = 0;
@@ -122,6 +124,16 @@ export class SparkContext {
         await this.allocationManager.start();
       });
     }
+    if (this.conf.get(config.UI_ENABLED)) {
+      const backendMetrics = (this.backend as { metrics?: { text(): Promise<string> } }).metrics;
+      const server = new DriverStatusServer(
+        () => ({ app: this.appName, applicationId: this.applicationId, master: this.master, startTime: this.startTime }),
+        backendMetrics ? () => backendMetrics.text() : undefined,
+      );
+      this.statusServer = server;
+      this.bus.add((e) => server.onEvent(e));
+      this.started = this.started.then(() => server.start(this.conf.get(config.DRIVER_HOST) ?? '127.0.0.1', this.conf.get(config.UI_PORT), this.conf.get(config.PORT_MAX_RETRIES)));
+    }
     this.started.catch((err) => log.error({ err }, 'scheduler backend failed to start'));
     // eslint-disable-next-line @typescript-eslint/no-this-alias -- the process-wide active context, as Spark keeps it
     active = this;
@@ -158,6 +170,11 @@ export class SparkContext {
   /** The scheduler backend (for tools and tests that need the cluster's details). */
   get schedulerBackend(): SchedulerBackend {
     return this.backend;
+  }
+
+  /** Where the driver serves `/metrics/prometheus` and `/api/status` (when `spark.ui.enabled`). */
+  get uiAddress(): { host: string; port: number } | undefined {
+    return this.statusServer?.address;
   }
 
   /** Executors currently registered. */
@@ -344,6 +361,7 @@ export class SparkContext {
     try {
       await this.started.catch(() => undefined);
       await this.backend.stop();
+      await this.statusServer?.stop();
     } finally {
       rmSync(this.localDir, { recursive: true, force: true });
       if (active === this) active = undefined;

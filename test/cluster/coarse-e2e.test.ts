@@ -163,3 +163,25 @@ test('SIGKILL of an executor mid-job: the job completes and a replacement execut
     }
   });
 });
+
+test('the driver exposes the backend\'s and the engine\'s metrics for Prometheus', async () => {
+  await withCluster({ agents: 1, resources: 'cpus:2;mem:4096' }, async (c) => {
+    const sc = new SparkContext(new SparkConf().setMaster(c.masterUrl).setAppName('metrics').set('spark.executor.cores', '1').set('spark.executor.memory', '256m').set('spark.ui.port', '0'));
+    try {
+      await sc.ready();
+      assert.equal(await sc.parallelize([1, 2, 3], 3).count(), 3);
+      const { host, port } = sc.uiAddress!;
+      const text = await (await fetch(`http://${host}:${port}/metrics/prometheus`)).text();
+      const value = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.]+)$`, 'm').exec(text)?.[1]);
+      assert.ok(value('spark_mesos_offers_received_total') >= 1, text);
+      assert.equal(value('spark_mesos_executors_launched_total'), 2);
+      assert.match(text, /spark_tasks_total\{result="success"\} 3/);
+      assert.match(text, /spark_jobs_total\{result="succeeded"\} 1/);
+      const status = (await (await fetch(`http://${host}:${port}/api/status`)).json()) as { applicationId: string; executors: string[] };
+      assert.equal(status.applicationId, sc.applicationId);
+      assert.equal(status.executors.length, 2);
+    } finally {
+      await sc.stop();
+    }
+  });
+});
