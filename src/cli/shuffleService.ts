@@ -4,6 +4,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { SparkConf } from '../conf/SparkConf.js';
 import * as config from '../conf/catalog.js';
 import { ExternalShuffleService } from '../shuffle/ExternalShuffleService.js';
+import { applyConfFlags, collect } from './confFlags.js';
 
 /** `spark-mesos shuffle-service`: the per-host external shuffle service. */
 export function shuffleServiceCommand(): Command {
@@ -16,16 +17,12 @@ export function shuffleServiceCommand(): Command {
     })
     .option('--dir <dir>', 'where executors write shuffle files (spark.shuffle.service.localDir)')
     .option('--properties-file <file>', 'a spark-defaults.conf-style file')
-    .option('--conf <key=value>', 'a configuration property (repeatable)', (v: string, p: string[]) => [...p, v], [])
+    .option('--conf <key=value>', 'a configuration property (repeatable)', collect, [])
     .exitOverride()
     .action(async (o: { host?: string; port?: number; dir?: string; propertiesFile?: string; conf: string[] }) => {
       const conf = new SparkConf({});
       if (o.propertiesFile) conf.loadPropertiesFile(o.propertiesFile);
-      for (const kv of o.conf) {
-        const i = kv.indexOf('=');
-        if (i <= 0) throw new Error(`--conf expects key=value, but got '${kv}'`);
-        conf.set(kv.slice(0, i), kv.slice(i + 1));
-      }
+      applyConfFlags(conf, o.conf);
       const auth = conf.get(config.AUTHENTICATE);
       const secret = conf.get(config.AUTHENTICATE_SECRET) ?? process.env.SPARK_AUTHENTICATE_SECRET;
       if (auth && !secret) throw new Error('spark.authenticate is on, but spark.authenticate.secret is not set');

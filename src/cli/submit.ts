@@ -6,10 +6,7 @@ import { SparkConf } from '../conf/SparkConf.js';
 import * as config from '../conf/catalog.js';
 import { RestSubmissionClient } from '../deploy/rest/RestSubmissionClient.js';
 import { IllegalArgumentException } from '../util/errors.js';
-
-function collect(v: string, prev: string[]): string[] {
-  return [...prev, v];
-}
+import { applyConfFlags, collect } from './confFlags.js';
 
 function checked(entry: { parse(raw: string): unknown }, flag: string) {
   return (v: string) => {
@@ -43,11 +40,7 @@ export interface SubmitOptions {
 export function submissionConf(o: SubmitOptions, appFile: string | undefined): SparkConf {
   const conf = new SparkConf({});
   if (o.propertiesFile) conf.loadPropertiesFile(o.propertiesFile);
-  for (const kv of o.conf) {
-    const i = kv.indexOf('=');
-    if (i <= 0) throw new IllegalArgumentException(`--conf expects key=value, but got '${kv}'`);
-    conf.set(kv.slice(0, i), kv.slice(i + 1));
-  }
+  applyConfFlags(conf, o.conf);
   const flags: [string | undefined, string][] = [
     [o.master, 'spark.master'], [o.deployMode, 'spark.submit.deployMode'], [o.name, 'spark.app.name'],
     [o.driverMemory, 'spark.driver.memory'], [o.driverCores, 'spark.driver.cores'], [o.executorMemory, 'spark.executor.memory'],

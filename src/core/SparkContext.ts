@@ -97,6 +97,7 @@ export class SparkContext {
       maxTaskFailures: this.conf.contains(config.TASK_MAX_FAILURES.key) ? this.conf.get(config.TASK_MAX_FAILURES) : (created.maxTaskFailures ?? this.conf.get(config.TASK_MAX_FAILURES)),
       localDir: this.localDir,
       spillThreshold: this.conf.get(config.SHUFFLE_SPILL_THRESHOLD),
+      maxBytesInFlight: this.conf.get(config.REDUCER_MAX_SIZE_IN_FLIGHT) * 1024 * 1024,
       appPath: this.conf.getOption('spark.submit.appFile') ?? (process.argv[1] ? resolve(process.argv[1]) : undefined),
       broadcastIdsOf: broadcastIds,
       onBlocks: (executorId, blocks) => {

@@ -104,7 +104,7 @@ export interface TaskDescription {
   /** Module path the application was started from, for `require` and module references. */
   appPath: string | undefined;
   /** Reducer fetch window: most bytes of map outputs requested at once (`spark.reducer.maxSizeInFlight`). */
-  maxBytesInFlight?: number;
+  maxBytesInFlight: number;
 }
 
 export interface TaskResult {

@@ -65,6 +65,7 @@ export interface DAGOptions {
   localDir: string;
   spillThreshold: number;
   appPath: string | undefined;
+  maxBytesInFlight: number;
   broadcastIdsOf: (plan: Plan, sink: Sink) => number[];
   onBlocks: (executorId: string, blocks: string[]) => void;
 }
@@ -237,6 +238,7 @@ export class DAGScheduler {
     const desc: TaskDescription = {
       taskId: this.nextTask++, jobId: job.id, stageId: stage.id, stageAttempt: stage.attempt, partition, attempt, plan, sink,
       shuffleInputs, broadcasts: {}, localDir: this.opts.localDir, spillThreshold: this.opts.spillThreshold, appPath: this.opts.appPath,
+      maxBytesInFlight: this.opts.maxBytesInFlight,
     };
     stage.inFlight.add(partition);
     return {

@@ -73,7 +73,7 @@ test('cores.max, executor cores, memory overhead, constraints, role, labels and 
         assert.deepEqual(t.container, { type: 'MESOS', mesos: { image: { type: 'DOCKER', docker: { name: 'apache/spark:3.5.6' }, cached: true } } });
         assert.equal(t.state, 'TASK_RUNNING');
       }
-      assert.ok(sc.executorIds.length === 2);
+      await waitFor(() => sc.executorIds.length === 2, 10_000, 'both executors registered with the driver');
     } finally {
       await sc.stop();
     }

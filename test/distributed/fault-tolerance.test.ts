@@ -6,15 +6,7 @@ import { join } from 'node:path';
 import { SparkConf, SparkContext, ExternalShuffleService, TaskContext, type SparkListenerEvent } from '../../src/index.js';
 import type { LocalClusterBackend } from '../../src/scheduler/cluster/LocalClusterBackend.js';
 import { freePort } from '../helpers/zookeeper.js';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { alive } from '../helpers/process.js';
 
 /** A two-stage job slow enough to kill an executor in its middle; its answer computed directly. */
 async function twoStageJobKillingExecutor(conf: SparkConf) {

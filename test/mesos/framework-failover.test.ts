@@ -4,6 +4,7 @@ import { MiniCluster } from '../../src/minimesos/MiniCluster.js';
 import { SchedulerClient, type ClientEvent } from '../../src/mesos/client/SchedulerClient.js';
 import { Calls, Operations } from '../../src/mesos/calls.js';
 import { isType, nextEvent, waitFor } from '../helpers/events.js';
+import { alive } from '../helpers/process.js';
 
 let cluster: MiniCluster;
 before(async () => {
@@ -12,15 +13,6 @@ before(async () => {
 after(async () => {
   await cluster.stop();
 });
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Subscribes, launches one long task, waits for RUNNING; returns the client, framework id and the task's pid. */
 async function launchSleeper(name: string, failoverTimeout: number) {

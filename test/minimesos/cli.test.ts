@@ -9,20 +9,12 @@ import { SchedulerClient } from '../../src/mesos/client/SchedulerClient.js';
 import { Calls, Operations } from '../../src/mesos/calls.js';
 import { isType, nextEvent, waitFor } from '../helpers/events.js';
 import { freePort } from '../helpers/zookeeper.js';
+import { alive } from '../helpers/process.js';
 
 const main = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 
 function cli(args: string[]) {
   return spawn(process.execPath, ['--import', 'tsx', main, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SPARK_MESOS_LOG_LEVEL: 'warn' } });
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 test('spark-mesos mini-cluster prints the master URL, serves frameworks, and stops every task on SIGTERM', async () => {

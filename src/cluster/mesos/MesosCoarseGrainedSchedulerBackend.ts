@@ -2,12 +2,12 @@ import { userInfo, hostname as osHostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { SparkConf } from '../../conf/SparkConf.js';
 import * as config from '../../conf/catalog.js';
-import type { TaskDescription } from '../../core/plan.js';
 import { SchedulerClient, type ClientEvent } from '../../mesos/client/SchedulerClient.js';
 import { Calls, Operations } from '../../mesos/calls.js';
 import type { FrameworkInfo, Offer } from '../../mesos/wire/framework.js';
 import type { TaskStatus } from '../../mesos/wire/task.js';
 import type { BackendEvents, SchedulerBackend } from '../../scheduler/SchedulerBackend.js';
+import { EndpointBackend } from '../../scheduler/cluster/EndpointBackend.js';
 import { DriverEndpoint } from '../../scheduler/cluster/DriverEndpoint.js';
 import { MesosExternalBlockStoreClient } from '../../shuffle/MesosExternalBlockStoreClient.js';
 import { IllegalArgumentException, SparkException } from '../../util/errors.js';
@@ -56,8 +56,8 @@ export function buildFrameworkInfo(conf: SparkConf, principal: string | undefine
  * offers as Spark does it, connected back to the driver's endpoint, with framework failover, status updates,
  * executor loss, agent exclusion, shuffle-service registration, and dynamic-allocation hooks.
  */
-export class MesosCoarseGrainedSchedulerBackend implements SchedulerBackend {
-  private readonly endpoint: DriverEndpoint;
+export class MesosCoarseGrainedSchedulerBackend extends EndpointBackend implements SchedulerBackend {
+  protected readonly endpoint: DriverEndpoint;
   private client: SchedulerClient | undefined;
   private frameworkId: string | undefined;
   private readonly planner: CoarsePlannerConfig;
@@ -81,6 +81,7 @@ export class MesosCoarseGrainedSchedulerBackend implements SchedulerBackend {
     private readonly master: string,
     private readonly conf: SparkConf,
   ) {
+    super();
     if (conf.get(config.IO_ENCRYPTION_ENABLED)) throw new IllegalArgumentException('requirement failed: I/O encryption is currently not supported in Mesos.');
     const executorCores = conf.contains(config.EXECUTOR_CORES.key) ? conf.get(config.EXECUTOR_CORES) : undefined;
     this.planner = {
@@ -342,18 +343,6 @@ export class MesosCoarseGrainedSchedulerBackend implements SchedulerBackend {
   }
 
   // ------------------------------------------------------------------------------------------ SchedulerBackend
-
-  launchTask(executorId: string, task: TaskDescription): void {
-    this.endpoint.launchTask(executorId, { ...task, maxBytesInFlight: this.conf.get(config.REDUCER_MAX_SIZE_IN_FLIGHT) * 1024 * 1024 });
-  }
-
-  killTask(executorId: string, taskId: number): void {
-    this.endpoint.killTask(executorId, taskId);
-  }
-
-  dropBlocks(prefix: string): void {
-    this.endpoint.dropBlocks(prefix);
-  }
 
   async stop(): Promise<void> {
     if (this.stopping) return;

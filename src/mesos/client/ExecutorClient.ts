@@ -4,11 +4,10 @@ import { AsyncQueue } from '../../util/AsyncQueue.js';
 import { getLogger } from '../../util/logging.js';
 import { backoffDelay, sleep } from '../backoff.js';
 import { ExecutorCalls, type ExecutorCallBody } from '../calls.js';
-import { RecordIODecoder } from '../recordio.js';
-import { decodeJson } from '../wire/decode.js';
 import { ExecutorEvent } from '../wire/executor.js';
 import type { TaskInfo, TaskState, TaskStatus } from '../wire/task.js';
 import type { Labels } from '../wire/common.js';
+import { consumeEvents } from './recordStream.js';
 import { MesosHttpError, openStream, post, readAll, type Endpoint } from './http.js';
 
 const log = getLogger('ExecutorClient');
@@ -216,39 +215,10 @@ export class ExecutorClient {
   }
 
   private consume(res: IncomingMessage, ac: AbortController): Promise<string> {
-    return new Promise((resolve) => {
-      const decoder = new RecordIODecoder();
-      let ended = false;
-      const finish = (why: string) => {
-        if (ended) return;
-        ended = true;
-        res.destroy();
-        resolve(why);
-      };
-      ac.signal.addEventListener('abort', () => finish('closed'), { once: true });
-      res.on('data', (chunk: Buffer) => {
-        let records: Buffer[];
-        try {
-          records = decoder.push(chunk);
-        } catch (err) {
-          return finish(`bad stream: ${(err as Error).message}`);
-        }
-        for (const r of records) {
-          let ev: ExecutorEvent;
-          try {
-            ev = decodeJson(ExecutorEvent, r.toString('utf8'), 'executor event');
-          } catch (err) {
-            log.error({ err }, 'dropping a malformed executor event');
-            continue;
-          }
-          this.track(ev);
-          this.queue.push(ev);
-        }
-      });
-      res.on('end', () => finish('stream ended'));
-      res.on('error', (err) => finish(`stream error: ${err.message}`));
-      res.on('close', () => finish('stream closed'));
-    });
+    return consumeEvents(res, ExecutorEvent, 'executor event', ac.signal, (ev) => {
+      this.track(ev);
+      this.queue.push(ev);
+    }).ended;
   }
 
   private track(ev: ExecutorEvent): void {

@@ -3,11 +3,10 @@ import { AsyncQueue } from '../../util/AsyncQueue.js';
 import { getLogger } from '../../util/logging.js';
 import { backoffDelay, sleep, type BackoffPolicy } from '../backoff.js';
 import { Calls, type SchedulerCallBody } from '../calls.js';
-import { RecordIODecoder } from '../recordio.js';
-import { decodeJson } from '../wire/decode.js';
 import type { FrameworkInfo } from '../wire/framework.js';
 import { SchedulerEvent } from '../wire/scheduler.js';
 import { createDetector, StandaloneDetector, type MasterDetector } from './detector.js';
+import { consumeEvents } from './recordStream.js';
 import { basicAuth, MesosHttpError, openStream, post, readAll, redirectTarget, type Endpoint, type Response } from './http.js';
 
 const log = getLogger('SchedulerClient');
@@ -228,61 +227,32 @@ export class SchedulerClient {
 
   /** Reads the event stream until it ends, fails, or misses heartbeats. Returns why it ended. */
   private consume(res: IncomingMessage, ac: AbortController, onSubscribed: () => void): Promise<string> {
-    return new Promise((resolve) => {
-      const decoder = new RecordIODecoder();
-      let watchdogMs = 15_000 * this.heartbeatMisses;
-      let timer: NodeJS.Timeout | undefined;
-      let ended = false;
-      const finish = (why: string) => {
-        if (ended) return;
-        ended = true;
-        clearTimeout(timer);
-        res.destroy();
-        resolve(why);
-      };
-      const arm = () => {
-        clearTimeout(timer);
-        timer = setTimeout(() => {
-          log.warn(`no heartbeat from the master for ${watchdogMs} ms`);
-          finish('missed heartbeats');
-          ac.abort();
-        }, watchdogMs);
-      };
-      arm();
-      ac.signal.addEventListener('abort', () => finish('subscription closed'), { once: true });
-      res.on('data', (chunk: Buffer) => {
-        if (ended) return;
+    let watchdogMs = 15_000 * this.heartbeatMisses;
+    let timer: NodeJS.Timeout | undefined;
+    const arm = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        log.warn(`no heartbeat from the master for ${watchdogMs} ms`);
+        stream.finish('missed heartbeats');
+        ac.abort();
+      }, watchdogMs);
+    };
+    const stream = consumeEvents(res, SchedulerEvent, 'scheduler event', ac.signal, (event) => {
+      if (event.type === 'SUBSCRIBED') {
+        this.info.id = event.subscribed.framework_id;
+        watchdogMs = (event.subscribed.heartbeat_interval_seconds ?? 15) * 1000 * this.heartbeatMisses;
         arm();
-        let records: Buffer[];
-        try {
-          records = decoder.push(chunk);
-        } catch (err) {
-          return finish(`bad stream: ${(err as Error).message}`);
-        }
-        for (const r of records) {
-          let event: SchedulerEvent;
-          try {
-            event = decodeJson(SchedulerEvent, r.toString('utf8'), 'scheduler event');
-          } catch (err) {
-            log.error({ err }, 'dropping a malformed event');
-            continue;
-          }
-          if (event.type === 'SUBSCRIBED') {
-            this.info.id = event.subscribed.framework_id;
-            watchdogMs = (event.subscribed.heartbeat_interval_seconds ?? 15) * 1000 * this.heartbeatMisses;
-            arm();
-            onSubscribed();
-            for (const w of this.subscribedWaiters.splice(0)) w();
-          }
-          this.queue.push(event);
-          if (event.type === 'ERROR') {
-            return finish(/removed/i.test(event.error.message) ? 'framework removed' : `error: ${event.error.message}`);
-          }
-        }
-      });
-      res.on('end', () => finish('stream ended'));
-      res.on('error', (err) => finish(`stream error: ${err.message}`));
-      res.on('close', () => finish('stream closed'));
+        onSubscribed();
+        for (const w of this.subscribedWaiters.splice(0)) w();
+      }
+      this.queue.push(event);
+      if (event.type === 'ERROR') return /removed/i.test(event.error.message) ? 'framework removed' : `error: ${event.error.message}`;
+      return undefined;
+    }, arm);
+    arm();
+    return stream.ended.then((why) => {
+      clearTimeout(timer);
+      return why === 'closed' ? 'subscription closed' : why;
     });
   }
 }

@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { SparkConf } from '../../conf/SparkConf.js';
 import * as config from '../../conf/catalog.js';
-import type { TaskDescription } from '../../core/plan.js';
 import type { BackendEvents, SchedulerBackend } from '../SchedulerBackend.js';
+import { EndpointBackend } from './EndpointBackend.js';
 import { DriverEndpoint } from './DriverEndpoint.js';
 import { MesosExternalBlockStoreClient } from '../../shuffle/MesosExternalBlockStoreClient.js';
 import { executorCommand } from './executorCommand.js';
@@ -24,9 +24,9 @@ export function parseLocalCluster(master: string): { executors: number; cores: n
  * `local-cluster[N,cores,memMB]`: N real executor processes on this machine, connected to the driver over TCP as
  * executors on other hosts would be. A lost executor process is replaced.
  */
-export class LocalClusterBackend implements SchedulerBackend {
+export class LocalClusterBackend extends EndpointBackend implements SchedulerBackend {
   readonly applicationId = `local-cluster-${Date.now()}`;
-  private readonly endpoint: DriverEndpoint;
+  protected readonly endpoint: DriverEndpoint;
   private readonly processes = new Map<string, ChildProcess>();
   private nextId = 0;
   private stopped = false;
@@ -35,6 +35,7 @@ export class LocalClusterBackend implements SchedulerBackend {
   private shuffleClient: MesosExternalBlockStoreClient | undefined;
 
   constructor(master: string, private readonly conf: SparkConf) {
+    super();
     this.spec = parseLocalCluster(master)!;
     if (conf.get(config.AUTHENTICATE)) {
       this.secret = conf.get(config.AUTHENTICATE_SECRET);
@@ -119,18 +120,6 @@ export class LocalClusterBackend implements SchedulerBackend {
         if (!this.stopped) this.launchExecutor();
       }
     });
-  }
-
-  launchTask(executorId: string, task: TaskDescription): void {
-    this.endpoint.launchTask(executorId, { ...task, maxBytesInFlight: this.conf.get(config.REDUCER_MAX_SIZE_IN_FLIGHT) * 1024 * 1024 });
-  }
-
-  killTask(executorId: string, taskId: number): void {
-    this.endpoint.killTask(executorId, taskId);
-  }
-
-  dropBlocks(prefix: string): void {
-    this.endpoint.dropBlocks(prefix);
   }
 
   async stop(): Promise<void> {
