@@ -282,6 +282,11 @@ test('jobs can be cancelled by group; concurrent jobs run side by side', async (
   await rejected;
   assert.deepEqual(fast, [3, ['a']]);
   assert.equal(await sc.parallelize([1, 2, 3], 2).sum(), 6, 'the context still works after a cancellation');
+  const endless = sc.range(0, 1e13, 1, 1).map((x) => x - 1).count();
+  const all = assert.rejects(endless, /Job \d+ cancelled as part of cancellation of all jobs/);
+  await new Promise((r) => setTimeout(r, 100));
+  sc.cancelAllJobs();
+  await all;
 });
 
 test('a function with a free variable is refused before any task runs, naming it and the transformation', () => {
