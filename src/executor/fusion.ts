@@ -50,24 +50,37 @@ export function fuseRange(ops: readonly FusedOp[], sink: Push): (start: number, 
   return new Function('fns', 'sink', code)(ops.map((o) => o.fn), sink);
 }
 
-const aggregates = new WeakMap<object, Map<string, (start: number, end: number, step: number) => number>>();
+const aggregates = new WeakMap<object, Map<string, (() => number) & { fns?: unknown[] }>>();
 
-/** Sum or count of the chain over a range, with the accumulator in the loop itself (reused while its functions are). */
+/**
+ * Sum or count of the chain over a range, with the accumulator in the loop itself. The loop is generated for its
+ * bounds (as literals V8 can fold, as in a hand-written loop) and reused while its functions are the same objects
+ * (they come from the compile cache), so a job run again runs code V8 has already optimized.
+ */
 export function fuseRangeAggregate(ops: readonly FusedOp[], kind: 'sum' | 'count'): (start: number, end: number, step: number) => number {
-  const anchor = ops[0]?.fn;
-  if (!anchor) return buildRangeAggregate(ops, kind);
-  const key = `${kind}|${ops.map((o) => o.k).join(',')}`;
-  let byKey = aggregates.get(anchor);
-  if (!byKey) aggregates.set(anchor, (byKey = new Map()));
-  let run = byKey.get(key);
-  // Only reuse when every function is the same object (they come from the compile cache).
-  const fns = ops.map((o) => o.fn);
-  const cached = run as ((start: number, end: number, step: number) => number) & { fns?: unknown[] } | undefined;
-  if (cached && cached.fns && cached.fns.length === fns.length && cached.fns.every((f, i) => f === fns[i])) return cached;
-  run = buildRangeAggregate(ops, kind);
-  (run as typeof run & { fns?: unknown[] }).fns = fns;
-  byKey.set(key, run);
-  return run;
+  return (start, end, step) => {
+    const literal = [start, end, step].every((n) => Number.isSafeInteger(n));
+    if (!literal) return buildRangeAggregate(ops, kind)(start, end, step);
+    const anchor = (ops[0]?.fn ?? fuseRangeAggregate) as object;
+    const key = `${kind}|${ops.map((o) => o.k).join(',')}|${start}|${end}|${step}`;
+    let byKey = aggregates.get(anchor);
+    if (!byKey) aggregates.set(anchor, (byKey = new Map()));
+    const fns = ops.map((o) => o.fn);
+    let run = byKey.get(key);
+    if (!run || !run.fns || run.fns.length !== fns.length || !run.fns.every((f, i) => f === fns[i])) {
+      if (byKey.size > 256) byKey.clear();
+      run = buildBoundRangeAggregate(ops, kind, start, end, step);
+      run.fns = fns;
+      byKey.set(key, run);
+    }
+    return run();
+  };
+}
+
+function buildBoundRangeAggregate(ops: readonly FusedOp[], kind: 'sum' | 'count', start: number, end: number, step: number): (() => number) & { fns?: unknown[] } {
+  const inner = body(ops, 0, 'v0', (v) => (kind === 'sum' ? `acc += ${v};` : 'acc++;'));
+  const loop = step > 0 ? `for (let v0 = ${start}; v0 < ${end}; v0 += ${step}) { ${inner} }` : `for (let v0 = ${start}; v0 > ${end}; v0 += ${step}) { ${inner} }`;
+  return new Function('fns', `${header(ops)} return function run() { let acc = 0; ${loop} return acc; };`)(ops.map((o) => o.fn));
 }
 
 function buildRangeAggregate(ops: readonly FusedOp[], kind: 'sum' | 'count'): (start: number, end: number, step: number) => number {

@@ -151,6 +151,7 @@ export class Master {
   private zk: zookeeper.Client | undefined;
   private zkNode: string | undefined;
   private stopped = false;
+  private leaderKnown: (() => void) | undefined;
 
   constructor(opts: MasterOptions = {}) {
     this.opts = { host: '127.0.0.1', allocationIntervalMs: 1000, heartbeatIntervalSeconds: 15, ...opts };
@@ -198,8 +199,12 @@ export class Master {
     const a = this.server.address() as AddressInfo;
     this.address = { host: this.opts.host, port: a.port };
     MasterRegistry.add(`${this.address.host}:${this.address.port}`, this);
-    if (this.opts.zk) await this.contend(this.opts.zk);
-    else this.becomeLeader();
+    if (this.opts.zk) {
+      // start() returns once this master knows who leads (itself or another), so it answers 307, not 503.
+      const known = new Promise<void>((r) => (this.leaderKnown = r));
+      await this.contend(this.opts.zk);
+      await Promise.race([known, new Promise((r) => setTimeout(r, 10_000).unref())]);
+    } else this.becomeLeader();
     this.allocationTimer = setInterval(() => this.allocate(), this.opts.allocationIntervalMs);
     this.allocationTimer.unref();
   }
@@ -232,6 +237,7 @@ export class Master {
   // ------------------------------------------------------------------------------------------ leader election
 
   private becomeLeader(): void {
+    this.leaderKnown?.();
     if (this.isLeader) return;
     this.leader = this.address;
     this.electedTime = now();
@@ -271,6 +277,7 @@ export class Master {
       this.zk!.getData(`${path}/${lead.name}`, (e2, data) => {
         if (e2 || !data) return this.watchElection(path);
         this.leader = endpointFromZnode(lead.label, data);
+        if (this.leader) this.leaderKnown?.();
       });
     });
   }
