@@ -170,6 +170,7 @@ test('the driver exposes the backend\'s and the engine\'s metrics for Prometheus
     try {
       await sc.ready();
       assert.equal(await sc.parallelize([1, 2, 3], 3).count(), 3);
+      await waitFor(() => sc.executorIds.length === 2, 10_000, 'both executors registered');
       const { host, port } = sc.uiAddress!;
       const text = await (await fetch(`http://${host}:${port}/metrics/prometheus`)).text();
       const value = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.]+)$`, 'm').exec(text)?.[1]);
