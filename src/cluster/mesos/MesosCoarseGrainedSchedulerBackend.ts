@@ -8,9 +8,9 @@ import type { FrameworkInfo, Offer } from '../../mesos/wire/framework.js';
 import type { TaskStatus } from '../../mesos/wire/task.js';
 import type { BackendEvents, SchedulerBackend } from '../../scheduler/SchedulerBackend.js';
 import { EndpointBackend } from '../../scheduler/cluster/EndpointBackend.js';
-import { DriverEndpoint } from '../../scheduler/cluster/DriverEndpoint.js';
+import { DriverEndpoint, authSecret, endpointOptions } from '../../scheduler/cluster/DriverEndpoint.js';
 import { MesosExternalBlockStoreClient } from '../../shuffle/MesosExternalBlockStoreClient.js';
-import { IllegalArgumentException, SparkException } from '../../util/errors.js';
+import { IllegalArgumentException } from '../../util/errors.js';
 import { getLogger } from '../../util/logging.js';
 import { effectiveMaxCores, planOffers, MAX_AGENT_FAILURES, type CoarsePlannerConfig } from './CoarseOfferPlanner.js';
 import { buildExecutorTaskInfo } from './executorTask.js';
@@ -94,20 +94,10 @@ export class MesosCoarseGrainedSchedulerBackend extends EndpointBackend implemen
       rejectUnmetConstraintsSeconds: MesosSchedulerUtils.getRejectOfferDurationForUnmetConstraints(conf),
       rejectMaxCoresSeconds: MesosSchedulerUtils.getRejectOfferDurationForReachedMaxCores(conf),
     };
-    if (conf.get(config.AUTHENTICATE)) {
-      this.secret = conf.get(config.AUTHENTICATE_SECRET);
-      if (!this.secret) throw new SparkException('spark.authenticate is on, but spark.authenticate.secret is not set');
-    }
+    this.secret = authSecret(conf);
     // With dynamic allocation the allocation manager sets the limit; it starts at 0 (Spark's rule).
     if (conf.get(config.DYN_ALLOC_ENABLED)) this.executorLimit = conf.get(config.DYN_ALLOC_INITIAL_EXECUTORS);
-    this.endpoint = new DriverEndpoint({
-      host: conf.get(config.DRIVER_HOST) ?? '127.0.0.1',
-      port: conf.get(config.DRIVER_PORT),
-      secret: this.secret,
-      heartbeatIntervalMs: conf.get(config.EXECUTOR_HEARTBEAT_INTERVAL),
-      timeoutMs: conf.get(config.NETWORK_TIMEOUT) * 1000,
-      accept: (id) => this.launchedTasks.has(id),
-    });
+    this.endpoint = new DriverEndpoint(endpointOptions(conf, (id) => this.launchedTasks.has(id)));
   }
 
   get applicationId(): string {

@@ -3,6 +3,9 @@ import { listen, type Connection, type Message } from '../../rpc/Connection.js';
 import type { TaskDescription } from '../../core/plan.js';
 import type { BackendEvents, TaskStatusUpdate } from '../SchedulerBackend.js';
 import { getLogger } from '../../util/logging.js';
+import type { SparkConf } from '../../conf/SparkConf.js';
+import * as config from '../../conf/catalog.js';
+import { SparkException } from '../../util/errors.js';
 
 const log = getLogger('DriverEndpoint');
 
@@ -24,6 +27,26 @@ export interface DriverEndpointOptions {
   timeoutMs: number;
   /** Whether an executor id is expected (launched by this backend). */
   accept?: (executorId: string) => boolean;
+}
+
+/** The shared secret executors must prove when `spark.authenticate` is on (undefined when it is off). */
+export function authSecret(conf: SparkConf): string | undefined {
+  if (!conf.get(config.AUTHENTICATE)) return undefined;
+  const secret = conf.get(config.AUTHENTICATE_SECRET);
+  if (!secret) throw new SparkException('spark.authenticate is on, but spark.authenticate.secret is not set');
+  return secret;
+}
+
+/** Endpoint options from the configuration: driver host and port, secret, heartbeat interval and timeout. */
+export function endpointOptions(conf: SparkConf, accept: (executorId: string) => boolean): DriverEndpointOptions {
+  return {
+    host: conf.get(config.DRIVER_HOST) ?? '127.0.0.1',
+    port: conf.get(config.DRIVER_PORT),
+    secret: authSecret(conf),
+    heartbeatIntervalMs: conf.get(config.EXECUTOR_HEARTBEAT_INTERVAL),
+    timeoutMs: conf.get(config.NETWORK_TIMEOUT) * 1000,
+    accept,
+  };
 }
 
 /**

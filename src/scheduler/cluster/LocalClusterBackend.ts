@@ -3,7 +3,7 @@ import type { SparkConf } from '../../conf/SparkConf.js';
 import * as config from '../../conf/catalog.js';
 import type { BackendEvents, SchedulerBackend } from '../SchedulerBackend.js';
 import { EndpointBackend } from './EndpointBackend.js';
-import { DriverEndpoint } from './DriverEndpoint.js';
+import { DriverEndpoint, authSecret, endpointOptions } from './DriverEndpoint.js';
 import { MesosExternalBlockStoreClient } from '../../shuffle/MesosExternalBlockStoreClient.js';
 import { executorCommand } from './executorCommand.js';
 import { SparkException } from '../../util/errors.js';
@@ -37,18 +37,8 @@ export class LocalClusterBackend extends EndpointBackend implements SchedulerBac
   constructor(master: string, private readonly conf: SparkConf) {
     super();
     this.spec = parseLocalCluster(master)!;
-    if (conf.get(config.AUTHENTICATE)) {
-      this.secret = conf.get(config.AUTHENTICATE_SECRET);
-      if (!this.secret) throw new SparkException('spark.authenticate is on, but spark.authenticate.secret is not set');
-    }
-    this.endpoint = new DriverEndpoint({
-      host: conf.get(config.DRIVER_HOST) ?? '127.0.0.1',
-      port: conf.get(config.DRIVER_PORT),
-      secret: this.secret,
-      heartbeatIntervalMs: conf.get(config.EXECUTOR_HEARTBEAT_INTERVAL),
-      timeoutMs: conf.get(config.NETWORK_TIMEOUT) * 1000,
-      accept: (id) => this.processes.has(id) || id.startsWith('test-'),
-    });
+    this.secret = authSecret(conf);
+    this.endpoint = new DriverEndpoint(endpointOptions(conf, (id) => this.processes.has(id)));
     this.endpoint.onRemoved = (id) => {
       const p = this.processes.get(id);
       this.processes.delete(id);
