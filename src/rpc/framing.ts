@@ -13,20 +13,44 @@ export function encode(msg: unknown): Buffer {
   return Buffer.concat([head, body]);
 }
 
-/** Splits a byte stream into messages; frames may arrive split or merged anyhow. */
+/**
+ * Splits a byte stream into messages; frames may arrive split or merged anyhow. Chunks are kept as they come and
+ * joined once per message, so a large message arriving in many small chunks is not copied over and over.
+ */
 export class FrameDecoder {
-  private buf: Buffer = Buffer.alloc(0);
+  private chunks: Buffer[] = [];
+  private buffered = 0;
+  /** Length of the frame being received, once its header is in. */
+  private need: number | undefined;
 
   push(chunk: Buffer): unknown[] {
-    this.buf = this.buf.length === 0 ? chunk : Buffer.concat([this.buf, chunk]);
+    this.chunks.push(chunk);
+    this.buffered += chunk.length;
     const out: unknown[] = [];
-    while (this.buf.length >= 4) {
-      const len = this.buf.readUInt32BE(0);
-      if (len > MAX_MESSAGE) throw new Error(`message of ${len} bytes exceeds the limit`);
-      if (this.buf.length < 4 + len) break;
-      out.push(deserialize(this.buf.subarray(4, 4 + len)));
-      this.buf = this.buf.subarray(4 + len);
+    for (;;) {
+      if (this.need === undefined) {
+        if (this.buffered < 4) break;
+        const len = this.take(4).readUInt32BE(0);
+        if (len > MAX_MESSAGE) throw new Error(`message of ${len} bytes exceeds the limit`);
+        this.need = len;
+      }
+      if (this.buffered < this.need) break;
+      const body = this.take(this.need);
+      this.need = undefined;
+      out.push(deserialize(body));
     }
     return out;
+  }
+
+  /** Removes and returns the first `n` buffered bytes (joining chunks only as far as needed). */
+  private take(n: number): Buffer {
+    let have = 0;
+    let k = 0;
+    while (have < n) have += this.chunks[k++]!.length;
+    const joined = k === 1 ? this.chunks[0]! : Buffer.concat(this.chunks.slice(0, k), have);
+    const rest = joined.subarray(n);
+    this.chunks.splice(0, k, ...(rest.length > 0 ? [rest] : []));
+    this.buffered -= n;
+    return joined.subarray(0, n);
   }
 }
