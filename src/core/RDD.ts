@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { FunctionRef, internalFunction, shipFunction, type Env, type ShippedFunction } from './closure.js';
-import { keyString } from './keys.js';
+import { compareKeys, keyString } from './keys.js';
 import type { Aggregation, Op, PartitionerSpec, Plan, Sink, SortSpec } from './plan.js';
 import { HashPartitioner, type Partitioner } from './Partitioner.js';
 import { StatCounter } from './StatCounter.js';
@@ -428,7 +428,6 @@ export class RDD<T> implements RDDLike {
     const all: T[] = [];
     await this.run({ k: 'takeOrdered', n, descending, ...(shipped ? { keyFn: shipped } : {}) }, (_p, v) => all.push(...(v as T[])), what);
     const key = shipped ? await this.sc.compileOnDriver<(x: T) => unknown>(shipped) : (x: T) => x;
-    const { compareKeys } = await import('./keys.js');
     return all
       .map((x) => [key(x), x] as const)
       .sort((a, b) => (descending ? compareKeys(b[0], a[0]) : compareKeys(a[0], b[0])))

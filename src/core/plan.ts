@@ -14,8 +14,7 @@ export type Op =
   | { k: 'mapPartitions'; f: ShippedFunction; withIndex: boolean }
   | { k: 'sample'; withReplacement: boolean; fraction: number; seed: number }
   | { k: 'zipWithIndex'; offset: number }
-  | { k: 'join'; mode: 'inner' | 'left' | 'right' | 'full' }
-  | { k: 'distinctKeys' };
+  | { k: 'join'; mode: 'inner' | 'left' | 'right' | 'full' };
 
 /** Ops that can be fused into one loop (one element in, zero or more out, no state). */
 export const FUSABLE = new Set<Op['k']>(['map', 'filter', 'flatMap', 'mapValues', 'flatMapValues', 'keyBy']);

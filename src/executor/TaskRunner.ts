@@ -159,8 +159,6 @@ class Run {
         return input.map((x, i) => [x, op.offset + i]);
       case 'join':
         return joinRows(input as [unknown, [unknown[], unknown[]]][], op.mode);
-      case 'distinctKeys':
-        return input.map((r) => (r as [unknown])[0]);
       default:
         throw new Error(`unexpected op ${op.k}`);
     }
