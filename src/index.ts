@@ -10,6 +10,8 @@ export { StatCounter } from './core/StatCounter.js';
 export { TaskContext } from './core/TaskContext.js';
 export type { Env } from './core/closure.js';
 export type { SparkListener, SparkListenerEvent } from './scheduler/events.js';
+export { RestSubmissionServer, type SubmissionHandler } from './deploy/rest/RestSubmissionServer.js';
+export { RestSubmissionClient } from './deploy/rest/RestSubmissionClient.js';
 export { MiniCluster } from './minimesos/MiniCluster.js';
 export { SchedulerClient } from './mesos/client/SchedulerClient.js';
 export { MesosExternalBlockStoreClient } from './shuffle/MesosExternalBlockStoreClient.js';

@@ -1,0 +1,165 @@
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { timingSafeEqual } from 'node:crypto';
+import { SPARK_VERSION, type CreateSubmissionRequest, type SubmitRestProtocolResponse } from './messages.js';
+import { getLogger } from '../../util/logging.js';
+
+const log = getLogger('RestSubmissionServer');
+
+/** What the REST layer asks of the driver scheduler (the Mesos cluster scheduler, or a test double). */
+export interface SubmissionHandler {
+  submit(req: CreateSubmissionRequest): { success: boolean; submissionId?: string; message?: string };
+  kill(id: string): { success: boolean; message?: string };
+  status(id: string): { success: boolean; driverState?: string; message?: string };
+}
+
+export interface RestServerOptions {
+  host: string;
+  port: number;
+  /**
+   * Bearer token required from clients. Going beyond Spark (whose REST server let anyone who could reach it run
+   * code): a server listening beyond loopback refuses to start without one.
+   */
+  token?: string;
+}
+
+const SUFFIX = ' Please submit requests through http://[host]:[port]/v1/submissions/...';
+const CREATE_FIELDS = new Set(['action', 'appResource', 'mainClass', 'appArgs', 'sparkProperties', 'environmentVariables', 'clientSparkVersion', 'message']);
+
+function isLoopback(host: string): boolean {
+  return host === '127.0.0.1' || host === 'localhost' || host === '::1' || host.startsWith('127.');
+}
+
+/**
+ * The dispatcher's side of Spark's REST submission protocol: `/v1/submissions/create|kill|status`, the protocol
+ * version checks, Spark's validation messages and status codes (400 malformed, 468 unknown version, 200 otherwise),
+ * and unknown fields echoed back.
+ */
+export class RestSubmissionServer {
+  private server: http.Server | undefined;
+  address: { host: string; port: number } | undefined;
+
+  constructor(
+    private readonly opts: RestServerOptions,
+    private readonly handler: SubmissionHandler,
+  ) {
+    if (!isLoopback(opts.host) && !opts.token) {
+      throw new Error(`The REST server would listen on ${opts.host} without authentication: set spark.mesos.dispatcher.rest.token (or listen on 127.0.0.1)`);
+    }
+  }
+
+  async start(): Promise<void> {
+    this.server = http.createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once('error', reject);
+      this.server!.listen(this.opts.port, this.opts.host, () => resolve());
+    });
+    this.address = { host: this.opts.host, port: (this.server.address() as AddressInfo).port };
+    log.info({ address: this.address }, 'REST submission server started');
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
+  }
+
+  private send(res: ServerResponse, status: number, body: SubmitRestProtocolResponse): void {
+    const sorted = Object.fromEntries(Object.entries({ ...body, serverSparkVersion: SPARK_VERSION }).sort(([a], [b]) => (a < b ? -1 : 1)));
+    res.writeHead(status, { 'Content-Type': 'application/json;charset=utf-8' });
+    res.end(JSON.stringify(sorted, null, 2));
+  }
+
+  private error(res: ServerResponse, status: number, message: string, extra: Record<string, string> = {}): void {
+    this.send(res, status, { action: 'ErrorResponse', serverSparkVersion: SPARK_VERSION, message, ...extra });
+  }
+
+  private authorized(req: IncomingMessage): boolean {
+    if (!this.opts.token) return true;
+    const got = Buffer.from(String(req.headers.authorization ?? ''));
+    const want = Buffer.from(`Bearer ${this.opts.token}`);
+    return got.length === want.length && timingSafeEqual(got, want);
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const body = Buffer.concat(chunks).toString('utf8');
+    if (!this.authorized(req)) {
+      res.writeHead(401, { 'Content-Type': 'application/json;charset=utf-8', 'WWW-Authenticate': 'Bearer realm="spark-mesos-dispatcher"' });
+      res.end(JSON.stringify({ action: 'ErrorResponse', message: 'Missing or invalid credentials.', serverSparkVersion: SPARK_VERSION }, null, 2));
+      return;
+    }
+    const segments = new URL(req.url ?? '/', 'http://x').pathname.split('/').filter(Boolean);
+    const [version, prefix, action, id] = segments;
+    if (version === undefined) return this.error(res, 400, `Missing protocol version.${SUFFIX}`);
+    if (version !== 'v1') return this.error(res, 468, `Unknown protocol version '${version}'.${SUFFIX}`, { highestProtocolVersion: 'v1' });
+    if (prefix !== 'submissions') return this.error(res, 400, `Missing the /submissions prefix.${SUFFIX}`);
+    const method = req.method ?? 'GET';
+    switch (action) {
+      case 'create':
+        if (method !== 'POST') return this.methodNotAllowed(res, 'POST');
+        return this.create(body, res);
+      case 'kill': {
+        if (method !== 'POST') return this.methodNotAllowed(res, 'POST');
+        if (!id) return this.error(res, 400, 'Submission ID is missing in kill request.');
+        const r = this.handler.kill(id);
+        return this.send(res, 200, { action: 'KillSubmissionResponse', serverSparkVersion: SPARK_VERSION, submissionId: id, ...r });
+      }
+      case 'status': {
+        if (method !== 'GET' && method !== 'HEAD') return this.methodNotAllowed(res, 'GET');
+        if (!id) return this.error(res, 400, 'Submission ID is missing in status request.');
+        const r = this.handler.status(id);
+        return this.send(res, 200, { action: 'SubmissionStatusResponse', serverSparkVersion: SPARK_VERSION, submissionId: id, ...r });
+      }
+      default:
+        return this.error(res, 400, `Missing an action: please specify one of /create, /kill, or /status.${SUFFIX}`);
+    }
+  }
+
+  private methodNotAllowed(res: ServerResponse, allow: string): void {
+    res.writeHead(405, { Allow: allow, 'Content-Type': 'text/plain' });
+    res.end(`HTTP method not allowed (expected ${allow})`);
+  }
+
+  private create(body: string, res: ServerResponse): void {
+    let json: unknown;
+    try {
+      json = JSON.parse(body);
+    } catch (err) {
+      return this.error(res, 400, `Malformed request: the body is not JSON (${(err as Error).message})`);
+    }
+    if (!json || typeof json !== 'object' || Array.isArray(json) || typeof (json as { action?: unknown }).action !== 'string') {
+      return this.error(res, 400, 'Malformed request: Action field not found in JSON');
+    }
+    const msg = json as Record<string, unknown>;
+    if (msg.action !== 'CreateSubmissionRequest') return this.error(res, 400, `Received message of unexpected type ${String(msg.action)}.`);
+    // Validation as Spark's message classes do it, with the field named (Spark's message hides it).
+    const missing: [string, string][] = [
+      ['appResource', "Application jar 'appResource' is missing."],
+      ['mainClass', "Main class 'mainClass' is missing."],
+      ['appArgs', "Application arguments 'appArgs' are missing."],
+      ['environmentVariables', "Environment variables 'environmentVariables' are missing."],
+    ];
+    if (typeof msg.clientSparkVersion !== 'string') return this.error(res, 400, "Malformed request: Validation of message CreateSubmissionRequest failed: 'clientSparkVersion' is missing.");
+    const props = msg.sparkProperties;
+    if (!props || typeof props !== 'object' || Array.isArray(props) || Object.values(props).some((v) => typeof v !== 'string')) {
+      return this.error(res, 400, "Malformed request: Validation of message CreateSubmissionRequest failed: 'sparkProperties' must be an object of strings.");
+    }
+    if (typeof (props as Record<string, string>)['spark.app.name'] !== 'string') {
+      return this.error(res, 400, "Malformed request: Validation of message CreateSubmissionRequest failed: 'spark.app.name' is missing from sparkProperties.");
+    }
+    for (const [field, text] of missing) if (msg[field] === undefined || msg[field] === null) return this.error(res, 400, `Malformed request: ${text}`);
+    if (!Array.isArray(msg.appArgs) || msg.appArgs.some((a) => typeof a !== 'string')) return this.error(res, 400, "Malformed request: 'appArgs' must be an array of strings.");
+    const env = msg.environmentVariables;
+    if (typeof env !== 'object' || Array.isArray(env) || Object.values(env as object).some((v) => typeof v !== 'string')) {
+      return this.error(res, 400, "Malformed request: 'environmentVariables' must be an object of strings.");
+    }
+    const unknownFields = Object.keys(msg).filter((k) => !CREATE_FIELDS.has(k) || msg[k] === null);
+    const r = this.handler.submit(msg as unknown as CreateSubmissionRequest);
+    this.send(res, 200, {
+      action: 'CreateSubmissionResponse',
+      serverSparkVersion: SPARK_VERSION,
+      ...r,
+      ...(unknownFields.length > 0 ? { unknownFields } : {}),
+    });
+  }
+}
