@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { FunctionRef, internalFunction, shipFunction, type Env, type ShippedFunction } from './closure.js';
-import { compareKeys, keyString } from './keys.js';
+import { compareKeys, KeyMap, keyString } from './keys.js';
 import type { Aggregation, Op, PartitionerSpec, Plan, Sink, SortSpec } from './plan.js';
 import { HashPartitioner, type Partitioner } from './Partitioner.js';
 import { StatCounter } from './StatCounter.js';
@@ -443,31 +443,26 @@ export class RDD<T> implements RDDLike {
     await this.run({ k: 'foreachPartition', f: shipFunction(f, env, 'foreachPartition') }, () => undefined, 'foreachPartition');
   }
 
-  /** How many times each distinct element occurs. Keys of the Map are the elements as first seen. */
-  async countByValue(): Promise<Map<T, number>> {
-    const m = new Map<string, [T, number]>();
-    await this.run({ k: 'countByValue' }, (_p, v) => {
-      for (const [k, n] of v as [T, number][]) {
-        const ks = keyString(k);
-        const cur = m.get(ks);
+  /** Merges per-partition `[key, count]` lists into one Map (keys compared by value, kept as first seen). */
+  private async countBy<K>(sink: Sink, action: string): Promise<Map<K, number>> {
+    const m = new KeyMap<number>();
+    await this.run(sink, (_p, v) => {
+      for (const [k, n] of v as [K, number][]) {
+        const cur = m.get(k);
         if (cur) cur[1] += n;
-        else m.set(ks, [k, n]);
+        else m.set(k, n);
       }
-    }, 'countByValue');
-    return new Map([...m.values()]);
+    }, action);
+    return new Map(m.toArray() as [K, number][]);
   }
 
-  async countByKey<K, V>(this: RDD<[K, V]>): Promise<Map<K, number>> {
-    const m = new Map<string, [K, number]>();
-    await this.run({ k: 'countByKey' }, (_p, v) => {
-      for (const [k, n] of v as [K, number][]) {
-        const ks = keyString(k);
-        const cur = m.get(ks);
-        if (cur) cur[1] += n;
-        else m.set(ks, [k, n]);
-      }
-    }, 'countByKey');
-    return new Map([...m.values()]);
+  /** How many times each distinct element occurs. Keys of the Map are the elements as first seen. */
+  countByValue(): Promise<Map<T, number>> {
+    return this.countBy<T>({ k: 'countByValue' }, 'countByValue');
+  }
+
+  countByKey<K, V>(this: RDD<[K, V]>): Promise<Map<K, number>> {
+    return this.countBy<K>({ k: 'countByKey' }, 'countByKey');
   }
 
   /** Key to value; for a repeated key the last value wins (by partition order). */
