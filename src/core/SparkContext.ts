@@ -82,7 +82,8 @@ export class SparkContext {
     if (dynamicAllocation && !this.conf.get(config.SHUFFLE_SERVICE_ENABLED) && !this.conf.get(config.DYN_ALLOC_TESTING)) {
       throw new SparkException('Dynamic allocation of executors requires the external shuffle service. You may enable this through spark.shuffle.service.enabled.');
     }
-    allocationPolicy(this.conf); // validates the bounds before anything starts
+    // Validated before anything starts.
+    const policy = dynamicAllocation ? allocationPolicy(this.conf) : undefined;
     const base = this.conf.get(config.LOCAL_DIR);
     mkdirSync(base, { recursive: true });
     this.localDir = mkdtempSync(join(base, 'spark-mesos-'));
@@ -117,8 +118,7 @@ export class SparkContext {
       executorRemoved: (id, reason) => this.taskScheduler.executorRemoved(id, reason),
       statusUpdate: (u) => this.taskScheduler.statusUpdate(u),
     });
-    if (dynamicAllocation && this.backend.requestTotalExecutors && this.backend.killExecutors) {
-      const policy = allocationPolicy(this.conf);
+    if (policy && this.backend.requestTotalExecutors && this.backend.killExecutors) {
       const cores = this.conf.contains(config.EXECUTOR_CORES.key) ? this.conf.get(config.EXECUTOR_CORES) : 1;
       this.started = this.started.then(async () => {
         this.allocationManager = new ExecutorAllocationManager(policy, this.backend, this.taskScheduler, cores);

@@ -13,9 +13,9 @@ import type { Attribute, Resource } from '../mesos/wire/resources.js';
 import type { CommandInfo, Secret } from '../mesos/wire/container.js';
 import { isTerminalTaskState, type ExecutorInfo, type TaskInfo, type TaskState, type TaskStatus } from '../mesos/wire/task.js';
 import type { ExecutorCall } from '../mesos/wire/executor.js';
-import { checkMediaTypes, parseExecutorCall } from './callParsing.js';
+import { checkMediaTypes, parseExecutorCall, readCall } from './callParsing.js';
 import { EventStream } from './EventStream.js';
-import { readBody, text } from './http.js';
+import { text } from './http.js';
 import { MasterRegistry } from './registry.js';
 import type { Master, TaskSnapshot } from './Master.js';
 import { fetchUris } from './fetcher.js';
@@ -562,13 +562,8 @@ export class Agent {
   }
 
   private async handleExecutor(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (req.method !== 'POST') return text(res, 405, `Expecting one of { 'POST' }, but received '${req.method}'`, { Allow: 'POST' });
-    const body = await readBody(req);
-    const media = checkMediaTypes(req.headers, false);
-    if (media) return text(res, media.status, media.message);
-    const parsed = parseExecutorCall(body);
-    if (!parsed.ok) return text(res, parsed.status, parsed.message);
-    const call = parsed.call;
+    const call = await readCall(req, res, parseExecutorCall);
+    if (!call) return;
     const f = this.frameworks.get(call.framework_id.value);
     if (!f) return text(res, 400, 'Framework cannot be found');
     const e = f.executors.get(call.executor_id.value);

@@ -9,7 +9,7 @@ import type { FrameworkInfo, MasterInfo, Offer, Operation } from '../mesos/wire/
 import type { Resource } from '../mesos/wire/resources.js';
 import type { SchedulerCall } from '../mesos/wire/scheduler.js';
 import { isTerminalTaskState, type ExecutorInfo, type TaskInfo, type TaskState, type TaskStatus } from '../mesos/wire/task.js';
-import { checkMediaTypes, parseSchedulerCall } from './callParsing.js';
+import { checkMediaTypes, parseSchedulerCall, readCall } from './callParsing.js';
 import { EventStream } from './EventStream.js';
 import { authenticate, json, readBody, text } from './http.js';
 import { MasterRegistry } from './registry.js';
@@ -315,13 +315,8 @@ export class Master {
       if (!this.leader) return text(res, 503, 'No leader elected');
       return text(res, 307, '', { Location: `//${this.leader.host}:${this.leader.port}${path}` });
     }
-    if (req.method !== 'POST') return text(res, 405, `Expecting one of { 'POST' }, but received '${req.method}'`, { Allow: 'POST' });
-    const body = await readBody(req);
-    const media = checkMediaTypes(req.headers, false);
-    if (media) return text(res, media.status, media.message);
-    const parsed = parseSchedulerCall(body);
-    if (!parsed.ok) return text(res, parsed.status, parsed.message);
-    const call = parsed.call;
+    const call = await readCall(req, res, parseSchedulerCall);
+    if (!call) return;
     if (call.type === 'SUBSCRIBE') {
       const accept = checkMediaTypes(req.headers, true);
       if (accept) return text(res, accept.status, accept.message);

@@ -2,7 +2,9 @@
  * Turns a request body into a call the way the Mesos master and agent do (stout's JSON→protobuf conversion, then
  * call validation), with the same HTTP status and message for each failure.
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
+import { readBody, text } from './http.js';
 import { FrameworkID, ExecutorID } from '../mesos/wire/common.js';
 import { SchedulerCallPayloads, SCHEDULER_CALL_TYPES, type SchedulerCall } from '../mesos/wire/scheduler.js';
 import { ExecutorCallPayloads, type ExecutorCall } from '../mesos/wire/executor.js';
@@ -159,4 +161,27 @@ export function checkMediaTypes(headers: Record<string, string | string[] | unde
     if (!ok) return { status: 406, message: 'Expecting \'Accept\' to allow application/json' };
   }
   return undefined;
+}
+
+/**
+ * The checks the master and the agent make before a call is dispatched, in Mesos' order: method, body, Content-Type,
+ * conversion and validation. Answers the request itself on failure and returns undefined.
+ */
+export async function readCall<T>(req: IncomingMessage, res: ServerResponse, parse: (body: string) => Parsed<T>): Promise<T | undefined> {
+  if (req.method !== 'POST') {
+    text(res, 405, `Expecting one of { 'POST' }, but received '${req.method}'`, { Allow: 'POST' });
+    return undefined;
+  }
+  const body = await readBody(req);
+  const media = checkMediaTypes(req.headers, false);
+  if (media) {
+    text(res, media.status, media.message);
+    return undefined;
+  }
+  const parsed = parse(body);
+  if (!parsed.ok) {
+    text(res, parsed.status, parsed.message);
+    return undefined;
+  }
+  return parsed.call;
 }
