@@ -2,7 +2,9 @@
  * The coarse-grained Mesos backend on mini-Mesos, with baselines measured in the same run:
  *  1. time from `new SparkContext` to 8 registered executors on a 4-agent cluster (2 cpus each), next to the time
  *     the `mesos-framework` npm library takes to get 8 one-cpu tasks running on an identical cluster;
- *  2. the offer decision for one OFFERS event of 1,000 offers, in microseconds per offer.
+ *  2. the offer decision for one OFFERS event of 1,000 offers, in microseconds per offer;
+ *  3. short tasks per second through the fine-grained backend (each task its own Mesos task), next to the coarse
+ *     backend running the same jobs on the same kind of cluster (each task over the driver's own connection).
  * Run: npx tsx bench/mesos.ts
  */
 import { spawn } from 'node:child_process';
@@ -75,9 +77,34 @@ function decisionMicrosPerOffer(): number {
   return (best * 1000) / offers.length;
 }
 
+/** Tasks per second for jobs of 64 near-empty tasks, after one warm-up job (executors started). */
+async function tasksPerSecond(coarse: boolean): Promise<number> {
+  const cluster = await new MiniCluster({ ...clusterOpts, master: { allocationIntervalMs: 50 } }).start();
+  try {
+    const sc = new SparkContext(new SparkConf().setMaster(cluster.masterUrl).setAppName(`bench-${coarse ? 'coarse' : 'fine'}`)
+      .set('spark.mesos.coarse', String(coarse)).set('spark.executor.cores', '1').set('spark.executor.memory', '256m').set('spark.ui.enabled', 'false'));
+    try {
+      await sc.ready();
+      const job = () => sc.parallelize(Array.from({ length: 64 }, (_, i) => i), 64).map((x) => x + 1).count();
+      await job();
+      const jobs = 5;
+      const t0 = performance.now();
+      for (let i = 0; i < jobs; i++) await job();
+      return (jobs * 64 * 1000) / (performance.now() - t0);
+    } finally {
+      await sc.stop();
+    }
+  } finally {
+    await cluster.stop();
+  }
+}
+
 const oursMs = await ours();
 const base = await baseline();
 const baseMs = Number(/RUNNING_MS ([0-9]+)/.exec(base)?.[1] ?? NaN);
 console.log(`1. SparkContext start to 8 registered executors (4 agents): ${oursMs.toFixed(0)} ms`);
 console.log(`   mesos-framework 0.5.3, 8 tasks running on the same kind of cluster: ${Number.isNaN(baseMs) ? base : `${baseMs} ms`}; ratio ${(baseMs / oursMs).toFixed(2)}x faster`);
 console.log(`2. offer decision, one OFFERS event of 1,000 offers: ${decisionMicrosPerOffer().toFixed(1)} µs per offer`);
+const fineTps = await tasksPerSecond(false);
+const coarseTps = await tasksPerSecond(true);
+console.log(`3. fine-grained mode: ${fineTps.toFixed(0)} tasks/s; coarse-grained mode: ${coarseTps.toFixed(0)} tasks/s (fine/coarse ${(fineTps / coarseTps).toFixed(2)})`);

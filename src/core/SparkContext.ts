@@ -117,6 +117,8 @@ export class SparkContext {
       executorAdded: (e) => this.taskScheduler.executorAdded(e),
       executorRemoved: (id, reason) => this.taskScheduler.executorRemoved(id, reason),
       statusUpdate: (u) => this.taskScheduler.statusUpdate(u),
+      resourceOffers: (offers) => this.taskScheduler.resourceOffers(offers),
+      pendingTasks: () => this.taskScheduler.pendingCount,
     });
     if (policy && this.backend.requestTotalExecutors && this.backend.killExecutors) {
       const cores = this.conf.contains(config.EXECUTOR_CORES.key) ? this.conf.get(config.EXECUTOR_CORES) : 1;

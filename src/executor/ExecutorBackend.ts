@@ -3,15 +3,9 @@
  * secret when `spark.authenticate` is on, registers, runs tasks on `cores` task threads, serves its shuffle output
  * to other executors, sends heartbeats, and exits when the driver goes away or tells it to.
  */
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Worker } from 'node:worker_threads';
-import type net from 'node:net';
 import { Connection, type Message } from '../rpc/Connection.js';
 import type { TaskDescription } from '../core/plan.js';
-import { startBlockServer } from './BlockServer.js';
-import { startWorker } from '../scheduler/local/LocalBackend.js';
+import { TaskThreads } from './TaskThreads.js';
 import { getLogger } from '../util/logging.js';
 
 const log = getLogger('ExecutorBackend');
@@ -31,43 +25,14 @@ export function parseDriverUrl(url: string): { host: string; port: number } {
   return { host: m[1]!.replace(/^\[|\]$/g, ''), port: Number(m[2]) };
 }
 
-interface TaskThread {
-  worker: Worker;
-  busy: number | undefined;
-  broadcasts: Set<number>;
-}
-
-function workerModule(): URL {
-  const here = import.meta.url;
-  return new URL(`./worker.${here.endsWith('.ts') ? 'ts' : 'js'}`, here);
-}
-
 export async function runExecutor(args: ExecutorArgs, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const secret = env.SPARK_AUTHENTICATE_SECRET || undefined;
   const driver = parseDriverUrl(args.driverUrl);
   const conn = await Connection.connect(driver.host, driver.port, secret, args.executorId);
-  const localDir = mkdtempSync(join(env.SPARK_LOCAL_DIRS ?? tmpdir(), `spark-mesos-executor-${args.executorId}-`));
-  mkdirSync(join(localDir, 'shuffle'));
-  const external = env.SPARK_SHUFFLE_SERVICE_DIR ? { appId: args.appId } : undefined;
-  const shuffleRoot = external ? join(env.SPARK_SHUFFLE_SERVICE_DIR!, args.appId) : join(localDir, 'shuffle');
-  mkdirSync(shuffleRoot, { recursive: true });
-  const blockPort = Number(env.SPARK_BLOCK_MANAGER_PORT ?? 0);
-  const server: net.Server = await startBlockServer(args.hostname, blockPort, localDir, secret);
-  const port = (server.address() as net.AddressInfo).port;
-  const address = external ? { host: args.hostname, port: Number(env.SPARK_SHUFFLE_SERVICE_PORT ?? 7337) } : { host: args.hostname, port };
-  const broadcasts = new Map<number, unknown>();
-  const threads: TaskThread[] = [];
-  const spawn = (): TaskThread => {
-    const t: TaskThread = { worker: startWorker(workerModule(), { executorId: args.executorId, address, secret, ...(external ? { external } : {}) }), busy: undefined, broadcasts: new Set() };
-    t.worker.on('message', (m: { type: string; taskId: number; state: string }) => {
-      if (m.type !== 'status') return;
-      t.busy = undefined;
-      conn.send({ t: 'status', ...m });
-    });
-    t.worker.on('error', (err) => log.error({ err }, 'task thread failed'));
-    return t;
-  };
-  for (let i = 0; i < args.cores; i++) threads.push(spawn());
+  const threads = await TaskThreads.open({
+    executorId: args.executorId, appId: args.appId, hostname: args.hostname, threads: args.cores, grow: false,
+    onEnd: (end) => conn.send({ t: 'status', ...end }),
+  }, env);
   let heartbeat: NodeJS.Timeout | undefined;
 
   return new Promise<number>((resolve) => {
@@ -78,9 +43,7 @@ export async function runExecutor(args: ExecutorArgs, env: NodeJS.ProcessEnv = p
       log.info({ executor: args.executorId, why }, 'executor stopping');
       clearInterval(heartbeat);
       conn.close();
-      server.close();
-      await Promise.all(threads.map((t) => t.worker.terminate()));
-      rmSync(localDir, { recursive: true, force: true });
+      await threads.close();
       resolve(code);
     };
     conn.on('close', (reason: string) => void shutdown(0, `driver connection closed (${reason})`));
@@ -98,31 +61,14 @@ export async function runExecutor(args: ExecutorArgs, env: NodeJS.ProcessEnv = p
           break;
         case 'launch': {
           const task = m.task as TaskDescription;
-          for (const [id, v] of Object.entries(task.broadcasts)) broadcasts.set(Number(id), v);
-          const free = threads.find((t) => t.busy === undefined);
-          if (!free) {
-            conn.send({ t: 'status', taskId: task.taskId, state: 'FAILED', error: { message: `executor ${args.executorId} has no free core` } });
-            break;
-          }
-          free.busy = task.taskId;
-          // Broadcast values go to each task thread once; shuffle output goes where this executor serves it from.
-          const needed = Object.fromEntries([...broadcasts].filter(([id]) => !free.broadcasts.has(id)));
-          for (const id of Object.keys(needed)) free.broadcasts.add(Number(id));
-          const sink = task.sink.k === 'shuffleWrite' ? { ...task.sink, dir: shuffleRoot } : task.sink;
-          free.worker.postMessage({ type: 'launch', task: { ...task, broadcasts: needed, sink, localDir } });
+          if (!threads.launch(task)) conn.send({ t: 'status', taskId: task.taskId, state: 'FAILED', error: { message: `executor ${args.executorId} has no free core` } });
           break;
         }
-        case 'kill': {
-          const i = threads.findIndex((t) => t.busy === m.taskId);
-          if (i >= 0) {
-            void threads[i]!.worker.terminate();
-            threads[i] = spawn();
-            conn.send({ t: 'status', taskId: m.taskId, state: 'KILLED' });
-          }
+        case 'kill':
+          if (threads.kill(Number(m.taskId))) conn.send({ t: 'status', taskId: m.taskId, state: 'KILLED' });
           break;
-        }
         case 'dropBlocks':
-          for (const t of threads) t.worker.postMessage({ type: 'dropBlocks', prefix: m.prefix });
+          threads.dropBlocks(String(m.prefix));
           break;
         case 'shutdown':
           void shutdown(0, 'asked by the driver');
@@ -130,6 +76,6 @@ export async function runExecutor(args: ExecutorArgs, env: NodeJS.ProcessEnv = p
         default:
       }
     });
-    conn.send({ t: 'register', executorId: args.executorId, host: args.hostname, cores: args.cores, port, pid: process.pid, appId: args.appId });
+    conn.send({ t: 'register', executorId: args.executorId, host: args.hostname, cores: args.cores, port: threads.blockPort, pid: process.pid, appId: args.appId });
   });
 }

@@ -953,7 +953,12 @@ export class Master {
         unreachable_tasks: [...f.tasks.values()].filter((t) => t.state === 'TASK_UNREACHABLE').map(taskJson),
         completed_tasks: f.completedTasks.map(taskJson),
         offers: [...f.offers.values()].map((o) => ({ id: o.offer.id.value, framework_id: f.id, slave_id: o.offer.agent_id.value, resources: toV0(o.offer.resources ?? []), ...(multi ? { allocation_info: { role: o.role } } : {}) })),
-        executors: [...f.executors.entries()].flatMap(([agentId, m]) => [...m.values()].map((e) => ({ ...e, slave_id: agentId }))),
+        // As Mesos' model(ExecutorInfo): ids as strings, resources as a v0 object.
+        executors: [...f.executors.entries()].flatMap(([agentId, m]) => [...m.values()].map((e) => ({
+          executor_id: e.executor_id.value, name: e.name ?? '', source: e.source ?? '', framework_id: f.id, slave_id: agentId,
+          resources: toV0(e.resources ?? []), ...(e.command ? { command: e.command } : {}), ...(e.container ? { container: e.container } : {}),
+          ...(e.labels ? { labels: e.labels.labels ?? [] } : {}),
+        }))),
         ...(f.info.labels ? { labels: f.info.labels.labels ?? [] } : {}),
       };
     };

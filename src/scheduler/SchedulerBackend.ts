@@ -28,12 +28,30 @@ export interface SchedulerBackend {
   readonly applicationId: string;
   /** Dynamic allocation: the total number of executors wanted (backends that can grow and shrink). */
   requestTotalExecutors?(total: number): Promise<boolean>;
+  /** Offer-driven backends: tasks are waiting, so ask the cluster for offers. */
+  reviveOffers?(): void;
   /** Dynamic allocation: releases these executors. */
   killExecutors?(executorIds: string[]): Promise<boolean>;
+}
+
+/** Free cores on an agent's executor for one round of offers (fine-grained mode). */
+export interface WorkerOffer {
+  executorId: string;
+  host: string;
+  cores: number;
+}
+
+export interface LaunchedTask {
+  executorId: string;
+  task: TaskDescription;
 }
 
 export interface BackendEvents {
   executorAdded(e: ExecutorInfoView): void;
   executorRemoved(executorId: string, reason: string): void;
   statusUpdate(u: TaskStatusUpdate): void;
+  /** Fine-grained mode: places pending tasks on these offers; the backend launches what comes back. */
+  resourceOffers(offers: readonly WorkerOffer[]): LaunchedTask[];
+  /** Tasks waiting for a core. */
+  pendingTasks(): number;
 }

@@ -1,5 +1,5 @@
 import type { TaskDescription } from '../core/plan.js';
-import type { ExecutorInfoView, SchedulerBackend, TaskStatusUpdate } from './SchedulerBackend.js';
+import type { ExecutorInfoView, LaunchedTask, SchedulerBackend, TaskStatusUpdate, WorkerOffer } from './SchedulerBackend.js';
 import type { ListenerBus } from './ListenerBus.js';
 
 export interface SchedulableTask {
@@ -16,6 +16,8 @@ export interface SchedulableTask {
 interface ExecutorSlot {
   info: ExecutorInfoView;
   free: number;
+  /** Fine-grained (offer-driven) executors: cores come from each round of offers, not from finished tasks. */
+  offerDriven: boolean;
   broadcastsSent: Set<number>;
   failures: number;
   excluded: boolean;
@@ -43,6 +45,9 @@ export class TaskScheduler {
   ) {}
 
   private localityTimer: NodeJS.Timeout | undefined;
+  private nextLocalityCheck = Infinity;
+  /** Set while placing tasks on offers: launches are returned to the backend instead of sent. */
+  private collecting: LaunchedTask[] | undefined;
 
   get totalCores(): number {
     let n = 0;
@@ -91,7 +96,7 @@ export class TaskScheduler {
   }
 
   executorAdded(e: ExecutorInfoView): void {
-    this.executors.set(e.id, { info: e, free: e.cores, broadcastsSent: new Set(), failures: 0, excluded: false });
+    this.executors.set(e.id, { info: e, free: e.cores, offerDriven: false, broadcastsSent: new Set(), failures: 0, excluded: false });
     this.bus.post({ type: 'executorAdded', executorId: e.id, host: e.host, cores: e.cores, time: Date.now() });
     for (const w of this.readyWaiters.splice(0)) w();
     this.schedule();
@@ -115,6 +120,35 @@ export class TaskScheduler {
     for (const t of tasks) t.queuedAt = now;
     this.pending.push(...tasks);
     this.schedule();
+    if (this.pending.length > 0) this.backend.reviveOffers?.();
+  }
+
+  /**
+   * Fine-grained mode (Spark's `TaskSchedulerImpl.resourceOffers`): each offer is a set of free cores on an agent's
+   * executor for this round only. Returns the tasks placed on them; an agent's executor is added on its first task.
+   */
+  resourceOffers(offers: readonly WorkerOffer[]): LaunchedTask[] {
+    const launched: LaunchedTask[] = [];
+    this.collecting = launched;
+    try {
+      for (const o of offers) {
+        let slot = this.executors.get(o.executorId);
+        const isNew = !slot;
+        if (!slot) slot = { info: { id: o.executorId, host: o.host, cores: 0 }, free: 0, offerDriven: true, broadcastsSent: new Set(), failures: 0, excluded: false };
+        if (slot.excluded || !slot.offerDriven) continue;
+        if (isNew) this.executors.set(o.executorId, slot);
+        slot.free = o.cores;
+        const before = launched.length;
+        this.scheduleOn(slot, Date.now());
+        slot.free = 0;
+        if (isNew && launched.length === before) this.executors.delete(o.executorId);
+        else if (isNew) this.bus.post({ type: 'executorAdded', executorId: o.executorId, host: o.host, cores: 0, time: Date.now() });
+      }
+    } finally {
+      this.collecting = undefined;
+    }
+    this.armLocalityTimer();
+    return launched;
   }
 
   /** Drops pending tasks and kills running ones that match. */
@@ -129,7 +163,7 @@ export class TaskScheduler {
     this.running.delete(u.taskId);
     const slot = this.executors.get(r.executorId);
     if (slot) {
-      slot.free++;
+      if (!slot.offerDriven) slot.free++;
       if (u.state === 'FAILED' && !u.error?.fetchFailed) this.noteFailure(slot);
     }
     r.task.onEnd(u);
@@ -152,33 +186,41 @@ export class TaskScheduler {
    */
   private schedule(): void {
     const now = Date.now();
-    let nextCheck = Infinity;
-    for (const slot of this.executors.values()) {
-      if (slot.excluded) continue;
-      while (slot.free > 0 && this.pending.length > 0) {
-        let i = this.pending.findIndex((t) => t.preferred.includes(slot.info.id));
-        if (i < 0) {
-          i = this.pending.findIndex((t) => {
-            const alive = t.preferred.filter((e) => this.executors.has(e));
-            if (alive.length === 0) return true;
-            const ready = (t.queuedAt ?? 0) + this.localityWaitMs;
-            if (ready <= now) return true;
-            nextCheck = Math.min(nextCheck, ready);
-            return false;
-          });
-        }
-        if (i < 0) break;
-        const [task] = this.pending.splice(i, 1);
-        this.launch(slot, task!);
+    for (const slot of this.executors.values()) this.scheduleOn(slot, now);
+    this.armLocalityTimer();
+  }
+
+  private scheduleOn(slot: ExecutorSlot, now: number): void {
+    if (slot.excluded) return;
+    while (slot.free > 0 && this.pending.length > 0) {
+      let i = this.pending.findIndex((t) => t.preferred.includes(slot.info.id));
+      if (i < 0) {
+        i = this.pending.findIndex((t) => {
+          const alive = t.preferred.filter((e) => this.executors.has(e));
+          if (alive.length === 0) return true;
+          const ready = (t.queuedAt ?? 0) + this.localityWaitMs;
+          if (ready <= now) return true;
+          this.nextLocalityCheck = Math.min(this.nextLocalityCheck, ready);
+          return false;
+        });
       }
+      if (i < 0) break;
+      const [task] = this.pending.splice(i, 1);
+      this.launch(slot, task!);
     }
-    if (nextCheck !== Infinity && !this.localityTimer) {
-      this.localityTimer = setTimeout(() => {
-        this.localityTimer = undefined;
-        this.schedule();
-      }, nextCheck - now + 1);
-      this.localityTimer.unref();
-    }
+  }
+
+  /** Runs scheduling again when the earliest waiting task may go anywhere (and asks offer-driven backends for offers). */
+  private armLocalityTimer(): void {
+    const next = this.nextLocalityCheck;
+    this.nextLocalityCheck = Infinity;
+    if (next === Infinity || this.localityTimer) return;
+    this.localityTimer = setTimeout(() => {
+      this.localityTimer = undefined;
+      this.schedule();
+      if (this.pending.length > 0) this.backend.reviveOffers?.();
+    }, Math.max(0, next - Date.now()) + 1);
+    this.localityTimer.unref();
   }
 
   private launch(slot: ExecutorSlot, task: SchedulableTask): void {
@@ -193,7 +235,8 @@ export class TaskScheduler {
     const desc = { ...task.desc, broadcasts };
     this.running.set(desc.taskId, { task, executorId: slot.info.id });
     this.bus.post({ type: 'taskStart', stageId: desc.stageId, taskId: desc.taskId, partition: desc.partition, attempt: desc.attempt, executorId: slot.info.id, time: Date.now() });
-    this.backend.launchTask(slot.info.id, desc);
+    if (this.collecting) this.collecting.push({ executorId: slot.info.id, task: desc });
+    else this.backend.launchTask(slot.info.id, desc);
   }
 
   /** Forget that executors hold a broadcast (it was destroyed). */

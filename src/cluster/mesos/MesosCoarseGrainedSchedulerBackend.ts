@@ -1,10 +1,11 @@
-import { userInfo, hostname as osHostname } from 'node:os';
+import { userInfo } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { SparkConf } from '../../conf/SparkConf.js';
 import * as config from '../../conf/catalog.js';
-import { SchedulerClient, type ClientEvent } from '../../mesos/client/SchedulerClient.js';
+import type { ClientEvent } from '../../mesos/client/SchedulerClient.js';
+import { FrameworkConnection } from './FrameworkConnection.js';
 import { Calls, Operations } from '../../mesos/calls.js';
-import type { FrameworkInfo, Offer } from '../../mesos/wire/framework.js';
+import type { Offer } from '../../mesos/wire/framework.js';
 import type { TaskStatus } from '../../mesos/wire/task.js';
 import type { BackendEvents, SchedulerBackend } from '../../scheduler/SchedulerBackend.js';
 import { EndpointBackend } from '../../scheduler/cluster/EndpointBackend.js';
@@ -32,25 +33,6 @@ function installationRoot(): string {
   return fileURLToPath(new URL('../../../', import.meta.url)).replace(/\/$/, '');
 }
 
-/** FrameworkInfo as Spark's coarse backend registers (name, user, role, principal, failover, web UI, id, GPUs). */
-export function buildFrameworkInfo(conf: SparkConf, principal: string | undefined, env: NodeJS.ProcessEnv = process.env): FrameworkInfo {
-  const info: FrameworkInfo = {
-    user: env.SPARK_USER ?? userInfo().username,
-    name: conf.get(config.APP_NAME) ?? 'spark-mesos',
-    failover_timeout: conf.get(config.MESOS_DRIVER_FAILOVER_TIMEOUT),
-    hostname: env.SPARK_PUBLIC_DNS ?? conf.get(config.DRIVER_HOST) ?? osHostname(),
-  };
-  const role = conf.get(config.MESOS_ROLE);
-  if (role !== undefined) info.role = role;
-  if (principal !== undefined) info.principal = principal;
-  const webui = conf.get(config.MESOS_DRIVER_WEBUI_URL);
-  if (webui !== undefined) info.webui_url = webui;
-  const fid = conf.get(config.MESOS_DRIVER_FRAMEWORK_ID);
-  if (fid !== undefined) info.id = { value: fid };
-  if (conf.get(config.MESOS_GPUS_MAX) > 0) info.capabilities = [{ type: 'GPU_RESOURCES' }];
-  return info;
-}
-
 /**
  * The coarse-grained Mesos backend: long-lived executors (one Mesos task each; task id = executor id) acquired from
  * offers as Spark does it, connected back to the driver's endpoint, with framework failover, status updates,
@@ -58,8 +40,7 @@ export function buildFrameworkInfo(conf: SparkConf, principal: string | undefine
  */
 export class MesosCoarseGrainedSchedulerBackend extends EndpointBackend implements SchedulerBackend {
   protected readonly endpoint: DriverEndpoint;
-  private client: SchedulerClient | undefined;
-  private frameworkId: string | undefined;
+  private readonly framework: FrameworkConnection;
   private readonly planner: CoarsePlannerConfig;
   private readonly agents = new Map<string, AgentState>();
   private readonly coresByTask = new Map<string, number>();
@@ -74,7 +55,6 @@ export class MesosCoarseGrainedSchedulerBackend extends EndpointBackend implemen
   private shuffleClient: MesosExternalBlockStoreClient | undefined;
   private readonly secret: string | undefined;
   private readonly startedAt = Date.now();
-  private eventLoop: Promise<void> | undefined;
   readonly metrics = new MesosBackendMetrics();
 
   constructor(
@@ -98,10 +78,11 @@ export class MesosCoarseGrainedSchedulerBackend extends EndpointBackend implemen
     // With dynamic allocation the allocation manager sets the limit; it starts at 0 (Spark's rule).
     if (conf.get(config.DYN_ALLOC_ENABLED)) this.executorLimit = conf.get(config.DYN_ALLOC_INITIAL_EXECUTORS);
     this.endpoint = new DriverEndpoint(endpointOptions(conf, (id) => this.launchedTasks.has(id)));
+    this.framework = new FrameworkConnection(master, conf);
   }
 
   get applicationId(): string {
-    return this.frameworkId ?? `spark-application-${this.startedAt}`;
+    return this.framework.frameworkId ?? `spark-application-${this.startedAt}`;
   }
 
   /** Launched executor tasks that have not ended. */
@@ -125,32 +106,15 @@ export class MesosCoarseGrainedSchedulerBackend extends EndpointBackend implemen
 
   async start(events: BackendEvents): Promise<void> {
     await this.endpoint.start(events);
-    const creds = MesosSchedulerUtils.buildCredentials(this.conf);
-    const info = buildFrameworkInfo(this.conf, creds.principal);
-    this.client = new SchedulerClient({
-      master: this.master,
-      frameworkInfo: info,
-      ...(creds.principal !== undefined ? { credentials: creds } : {}),
-    }).start();
-    this.eventLoop = this.consume(this.client);
-    this.frameworkId = await this.client.waitForSubscribed(60_000);
-    log.info({ frameworkId: this.frameworkId, master: this.master }, 'registered with Mesos');
+ const frameworkId = await this.framework.start((e) => this.onEvent(e));
     if (this.conf.get(config.SHUFFLE_SERVICE_ENABLED)) {
-      this.shuffleClient = new MesosExternalBlockStoreClient(this.frameworkId, this.secret, this.secret !== undefined, this.conf.get(config.SHUFFLE_REGISTRATION_TIMEOUT));
+      this.shuffleClient = new MesosExternalBlockStoreClient(frameworkId, this.secret, this.secret !== undefined, this.conf.get(config.SHUFFLE_REGISTRATION_TIMEOUT));
     }
     // Readiness: registered cores reach spark.cores.max × ratio, or the waiting time passes (Spark's isReady).
     const ratio = Math.min(1, this.conf.get(config.MIN_REGISTERED_RESOURCES_RATIO) ?? 0);
     const want = Math.ceil((this.conf.get(config.CORES_MAX) ?? 0) * ratio);
     const deadline = Date.now() + this.conf.get(config.MAX_REGISTERED_RESOURCES_WAITING_TIME);
     while (this.endpoint.totalCores < want && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-  }
-
-  private async consume(client: SchedulerClient): Promise<void> {
-    try {
-      for await (const e of client.events()) await this.onEvent(e);
-    } catch (err) {
-      log.error({ err }, 'the Mesos subscription failed');
-    }
   }
 
   private async onEvent(e: ClientEvent): Promise<void> {
@@ -176,12 +140,8 @@ export class MesosCoarseGrainedSchedulerBackend extends EndpointBackend implemen
     }
   }
 
-  private async call(body: Parameters<SchedulerClient['call']>[0]): Promise<void> {
-    try {
-      await this.client!.call(body);
-    } catch (err) {
-      log.warn({ err: (err as Error).message, call: body.type }, 'Mesos call failed');
-    }
+  private call(body: Parameters<FrameworkConnection['call']>[0]): Promise<void> {
+    return this.framework.call(body);
   }
 
   private satisfiesLocality = (): boolean => true;
@@ -318,7 +278,7 @@ export class MesosCoarseGrainedSchedulerBackend extends EndpointBackend implemen
     const more = total > this.executorLimit;
     this.executorLimit = total;
     // Going beyond Spark (which waits for filters to expire): more executors wanted means offers now.
-    if (more && this.client?.isSubscribed) {
+    if (more && this.framework.isSubscribed) {
       this.suppressed = false;
       await this.call(Calls.revive());
     } else await this.updateSuppression();
@@ -327,7 +287,7 @@ export class MesosCoarseGrainedSchedulerBackend extends EndpointBackend implemen
 
   /** Kills executors by id; their cores return when Mesos reports them ended. */
   async killExecutors(ids: string[]): Promise<boolean> {
-    if (!this.client?.isSubscribed) return false;
+    if (!this.framework.isSubscribed) return false;
     await Promise.all(ids.map((id) => this.call(Calls.kill(id))));
     return true;
   }
@@ -343,7 +303,6 @@ export class MesosCoarseGrainedSchedulerBackend extends EndpointBackend implemen
     while (this.numExecutors > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     if (this.numExecutors > 0) log.warn({ remaining: this.numExecutors }, 'timed out waiting for executors to end; temporary files may be left');
     this.shuffleClient?.close();
-    await this.client?.teardown();
-    await this.eventLoop;
+    await this.framework.teardown();
   }
 }

@@ -33,7 +33,8 @@ export function executorUri(conf: SparkConf): string | undefined {
   return conf.get(config.EXECUTOR_URI) ?? process.env.SPARK_EXECUTOR_URI;
 }
 
-export function buildExecutorCommand(conf: SparkConf, e: PlannedExecutor, ctx: ExecutorTaskContext): CommandInfo {
+/** How an executor starts on an agent: from `spark.executor.uri`'s archive or an installed home, plus `spark.mesos.uris`. */
+export function executorLauncher(conf: SparkConf, ctx: Pick<ExecutorTaskContext, 'defaultHome'>): { run: string; uris: CommandURI[] } {
   const cache = conf.get(config.MESOS_FETCHER_CACHE_ENABLE);
   const libPath = conf.get(config.EXECUTOR_EXTRA_LIBRARY_PATH);
   const prefix = libPath !== undefined ? `LD_LIBRARY_PATH="${libPath}:$LD_LIBRARY_PATH"` : '';
@@ -49,10 +50,11 @@ export function buildExecutorCommand(conf: SparkConf, e: PlannedExecutor, ctx: E
     run = `${prefix} "${home.replace(/\/$/, '')}/bin/spark-mesos" executor`;
   }
   for (const u of conf.get(config.MESOS_URIS)) uris.push({ value: u, cache });
-  const cores = e.cpus + conf.get(config.MESOS_EXTRA_CORES);
-  let value = `${run} --driver-url ${ctx.driverUrl} --executor-id ${ctx.taskId} --cores ${cores} --app-id ${ctx.appId}`;
-  // With a named (CNI) network the container has its own address; the executor finds it itself (SPARK-28778).
-  if (conf.get(config.MESOS_NETWORK_NAME) === undefined) value += ` --hostname ${e.hostname}`;
+  return { run, uris };
+}
+
+/** The executor's environment: class path, options, user, memory, `spark.executorEnv.*`, shuffle service, secrets. */
+export function executorEnvironment(conf: SparkConf, ctx: Pick<ExecutorTaskContext, 'appId' | 'taskId' | 'user' | 'authSecret'>): Environment {
   const variables: Environment.Variable[] = [];
   const classPath = conf.get(config.EXECUTOR_EXTRA_CLASSPATH);
   if (classPath !== undefined) variables.push({ name: 'SPARK_EXECUTOR_CLASSPATH', value: classPath });
@@ -70,13 +72,28 @@ export function buildExecutorCommand(conf: SparkConf, e: PlannedExecutor, ctx: E
     variables.push({ name: 'SPARK_AUTHENTICATE_SECRET', type: 'SECRET', secret: { type: 'VALUE', value: { data: Buffer.from(ctx.authSecret).toString('base64') } } });
   }
   variables.push(...MesosSchedulerBackendUtil.getSecretEnvVar(conf, new MesosSecretConfig('executor')));
-  return { value, environment: { variables }, ...(uris.length > 0 ? { uris } : {}) };
+  return { variables };
 }
 
-export function buildExecutorTaskInfo(conf: SparkConf, e: PlannedExecutor, ctx: ExecutorTaskContext): TaskInfo {
+export function buildExecutorCommand(conf: SparkConf, e: PlannedExecutor, ctx: ExecutorTaskContext): CommandInfo {
+  const { run, uris } = executorLauncher(conf, ctx);
+  const cores = e.cpus + conf.get(config.MESOS_EXTRA_CORES);
+  let value = `${run} --driver-url ${ctx.driverUrl} --executor-id ${ctx.taskId} --cores ${cores} --app-id ${ctx.appId}`;
+  // With a named (CNI) network the container has its own address; the executor finds it itself (SPARK-28778).
+  if (conf.get(config.MESOS_NETWORK_NAME) === undefined) value += ` --hostname ${e.hostname}`;
+  return { value, environment: executorEnvironment(conf, ctx), ...(uris.length > 0 ? { uris } : {}) };
+}
+
+/** The executor's container (`spark.mesos.executor.docker.*`, volumes, network) with its secret volumes. */
+export function executorContainer(conf: SparkConf): NonNullable<TaskInfo['container']> {
   const container = MesosSchedulerBackendUtil.buildContainerInfo(conf);
   const secretVolumes = MesosSchedulerBackendUtil.getSecretVolume(conf, new MesosSecretConfig('executor'));
   if (secretVolumes.length > 0) container.volumes = [...(container.volumes ?? []), ...secretVolumes];
+  return container;
+}
+
+export function buildExecutorTaskInfo(conf: SparkConf, e: PlannedExecutor, ctx: ExecutorTaskContext): TaskInfo {
+  const container = executorContainer(conf);
   return {
     name: `${ctx.appName} ${ctx.taskId}`,
     task_id: { value: ctx.taskId },

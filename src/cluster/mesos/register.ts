@@ -2,6 +2,7 @@
 import { registerClusterManager } from '../../scheduler/clusterManagers.js';
 import * as config from '../../conf/catalog.js';
 import { MesosCoarseGrainedSchedulerBackend } from './MesosCoarseGrainedSchedulerBackend.js';
+import { MesosFineGrainedSchedulerBackend } from './MesosFineGrainedSchedulerBackend.js';
 import { SparkException } from '../../util/errors.js';
 
 registerClusterManager({
@@ -9,9 +10,8 @@ registerClusterManager({
   create: (master, conf) => {
     const m = /^mesos:\/\/(.+)$/.exec(master);
     if (!m) throw new SparkException(`Could not parse Master URL: '${master}' (expected mesos://host:port or mesos://zk://host:port/path)`);
-    if (!conf.get(config.MESOS_COARSE)) {
-      throw new SparkException('Fine-grained Mesos mode (spark.mesos.coarse=false) is not available yet; use the coarse-grained default');
-    }
+    // spark.mesos.coarse=false: every task its own Mesos task (Spark's fine-grained mode).
+    if (!conf.get(config.MESOS_COARSE)) return new MesosFineGrainedSchedulerBackend(m[1]!, conf);
     return new MesosCoarseGrainedSchedulerBackend(m[1]!, conf);
   },
 });

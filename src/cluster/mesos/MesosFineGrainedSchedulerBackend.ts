@@ -1,0 +1,278 @@
+import { userInfo } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import type { SparkConf } from '../../conf/SparkConf.js';
+import * as config from '../../conf/catalog.js';
+import type { TaskDescription } from '../../core/plan.js';
+import type { ClientEvent } from '../../mesos/client/SchedulerClient.js';
+import { Calls, Operations } from '../../mesos/calls.js';
+import type { Offer } from '../../mesos/wire/framework.js';
+import type { ExecutorInfo, TaskInfo, TaskStatus } from '../../mesos/wire/task.js';
+import type { BackendEvents, SchedulerBackend, TaskStatusUpdate, WorkerOffer } from '../../scheduler/SchedulerBackend.js';
+import { authSecret } from '../../scheduler/cluster/DriverEndpoint.js';
+import type { TaskEnd } from '../../executor/TaskThreads.js';
+import { IllegalArgumentException } from '../../util/errors.js';
+import { getLogger } from '../../util/logging.js';
+import { executorContainer, executorEnvironment, executorLauncher } from './executorTask.js';
+import { partitionFineGrainedResources, planFineGrainedOffers, type FinePlannerConfig } from './FineGrainedOfferPlanner.js';
+import { FrameworkConnection } from './FrameworkConnection.js';
+import { MesosProtoUtils } from './MesosProtoUtils.js';
+import { MesosSchedulerBackendUtil } from './MesosSchedulerBackendUtil.js';
+import { MesosSchedulerUtils } from './MesosSchedulerUtils.js';
+import { MesosBackendMetrics } from './metrics.js';
+import { decodeData, encodeData } from './taskData.js';
+
+const log = getLogger('MesosFineGrainedSchedulerBackend');
+
+/** Seconds an unused offer is refused for while tasks wait (short, so they get offers again soon). */
+const REFUSE_WHILE_WAITING_SECONDS = 1;
+
+function installationRoot(): string {
+  return fileURLToPath(new URL('../../../', import.meta.url)).replace(/\/$/, '');
+}
+
+/**
+ * The fine-grained Mesos backend (`spark.mesos.coarse=false`, Spark's `MesosFineGrainedSchedulerBackend`): every
+ * engine task is its own Mesos task, placed on offers as they come, and run by this application's executor on the
+ * agent (one ExecutorInfo per agent, holding `spark.mesos.mesosExecutor.cores` and the executor memory). Cluster
+ * resources are shared between applications task by task. Executor ids are agent ids, as in Spark.
+ */
+export class MesosFineGrainedSchedulerBackend implements SchedulerBackend {
+  private readonly framework: FrameworkConnection;
+  private readonly planner: FinePlannerConfig;
+  private events: BackendEvents | undefined;
+  /** agent id → the ExecutorInfo every task there uses (Mesos requires it to be identical). */
+  private readonly executorInfos = new Map<string, ExecutorInfo>();
+  private readonly hostnames = new Map<string, string>();
+  /** Engine task id → agent id, while the task runs. */
+  private readonly taskAgents = new Map<number, string>();
+  private readonly secret: string | undefined;
+  private readonly startedAt = Date.now();
+  private stopping = false;
+  /** Whether offers may be filtered or suppressed (so a REVIVE is needed when tasks wait). */
+  private needRevive = false;
+  private suppressed = false;
+  readonly metrics = new MesosBackendMetrics();
+
+  constructor(
+    master: string,
+    private readonly conf: SparkConf,
+  ) {
+    if (conf.get(config.IO_ENCRYPTION_ENABLED)) throw new IllegalArgumentException('requirement failed: I/O encryption is currently not supported in Mesos.');
+    this.planner = {
+      executorCores: conf.get(config.MESOS_EXECUTOR_CORES),
+      executorMemory: MesosSchedulerUtils.executorMemory(conf),
+      taskCpus: conf.get(config.TASK_CPUS),
+      constraints: MesosSchedulerUtils.parseConstraintString(conf.get(config.MESOS_CONSTRAINTS)),
+      rejectUnmetConstraintsSeconds: MesosSchedulerUtils.getRejectOfferDurationForUnmetConstraints(conf),
+    };
+    this.secret = authSecret(conf);
+    this.framework = new FrameworkConnection(master, conf);
+  }
+
+  get applicationId(): string {
+    return this.framework.frameworkId ?? `spark-application-${this.startedAt}`;
+  }
+
+  /** Agents where this application's executor runs. */
+  get executorAgents(): string[] {
+    return [...this.executorInfos.keys()];
+  }
+
+  /** Spark's fine-grained default: `spark.default.parallelism`, else 8. */
+  defaultParallelism(): number {
+    return this.conf.get(config.DEFAULT_PARALLELISM) ?? 8;
+  }
+
+  async start(events: BackendEvents): Promise<void> {
+    this.events = events;
+    await this.framework.start((e) => this.onEvent(e));
+  }
+
+  private async onEvent(e: ClientEvent): Promise<void> {
+    switch (e.type) {
+      case 'SUBSCRIBED':
+        if (this.taskAgents.size > 0) {
+          const tasks = [...this.taskAgents].map(([t, a]) => ({ task_id: { value: String(t) }, agent_id: { value: a } }));
+          await this.framework.call(Calls.reconcile(tasks));
+        }
+        return;
+      case 'OFFERS':
+        return this.resourceOffers(e.offers.offers ?? []);
+      case 'UPDATE':
+        return this.statusUpdate(e.update.status);
+      case 'FAILURE':
+        if (e.failure.executor_id && e.failure.agent_id) this.executorLost(e.failure.agent_id.value, `executor exited${e.failure.status !== undefined ? ` with status ${e.failure.status}` : ''}`);
+        else if (e.failure.agent_id) this.executorLost(e.failure.agent_id.value, 'agent lost');
+        return;
+      case 'ERROR':
+        log.error({ message: e.error.message }, 'Mesos reported an error');
+        return;
+      default:
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------ offers
+
+  private async resourceOffers(offers: Offer[]): Promise<void> {
+    this.metrics.offersReceived.inc(offers.length);
+    let decision;
+    try {
+      decision = planFineGrainedOffers(offers, this.planner, { stopping: this.stopping, agentsWithExecutors: new Set(this.executorInfos.keys()) });
+    } catch (err) {
+      log.error({ err: (err as Error).message }, 'could not match offers; declining them');
+      decision = { usable: [], decline: offers.map((o) => ({ offerId: o.id.value, refuseSeconds: undefined, reason: 'error' })) };
+    }
+    const workerOffers: WorkerOffer[] = decision.usable.map((u) => ({ executorId: u.offer.agent_id.value, host: u.offer.hostname, cores: u.slots }));
+    const launched = workerOffers.length > 0 && this.events ? this.events.resourceOffers(workerOffers) : [];
+    const byAgent = new Map<string, TaskDescription[]>();
+    for (const l of launched) byAgent.set(l.executorId, [...(byAgent.get(l.executorId) ?? []), l.task]);
+    const waiting = (this.events?.pendingTasks() ?? 0) > 0;
+    const calls: Promise<void>[] = [];
+    const declined: string[] = [];
+    for (const u of decision.usable) {
+      const agentId = u.offer.agent_id.value;
+      const tasks = byAgent.get(agentId) ?? [];
+      byAgent.delete(agentId);
+      if (tasks.length === 0) {
+        declined.push(u.offer.id.value);
+        continue;
+      }
+      const infos = this.buildTasks(u.offer, u.needsExecutor, tasks);
+      this.metrics.offersAccepted.inc();
+      this.metrics.executorsLaunched.inc(u.needsExecutor ? 1 : 0);
+      calls.push(this.framework.call(Calls.accept([u.offer.id.value], [Operations.launch(infos)], waiting ? REFUSE_WHILE_WAITING_SECONDS : undefined)));
+    }
+    for (const d of decision.decline) {
+      if (d.reason === 'unmet constraints') calls.push(this.framework.call(Calls.decline([d.offerId], d.refuseSeconds)));
+      else declined.push(d.offerId);
+    }
+    // Declines and accepts leave filters on the agents: tasks that come later need a REVIVE.
+    this.needRevive = true;
+    if (declined.length > 0) {
+      this.metrics.offersDeclined.inc(declined.length);
+      calls.push(this.framework.call(Calls.decline(declined, waiting ? REFUSE_WHILE_WAITING_SECONDS : undefined)));
+    }
+    // Going beyond Spark: nothing waits and nothing runs, so no offers until tasks come (reviveOffers).
+    if (!waiting && this.taskAgents.size === 0 && !this.suppressed && !this.stopping) {
+      this.suppressed = true;
+      calls.push(this.framework.call(Calls.suppress()));
+    }
+    await Promise.all(calls);
+  }
+
+  /** The Mesos tasks for engine tasks placed on one offer (the agent's executor starts with the first). */
+  private buildTasks(offer: Offer, needsExecutor: boolean, tasks: TaskDescription[]): TaskInfo[] {
+    const agentId = offer.agent_id.value;
+    const pieces = partitionFineGrainedResources(offer, this.planner, needsExecutor, tasks.length);
+    let executor = this.executorInfos.get(agentId);
+    if (!executor) {
+      executor = this.executorInfo(agentId, pieces.executor);
+      this.executorInfos.set(agentId, executor);
+      this.hostnames.set(agentId, offer.hostname);
+      log.info({ agent: agentId, host: offer.hostname }, 'starting this application\'s executor on an agent');
+    }
+    const labels = MesosProtoUtils.mesosLabels(this.conf.get(config.MESOS_TASK_LABELS));
+    const name = this.conf.get(config.APP_NAME) ?? 'spark-mesos';
+    return tasks.map((t, i) => {
+      this.taskAgents.set(t.taskId, agentId);
+      return {
+        name: `${name} task ${t.stageId}.${t.partition}`,
+        task_id: { value: String(t.taskId) },
+        agent_id: { value: agentId },
+        executor,
+        resources: pieces.tasks[i]!,
+        data: encodeData(t),
+        ...(labels.labels && labels.labels.length > 0 ? { labels } : {}),
+      };
+    });
+  }
+
+  /** Spark's `createExecutorInfo`: our executor in Mesos-executor mode, with the coarse backend's env, URIs and container. */
+  private executorInfo(agentId: string, resources: ExecutorInfo['resources']): ExecutorInfo {
+    const home = { defaultHome: installationRoot() };
+    const { run, uris } = executorLauncher(this.conf, home);
+    const environment = executorEnvironment(this.conf, {
+      appId: this.applicationId, taskId: agentId, user: process.env.SPARK_USER ?? userInfo().username,
+      ...(this.secret !== undefined ? { authSecret: this.secret } : {}),
+    });
+    return {
+      executor_id: { value: agentId },
+      name: `${this.conf.get(config.APP_NAME) ?? 'spark-mesos'} executor`,
+      source: 'spark',
+      command: { value: `${run} --mesos`, environment, ...(uris.length > 0 ? { uris } : {}) },
+      resources: resources ?? [],
+      container: executorContainer(this.conf),
+    };
+  }
+
+  // ------------------------------------------------------------------------------------------ status updates
+
+  private async statusUpdate(s: TaskStatus): Promise<void> {
+    if (s.uuid && s.agent_id) await this.framework.call(Calls.acknowledge(s));
+    this.metrics.statusUpdates.inc({ state: s.state });
+    const taskId = Number(s.task_id.value);
+    const agentId = this.taskAgents.get(taskId);
+    if (agentId === undefined) return;
+    const state = MesosSchedulerBackendUtil.mesosToTaskState(s.state);
+    if (state === 'LAUNCHING' || state === 'RUNNING') return;
+    this.taskAgents.delete(taskId);
+    // The agent ended the task because our executor died: the executor (and its shuffle output) is gone, and every
+    // task it ran is reported lost (not failed: the task is not to blame).
+    if (s.reason === 'REASON_EXECUTOR_TERMINATED' || s.reason === 'REASON_AGENT_REMOVED' || s.reason === 'REASON_AGENT_DISCONNECTED') {
+      this.executorLost(agentId, s.message ?? s.reason);
+      return;
+    }
+    this.events?.statusUpdate(this.toEngineUpdate(taskId, agentId, state, s));
+  }
+
+  private toEngineUpdate(taskId: number, executorId: string, state: 'FINISHED' | 'FAILED' | 'KILLED' | 'LOST', s: TaskStatus): TaskStatusUpdate {
+    if (s.data && s.source === 'SOURCE_EXECUTOR' && (state === 'FINISHED' || state === 'FAILED')) {
+      try {
+        const end = decodeData<TaskEnd>(s.data, `status of task ${taskId}`);
+        return { taskId, executorId, state: end.state, ...(end.result !== undefined ? { result: end.result as TaskStatusUpdate['result'] } : {}), ...(end.error ? { error: end.error as TaskStatusUpdate['error'] } : {}) };
+      } catch (err) {
+        return { taskId, executorId, state: 'FAILED', error: { message: `could not read the task's result: ${(err as Error).message}` } };
+      }
+    }
+    if (state === 'FINISHED') return { taskId, executorId, state: 'FAILED', error: { message: 'the task finished without a result' } };
+    return { taskId, executorId, state, error: { message: `${s.state}${s.reason ? ` (${s.reason})` : ''}${s.message ? `: ${s.message}` : ''}` } };
+  }
+
+  private executorLost(agentId: string, reason: string): void {
+    if (!this.executorInfos.delete(agentId)) return;
+    log.warn({ agent: agentId, reason }, 'executor lost');
+    this.metrics.executorsFailed.inc();
+    for (const [t, a] of [...this.taskAgents]) if (a === agentId) this.taskAgents.delete(t);
+    if (!this.stopping) this.events?.executorRemoved(agentId, reason);
+  }
+
+  // ------------------------------------------------------------------------------------------ SchedulerBackend
+
+  launchTask(executorId: string, task: TaskDescription): void {
+    // Tasks go out only from offers (resourceOffers); a direct launch has nowhere to run.
+    setImmediate(() => this.events?.statusUpdate({ taskId: task.taskId, executorId, state: 'LOST', error: { message: 'fine-grained mode launches tasks only on offers' } }));
+  }
+
+  killTask(_executorId: string, taskId: number): void {
+    const agentId = this.taskAgents.get(taskId);
+    void this.framework.call(Calls.kill(String(taskId), agentId));
+  }
+
+  dropBlocks(prefix: string): void {
+    const data = encodeData({ t: 'dropBlocks', prefix });
+    for (const agentId of this.executorInfos.keys()) void this.framework.call(Calls.message(agentId, agentId, data));
+  }
+
+  reviveOffers(): void {
+    if (!this.needRevive || this.stopping || !this.framework.isSubscribed) return;
+    this.needRevive = false;
+    this.suppressed = false;
+    void this.framework.call(Calls.revive());
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    await this.framework.teardown();
+  }
+}
