@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Debian packages the tests use as real parts: a ZooKeeper server (started by the tests on 127.0.0.1) and Java
-# to run it. Installs only what is missing; needs root (as on CI and developer machines here).
+# Debian packages the tests use as real parts: a ZooKeeper server (started by the tests on 127.0.0.1), Java
+# to run it, and Chromium for the dispatcher UI test (driven by playwright-core). Installs only what is missing; needs root (as on CI and developer machines here).
 set -euo pipefail
 need=()
 [ -f /usr/share/java/zookeeper.jar ] || need+=(zookeeper)
 command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
+[ -x /usr/bin/chromium ] || need+=(chromium)
 if [ ${#need[@]} -gt 0 ]; then
   echo "== installing Debian packages: ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive

@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { miniClusterCommand } from './miniCluster.js';
 import { submitCommand } from './submit.js';
 import { executorCommand } from './executor.js';
+import { dispatcherCommand } from './dispatcher.js';
 import { shuffleServiceCommand } from './shuffleService.js';
 import '../scheduler/cluster/register.js';
 import '../cluster/mesos/register.js';
@@ -13,6 +14,7 @@ const program = new Command('spark-mesos')
   .enablePositionalOptions()
   .showHelpAfterError()
   .addCommand(submitCommand())
+  .addCommand(dispatcherCommand())
   .addCommand(miniClusterCommand().exitOverride())
   .addCommand(executorCommand())
   .addCommand(shuffleServiceCommand());

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { register } from 'node:module';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -7,6 +8,7 @@ import * as config from '../conf/catalog.js';
 import { RestSubmissionClient } from '../deploy/rest/RestSubmissionClient.js';
 import { IllegalArgumentException } from '../util/errors.js';
 import { applyConfFlags, collect } from './confFlags.js';
+import { SECRET_CONF_ENV } from '../deploy/mesos/driverTask.js';
 
 function checked(entry: { parse(raw: string): unknown }, flag: string) {
   return (v: string) => {
@@ -41,6 +43,17 @@ export function submissionConf(o: SubmitOptions, appFile: string | undefined): S
   const conf = new SparkConf({});
   if (o.propertiesFile) conf.loadPropertiesFile(o.propertiesFile);
   applyConfFlags(conf, o.conf);
+  // A driver launched by the dispatcher gets its sensitive properties this way, never on its command line.
+  const secretConf = process.env[SECRET_CONF_ENV];
+  if (secretConf) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(secretConf);
+    } catch {
+      throw new IllegalArgumentException(`${SECRET_CONF_ENV} should hold a JSON object of settings`);
+    }
+    for (const [k, v] of Object.entries(parsed as Record<string, unknown>)) conf.set(k, String(v));
+  }
   const flags: [string | undefined, string][] = [
     [o.master, 'spark.master'], [o.deployMode, 'spark.submit.deployMode'], [o.name, 'spark.app.name'],
     [o.driverMemory, 'spark.driver.memory'], [o.driverCores, 'spark.driver.cores'], [o.executorMemory, 'spark.executor.memory'],
@@ -64,16 +77,32 @@ function printResponse(r: unknown): void {
   process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
 }
 
+/**
+ * Applications import 'spark-mesos'; wherever the file is (a Mesos sandbox has no node_modules), that name resolves
+ * to this installation, so the application and this command share one engine. The application file itself is an
+ * ES module even where no package.json says so (a sandbox), so top-level await works.
+ */
+function resolveSelf(appUrl: string): void {
+  const here = import.meta.url;
+  const index = new URL(`../index.${here.endsWith('.ts') ? 'ts' : 'js'}`, here).href;
+  const hooks = `
+    export async function resolve(s, c, next) { return next(s === 'spark-mesos' ? ${JSON.stringify(index)} : s, c); }
+    export async function load(u, c, next) { return u === ${JSON.stringify(appUrl)} ? next(u, { ...c, format: 'module' }) : next(u, c); }`;
+  register(`data:text/javascript,${encodeURIComponent(hooks)}`);
+}
+
 async function runClientMode(appFile: string, args: string[], conf: SparkConf): Promise<void> {
   const path = resolve(appFile);
   if (!existsSync(path)) throw new IllegalArgumentException(`application file '${appFile}' does not exist`);
   process.env.SPARK_MESOS_CONF = JSON.stringify(Object.fromEntries(conf.getAll()));
   process.argv = [process.argv[0]!, path, ...args];
   if (/\.[cm]?ts$/.test(path)) {
-    const { register } = await import('tsx/esm/api');
-    register();
+    const tsx = await import('tsx/esm/api');
+    tsx.register();
   }
-  await import(pathToFileURL(path).href);
+  const url = pathToFileURL(path).href;
+  resolveSelf(url);
+  await import(url);
 }
 
 export function submitCommand(name = 'submit'): Command {
@@ -117,7 +146,9 @@ export function submitCommand(name = 'submit'): Command {
         const props = Object.fromEntries(conf.getAll());
         delete props['spark.submit.appFile'];
         props['spark.driver.supervise'] ??= 'false';
-        const r = await client.createSubmission({ appResource: app, mainClass: '', appArgs: args, sparkProperties: props, environmentVariables: env });
+        // A local file is fetched by the agent: send it as an absolute file URL (URLs such as http:// go as they are).
+        const appResource = /^[a-z][a-z0-9+.-]*:/i.test(app) ? app : pathToFileURL(resolve(app)).href;
+        const r = await client.createSubmission({ appResource, mainClass: '', appArgs: args, sparkProperties: props, environmentVariables: env });
         printResponse(r);
         if (r.action === 'ErrorResponse' || r.success === false) process.exitCode = 1;
         return;

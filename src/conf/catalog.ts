@@ -146,14 +146,14 @@ export const AUTHENTICATE_SECRET = entry({ key: 'spark.authenticate.secret', typ
   doc: 'The shared secret for `spark.authenticate`.' });
 
 // ---------------------------------------------------------------------------------------------- Recovery
-export const RECOVERY_MODE = entry({ key: 'spark.deploy.recoveryMode', type: 'enum', values: ['NONE', 'ZOOKEEPER', 'FILESYSTEM'], default: 'NONE', category: 'Recovery',
-  doc: 'Where the cluster dispatcher persists submissions so a restart loses none: `ZOOKEEPER`, `FILESYSTEM` or `NONE`.' });
+export const RECOVERY_MODE = entry({ key: 'spark.deploy.recoveryMode', type: 'enum', values: ['NONE', 'ZOOKEEPER', 'FILESYSTEM'], default: 'FILESYSTEM', category: 'Recovery',
+  doc: 'Where the cluster dispatcher persists submissions so a restart loses none: `ZOOKEEPER` (`spark.deploy.zookeeper.*`), `FILESYSTEM` (`spark.deploy.recoveryDirectory`; our default for one machine, where Spark defaults to `NONE`) or `NONE` (nothing survives a restart).' });
 export const ZOOKEEPER_URL = entry({ key: 'spark.deploy.zookeeper.url', type: 'string', category: 'Recovery',
   doc: 'ZooKeeper connect string (`host:port,host:port`) for `ZOOKEEPER` recovery.' });
 export const ZOOKEEPER_DIR = entry({ key: 'spark.deploy.zookeeper.dir', type: 'string', default: '/spark_mesos_dispatcher', category: 'Recovery',
   doc: 'ZooKeeper path under which the dispatcher keeps its state.' });
-export const RECOVERY_DIRECTORY = entry({ key: 'spark.deploy.recoveryDirectory', type: 'string', category: 'Recovery',
-  doc: 'Directory for `FILESYSTEM` recovery.' });
+export const RECOVERY_DIRECTORY = entry({ key: 'spark.deploy.recoveryDirectory', type: 'string', category: 'Recovery', defaultDoc: '`~/.spark-mesos/recovery`',
+  doc: 'Directory for `FILESYSTEM` recovery: one JSON file per driver, written atomically and fsynced before the submission is acknowledged.' });
 
 // ---------------------------------------------------------------------------------------------- Mesos: framework and offers
 export const MESOS_COARSE = entry({ key: 'spark.mesos.coarse', type: 'boolean', default: 'true', category: 'Mesos: framework and offers', since: '0.6.0',

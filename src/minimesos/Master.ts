@@ -451,6 +451,8 @@ export class Master {
     this.discardOffers(f, false);
     const timeoutMs = (f.info.failover_timeout ?? 0) * 1000;
     log.info({ framework: f.id, failoverTimeoutMs: timeoutMs }, 'framework disconnected');
+    // Beyond a timer's range (about 24.8 days; e.g. Spark's dispatcher asks for 2^31-1 s) it never elapses here.
+    if (timeoutMs > 2 ** 31 - 1) return;
     f.failoverTimer = setTimeout(() => this.removeFramework(f.id, 'failover timeout elapsed'), timeoutMs);
     f.failoverTimer.unref();
   }

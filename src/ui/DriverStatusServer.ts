@@ -1,4 +1,5 @@
-import http from 'node:http';
+import type http from 'node:http';
+import { listenWithRetries } from '../util/listen.js';
 import type { AddressInfo } from 'node:net';
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { SparkListenerEvent } from '../scheduler/events.js';
@@ -55,26 +56,14 @@ export class DriverStatusServer {
 
   /** Listens on `port`, or the next free one of `retries` after it (Spark's spark.port.maxRetries). */
   async start(host: string, port: number, retries: number): Promise<void> {
-    for (let i = 0; i <= retries; i++) {
-      const p = port === 0 ? 0 : port + i;
-      try {
-        this.server = await this.listen(host, p);
-        this.address = { host, port: (this.server.address() as AddressInfo).port };
-        log.info({ address: this.address }, 'driver status server started');
-        return;
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || port === 0) throw err;
-      }
+    try {
+      this.server = await listenWithRetries(host, port, retries, (req, res) => void this.handle(req, res));
+    } catch (err) {
+      log.warn({ port, retries, err: (err as Error).message }, 'no free port for the driver status server');
+      return;
     }
-    log.warn({ port, retries }, 'no free port for the driver status server');
-  }
-
-  private listen(host: string, port: number): Promise<http.Server> {
-    return new Promise((resolve, reject) => {
-      const s = http.createServer((req, res) => void this.handle(req, res));
-      s.once('error', reject);
-      s.listen(port, host, () => resolve(s));
-    });
+    this.address = { host, port: (this.server.address() as AddressInfo).port };
+    log.info({ address: this.address }, 'driver status server started');
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {

@@ -40,6 +40,8 @@ export class FrameworkConnection {
   constructor(
     private readonly master: string,
     private readonly conf: SparkConf,
+    /** Adjusts the FrameworkInfo built from the configuration (the dispatcher: checkpointing, failover, its id). */
+    private readonly customize: (info: FrameworkInfo) => FrameworkInfo = (info) => info,
   ) {}
 
   get isSubscribed(): boolean {
@@ -51,7 +53,7 @@ export class FrameworkConnection {
     const creds = MesosSchedulerUtils.buildCredentials(this.conf);
     const client = new SchedulerClient({
       master: this.master,
-      frameworkInfo: buildFrameworkInfo(this.conf, creds.principal),
+      frameworkInfo: this.customize(buildFrameworkInfo(this.conf, creds.principal)),
       ...(creds.principal !== undefined ? { credentials: creds } : {}),
     }).start();
     this.client = client;
@@ -74,6 +76,12 @@ export class FrameworkConnection {
     } catch (err) {
       log.warn({ err: (err as Error).message, call: body.type }, 'Mesos call failed');
     }
+  }
+
+  /** Disconnects without ending the framework: its tasks keep running, and a restart fails over to it. */
+  async close(): Promise<void> {
+    await this.client?.close();
+    await this.eventLoop;
   }
 
   /** Ends the framework: Mesos kills its tasks and shuts its executors down. */

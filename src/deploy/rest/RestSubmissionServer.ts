@@ -1,4 +1,6 @@
-import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type http from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { listenWithRetries } from '../../util/listen.js';
 import type { AddressInfo } from 'node:net';
 import { timingSafeEqual } from 'node:crypto';
 import { SPARK_VERSION, type CreateSubmissionRequest, type SubmitRestProtocolResponse } from './messages.js';
@@ -7,10 +9,13 @@ import { getLogger } from '../../util/logging.js';
 const log = getLogger('RestSubmissionServer');
 
 /** What the REST layer asks of the driver scheduler (the Mesos cluster scheduler, or a test double). */
+type MaybeAsync<T> = T | Promise<T>;
+
+/** What the REST layer asks of the driver scheduler; a submission is acknowledged only after `submit` resolves. */
 export interface SubmissionHandler {
-  submit(req: CreateSubmissionRequest): { success: boolean; submissionId?: string; message?: string };
-  kill(id: string): { success: boolean; message?: string };
-  status(id: string): { success: boolean; driverState?: string; message?: string };
+  submit(req: CreateSubmissionRequest): MaybeAsync<{ success: boolean; submissionId?: string; message?: string }>;
+  kill(id: string): MaybeAsync<{ success: boolean; message?: string }>;
+  status(id: string): MaybeAsync<{ success: boolean; driverState?: string; message?: string }>;
 }
 
 export interface RestServerOptions {
@@ -21,6 +26,8 @@ export interface RestServerOptions {
    * code): a server listening beyond loopback refuses to start without one.
    */
   token?: string;
+  /** Further ports tried when `port` is taken (`spark.port.maxRetries`). */
+  retries?: number;
 }
 
 const SUFFIX = ' Please submit requests through http://[host]:[port]/v1/submissions/...';
@@ -49,10 +56,13 @@ export class RestSubmissionServer {
   }
 
   async start(): Promise<void> {
-    this.server = http.createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((resolve, reject) => {
-      this.server!.once('error', reject);
-      this.server!.listen(this.opts.port, this.opts.host, () => resolve());
+    this.server = await listenWithRetries(this.opts.host, this.opts.port, this.opts.retries ?? 0, (req, res) => {
+      this.handle(req, res).catch((err: Error) => {
+        // E.g. the state store is unreachable: the submission was not accepted, and the client is told so.
+        log.error({ err: err.message }, 'request failed');
+        if (!res.headersSent) this.error(res, 500, `The dispatcher could not handle the request: ${err.message}`);
+        else res.end();
+      });
     });
     this.address = { host: this.opts.host, port: (this.server.address() as AddressInfo).port };
     log.info({ address: this.address }, 'REST submission server started');
@@ -101,13 +111,13 @@ export class RestSubmissionServer {
       case 'kill': {
         if (method !== 'POST') return this.methodNotAllowed(res, 'POST');
         if (!id) return this.error(res, 400, 'Submission ID is missing in kill request.');
-        const r = this.handler.kill(id);
+        const r = await this.handler.kill(id);
         return this.send(res, 200, { action: 'KillSubmissionResponse', serverSparkVersion: SPARK_VERSION, submissionId: id, ...r });
       }
       case 'status': {
         if (method !== 'GET' && method !== 'HEAD') return this.methodNotAllowed(res, 'GET');
         if (!id) return this.error(res, 400, 'Submission ID is missing in status request.');
-        const r = this.handler.status(id);
+        const r = await this.handler.status(id);
         return this.send(res, 200, { action: 'SubmissionStatusResponse', serverSparkVersion: SPARK_VERSION, submissionId: id, ...r });
       }
       default:
@@ -120,7 +130,7 @@ export class RestSubmissionServer {
     res.end(`HTTP method not allowed (expected ${allow})`);
   }
 
-  private create(body: string, res: ServerResponse): void {
+  private async create(body: string, res: ServerResponse): Promise<void> {
     let json: unknown;
     try {
       json = JSON.parse(body);
@@ -154,7 +164,7 @@ export class RestSubmissionServer {
       return this.error(res, 400, "Malformed request: 'environmentVariables' must be an object of strings.");
     }
     const unknownFields = Object.keys(msg).filter((k) => !CREATE_FIELDS.has(k) || msg[k] === null);
-    const r = this.handler.submit(msg as unknown as CreateSubmissionRequest);
+    const r = await this.handler.submit(msg as unknown as CreateSubmissionRequest);
     this.send(res, 200, {
       action: 'CreateSubmissionResponse',
       serverSparkVersion: SPARK_VERSION,

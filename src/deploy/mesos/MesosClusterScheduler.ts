@@ -1,0 +1,430 @@
+import { fileURLToPath } from 'node:url';
+import type { SparkConf } from '../../conf/SparkConf.js';
+import * as config from '../../conf/catalog.js';
+import { Calls, Operations } from '../../mesos/calls.js';
+import type { ClientEvent } from '../../mesos/client/SchedulerClient.js';
+import type { Offer } from '../../mesos/wire/framework.js';
+import { isTerminalTaskState, type TaskStatus } from '../../mesos/wire/task.js';
+import { FrameworkConnection } from '../../cluster/mesos/FrameworkConnection.js';
+import { MesosSchedulerUtils } from '../../cluster/mesos/MesosSchedulerUtils.js';
+import { getLogger } from '../../util/logging.js';
+import type { CreateSubmissionRequest } from '../rest/messages.js';
+import type { SubmissionHandler } from '../rest/RestSubmissionServer.js';
+import type { PersistenceEngine } from '../persistence/PersistenceEngine.js';
+import { describeDriver, driverConf, type MesosDriverDescription, type StateChange } from './MesosDriverDescription.js';
+import { compareQueued, planDriverLaunches } from './driverOffers.js';
+import { buildDriverTaskInfo } from './driverTask.js';
+import { nextRetryState, shouldRelaunch } from './retry.js';
+import { driverTaskId, submissionId, submissionOfTask } from './submissionId.js';
+
+const log = getLogger('MesosClusterScheduler');
+
+/** Mesos' failover timeout for "forever" (Spark's Integer.MAX_VALUE seconds). */
+const FOREVER_SECONDS = 2147483647;
+
+/** A launched (or finished) driver: its description, its Mesos task and the task's last status. */
+export interface MesosClusterSubmissionState {
+  driver: MesosDriverDescription;
+  taskId: string;
+  agentId: string;
+  status?: TaskStatus;
+  startDate?: number;
+  finishDate?: number;
+  /** The id the driver's own framework registers with. */
+  frameworkId: string;
+  history: StateChange[];
+  /** Why the driver ended without a task (its configuration could not be used). */
+  error?: string;
+}
+
+export interface DispatcherState {
+  frameworkId: string | undefined;
+  master: string;
+  queued: MesosDriverDescription[];
+  launched: MesosClusterSubmissionState[];
+  retrying: MesosDriverDescription[];
+  finished: MesosClusterSubmissionState[];
+}
+
+export type DriverView =
+  | { state: 'QUEUED'; driver: MesosDriverDescription }
+  | { state: 'RETRYING'; driver: MesosDriverDescription }
+  | { state: 'RUNNING' | 'FINISHED'; driver: MesosDriverDescription; submission: MesosClusterSubmissionState };
+
+function installationRoot(): string {
+  return fileURLToPath(new URL('../../../', import.meta.url)).replace(/\/$/, '');
+}
+
+/** A Mesos status as one line: state, message, reason, source, time (what the UI and status responses show). */
+export function describeStatus(s: TaskStatus | undefined): string {
+  if (!s) return '';
+  return [`State: ${s.state}`, s.message ? `Message: ${s.message}` : '', s.healthy !== undefined ? `Healthy: ${s.healthy}` : '', s.source ? `Source: ${s.source}` : '', s.reason ? `Reason: ${s.reason}` : '', s.timestamp !== undefined ? `Time: ${s.timestamp}` : '']
+    .filter(Boolean)
+    .join(', ');
+}
+
+/**
+ * The dispatcher's driver scheduler (Spark's `MesosClusterScheduler`): queued, launched, retrying and finished
+ * drivers; offers matched to drivers; supervise with back-off; kill and status; every accepted submission and every
+ * state change written to the persistence engine before it is acknowledged or acted on, and all of it restored on
+ * restart, with launched drivers reconciled with the master.
+ */
+export class MesosClusterScheduler implements SubmissionHandler {
+  private readonly queued: MesosDriverDescription[] = [];
+  private readonly launched = new Map<string, MesosClusterSubmissionState>();
+  private readonly retrying: MesosDriverDescription[] = [];
+  private readonly finished: MesosClusterSubmissionState[] = [];
+  /** Tasks restored from the store: reconciliation updates for them are applied. */
+  private readonly pendingRecover = new Map<string, string>();
+  private framework: FrameworkConnection | undefined;
+  private frameworkId: string | undefined;
+  private ready = false;
+  private counter = 0;
+  private seq = 0;
+  private lock: Promise<unknown> = Promise.resolve();
+  private retryTimer: NodeJS.Timeout | undefined;
+  private readonly queuePriorities = new Map<string, number>();
+  private readonly maxDrivers: number;
+  private readonly retainedDrivers: number;
+  private readonly maxRetryWaitSeconds: number;
+  private readonly rejectOfferSeconds: number;
+  /** What the UI advertises to Mesos (set by the dispatcher before start). */
+  webuiUrl: string | undefined;
+
+  constructor(
+    private readonly conf: SparkConf,
+    /** The Mesos master, without `mesos://`. */
+    readonly master: string,
+    private readonly store: PersistenceEngine,
+  ) {
+    this.maxDrivers = conf.get(config.MESOS_MAX_DRIVERS);
+    this.retainedDrivers = conf.get(config.MESOS_RETAINED_DRIVERS);
+    this.maxRetryWaitSeconds = conf.get(config.MESOS_CLUSTER_RETRY_WAIT_MAX);
+    this.rejectOfferSeconds = MesosSchedulerUtils.getRejectOfferDuration(conf);
+    for (const [name, v] of conf.getAllWithPrefix('spark.mesos.dispatcher.queue.')) {
+      const p = Number(v);
+      if (v.trim() === '' || !Number.isFinite(p)) throw new Error(`spark.mesos.dispatcher.queue.${name} should be a number (the queue's priority), but was '${v}'`);
+      this.queuePriorities.set(name, p);
+    }
+  }
+
+  /** Runs state changes one at a time (each awaits its writes), in arrival order. */
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.lock.then(fn, fn);
+    this.lock = run.catch(() => undefined);
+    return run;
+  }
+
+  private priority = (d: MesosDriverDescription): number => {
+    const q = d.conf['spark.mesos.dispatcher.queue'];
+    return q === undefined || q === 'default' ? 0 : (this.queuePriorities.get(q) ?? 0);
+  };
+
+  // ------------------------------------------------------------------------------------------ lifecycle
+
+  /** Restores the persisted state, registers with Mesos (failing over to the stored framework id) and reconciles. */
+  async start(): Promise<void> {
+    await this.recover();
+    const storedId = await this.store.fetch<string>('scheduler', 'frameworkId');
+    this.framework = new FrameworkConnection(this.master, this.conf, (info) => ({
+      ...info,
+      checkpoint: true,
+      failover_timeout: FOREVER_SECONDS,
+      ...(storedId ? { id: { value: storedId } } : {}),
+      ...(this.webuiUrl ? { webui_url: this.webuiUrl } : {}),
+    }));
+    this.frameworkId = await this.framework.start((e) => this.onEvent(e));
+    if (this.frameworkId !== storedId) await this.store.persist('scheduler', 'frameworkId', this.frameworkId);
+    this.ready = true;
+    log.info({ frameworkId: this.frameworkId, queued: this.queued.length, launched: this.launched.size, retrying: this.retrying.length }, 'dispatcher scheduler ready');
+  }
+
+  private async recover(): Promise<void> {
+    const launched = await this.store.fetchAll<MesosClusterSubmissionState>('launchedDrivers');
+    for (const s of launched) {
+      this.launched.set(s.driver.submissionId, s);
+      this.pendingRecover.set(s.taskId, s.agentId);
+    }
+    for (const d of await this.store.fetchAll<MesosDriverDescription>('driverQueue')) {
+      // Launched but still queued: the crash came between the two writes.
+      if (this.launched.has(d.submissionId)) await this.store.expunge('driverQueue', d.submissionId);
+      else this.queued.push(d);
+    }
+    for (const d of await this.store.fetchAll<MesosDriverDescription>('retryList')) {
+      if (this.launched.has(d.submissionId)) await this.store.expunge('retryList', d.submissionId);
+      else this.retrying.push(d);
+    }
+    const finished = await this.store.fetchAll<MesosClusterSubmissionState>('finishedDrivers');
+    for (const s of finished.sort((a, b) => (a.finishDate ?? 0) - (b.finishDate ?? 0))) {
+      if (!this.launched.has(s.driver.submissionId)) this.finished.push(s);
+    }
+    this.queued.sort(compareQueued(this.priority));
+    this.retrying.sort((a, b) => a.seq - b.seq);
+    this.seq = Math.max(0, ...[...this.queued, ...this.retrying, ...[...this.launched.values(), ...this.finished].map((s) => s.driver)].map((d) => d.seq)) + 1;
+    this.armRetryTimer();
+  }
+
+  /** Stops taking requests and disconnects, leaving the framework and its drivers running (Spark's failover stop). */
+  async stop(): Promise<void> {
+    this.ready = false;
+    clearTimeout(this.retryTimer);
+    await this.lock;
+    await this.framework?.close();
+    await this.store.close();
+  }
+
+  get isReady(): boolean {
+    return this.ready;
+  }
+
+  // ------------------------------------------------------------------------------------------ requests
+
+  async submit(req: CreateSubmissionRequest): Promise<{ success: boolean; submissionId?: string; message?: string }> {
+    return this.exclusive(async () => {
+      if (!this.ready) return { success: false, message: 'Scheduler is not ready to take requests' };
+      // Unlike Spark, queued and retrying drivers count too: the queue is bounded.
+      const held = this.queued.length + this.launched.size + this.retrying.length;
+      if (held >= this.maxDrivers) return { success: false, message: 'Already reached maximum submission size' };
+      const queue = req.sparkProperties?.['spark.mesos.dispatcher.queue'];
+      if (queue !== undefined && queue !== 'default' && !this.queuePriorities.has(queue)) {
+        return { success: false, message: `Unknown dispatcher queue '${queue}' (spark.mesos.dispatcher.queue): declare it with spark.mesos.dispatcher.queue.${queue}=<priority>` };
+      }
+      const now = Date.now();
+      let d: MesosDriverDescription;
+      try {
+        let id: string;
+        do id = submissionId(new Date(now), ++this.counter);
+        while (this.find(id));
+        d = describeDriver(req, id, now, this.seq++);
+      } catch (err) {
+        return { success: false, message: `Invalid submission: ${(err as Error).message}` };
+      }
+      d.history = [{ time: now, state: 'QUEUED' }];
+      await this.store.persist('driverQueue', d.submissionId, d);
+      this.queued.push(d);
+      this.queued.sort(compareQueued(this.priority));
+      void this.revive();
+      return { success: true, submissionId: d.submissionId, message: 'Driver successfully submitted' };
+    });
+  }
+
+  async kill(id: string): Promise<{ success: boolean; message?: string }> {
+    return this.exclusive(async () => {
+      if (!this.ready) return { success: false, message: 'Scheduler is not ready to take requests' };
+      const running = this.launched.get(id);
+      if (running) {
+        running.history.push({ time: Date.now(), state: 'KILLING' });
+        await this.framework!.call(Calls.kill(running.taskId, running.agentId || undefined));
+        return { success: true, message: 'Killing running driver' };
+      }
+      const qi = this.queued.findIndex((d) => d.submissionId === id);
+      if (qi >= 0) {
+        await this.store.expunge('driverQueue', id);
+        this.queued.splice(qi, 1);
+        return { success: true, message: "Removed driver while it's still pending" };
+      }
+      const ri = this.retrying.findIndex((d) => d.submissionId === id);
+      if (ri >= 0) {
+        await this.store.expunge('retryList', id);
+        this.retrying.splice(ri, 1);
+        return { success: true, message: "Removed driver while it's still pending" };
+      }
+      if (this.finished.some((s) => s.driver.submissionId === id)) return { success: false, message: 'Driver already terminated' };
+      return { success: false, message: `Cannot find driver ${id}` };
+    });
+  }
+
+  async status(id: string): Promise<{ success: boolean; driverState?: string; message?: string }> {
+    if (!this.ready) return { success: false, message: 'Scheduler is not ready to take requests' };
+    const v = this.find(id);
+    if (!v) return { success: false, driverState: 'NOT_FOUND' };
+    if (v.state === 'QUEUED') return { success: true, driverState: 'QUEUED' };
+    if (v.state === 'RETRYING') return { success: true, driverState: 'RETRYING', message: describeStatus(v.driver.retryState?.lastFailureStatus) };
+    const message = v.submission.error ?? describeStatus(v.submission.status);
+    return { success: true, driverState: v.state, ...(message ? { message } : {}) };
+  }
+
+  /** A driver by id: queued, launched, finished or retrying. */
+  find(id: string): DriverView | undefined {
+    const q = this.queued.find((d) => d.submissionId === id);
+    if (q) return { state: 'QUEUED', driver: q };
+    const l = this.launched.get(id);
+    if (l) return { state: 'RUNNING', driver: l.driver, submission: l };
+    const f = this.finished.find((s) => s.driver.submissionId === id);
+    if (f) return { state: 'FINISHED', driver: f.driver, submission: f };
+    const r = this.retrying.find((d) => d.submissionId === id);
+    if (r) return { state: 'RETRYING', driver: r };
+    return undefined;
+  }
+
+  state(): DispatcherState {
+    return {
+      frameworkId: this.frameworkId,
+      master: this.master,
+      queued: [...this.queued],
+      launched: [...this.launched.values()],
+      retrying: [...this.retrying],
+      finished: [...this.finished],
+    };
+  }
+
+  // ------------------------------------------------------------------------------------------ Mesos events
+
+  private async onEvent(e: ClientEvent): Promise<void> {
+    switch (e.type) {
+      case 'SUBSCRIBED':
+        if (this.pendingRecover.size > 0) {
+          const tasks = [...this.pendingRecover].map(([t, a]) => ({ task_id: { value: t }, ...(a ? { agent_id: { value: a } } : {}) }));
+          log.info({ tasks: tasks.length }, 'reconciling recovered drivers');
+          await this.framework!.call(Calls.reconcile(tasks));
+        }
+        return;
+      case 'OFFERS':
+        return this.exclusive(() => this.resourceOffers(e.offers.offers ?? []));
+      case 'UPDATE':
+        if (e.update.status.uuid && e.update.status.agent_id) await this.framework!.call(Calls.acknowledge(e.update.status));
+        return this.exclusive(() => this.statusUpdate(e.update.status));
+      case 'ERROR':
+        log.error({ message: e.error.message }, 'Mesos reported an error');
+        return;
+      default:
+    }
+  }
+
+  private async resourceOffers(offers: Offer[]): Promise<void> {
+    const now = Date.now();
+    const due = this.retrying.filter((d) => (d.retryState?.nextRetry ?? 0) < now);
+    const plan = planDriverLaunches([...due, ...this.queued], offers);
+    for (const { driver, error } of plan.invalid) await this.finishWithoutLaunch(driver, error);
+    const byOffer = new Map<string, ReturnType<typeof buildDriverTaskInfo>[]>();
+    for (const l of plan.launches) {
+      const d = l.driver;
+      const taskId = driverTaskId(d.submissionId, d.retryState?.retries);
+      const frameworkId = `${this.frameworkId}-${taskId}`;
+      let task;
+      try {
+        task = buildDriverTaskInfo(d, {
+          taskId, agentId: l.offer.agent_id.value, resources: l.resources, master: this.master, driverFrameworkId: frameworkId,
+          dispatcherConf: this.conf, defaultHome: installationRoot(),
+        });
+      } catch (err) {
+        await this.finishWithoutLaunch(d, (err as Error).message);
+        continue;
+      }
+      const s: MesosClusterSubmissionState = {
+        driver: d, taskId, agentId: l.offer.agent_id.value, startDate: now, frameworkId,
+        history: [...(d.history ?? []), { time: now, state: 'LAUNCHED', message: `task ${taskId} on agent ${l.offer.agent_id.value}` }],
+      };
+      // Launched is written before the driver leaves its list: a crash between the two is resolved on recovery.
+      await this.store.persist('launchedDrivers', d.submissionId, s);
+      this.launched.set(d.submissionId, s);
+      await this.removeFromSource(d);
+      byOffer.set(l.offer.id.value, [...(byOffer.get(l.offer.id.value) ?? []), task]);
+      log.info({ submission: d.submissionId, task: taskId, agent: l.offer.agent_id.value }, 'launching driver');
+    }
+    const calls: Promise<void>[] = [];
+    for (const [offerId, tasks] of byOffer) calls.push(this.framework!.call(Calls.accept([offerId], [Operations.launch(tasks)])));
+    const unused = offers.filter((o) => !byOffer.has(o.id.value)).map((o) => o.id.value);
+    if (unused.length > 0) calls.push(this.framework!.call(Calls.decline(unused, this.declineSeconds(now))));
+    await Promise.all(calls);
+  }
+
+  /** Unlike Spark, a pending retry shortens the filter so the retry is not held up by it. */
+  private declineSeconds(now: number): number {
+    const next = Math.min(...this.retrying.map((d) => d.retryState?.nextRetry ?? Infinity));
+    return next === Infinity ? this.rejectOfferSeconds : Math.min(this.rejectOfferSeconds, Math.max(0.1, (next - now) / 1000));
+  }
+
+  private async removeFromSource(d: MesosDriverDescription): Promise<void> {
+    const qi = this.queued.indexOf(d);
+    if (qi >= 0) {
+      this.queued.splice(qi, 1);
+      await this.store.expunge('driverQueue', d.submissionId);
+    }
+    const ri = this.retrying.indexOf(d);
+    if (ri >= 0) {
+      this.retrying.splice(ri, 1);
+      await this.store.expunge('retryList', d.submissionId);
+      this.armRetryTimer();
+    }
+  }
+
+  private async finishWithoutLaunch(d: MesosDriverDescription, error: string): Promise<void> {
+    log.error({ submission: d.submissionId, error }, 'cannot launch the driver');
+    const now = Date.now();
+    await this.retire({ driver: d, taskId: d.submissionId, agentId: '', frameworkId: '', finishDate: now, error, history: [...(d.history ?? []), { time: now, state: 'FINISHED', message: error }] });
+    await this.removeFromSource(d);
+  }
+
+  private async statusUpdate(s: TaskStatus): Promise<void> {
+    const taskId = s.task_id.value;
+    const id = submissionOfTask(taskId);
+    const state = this.launched.get(id);
+    if (!state) {
+      log.debug({ task: taskId, state: s.state }, 'status update for a driver that is not launched');
+      return;
+    }
+    if (s.reason === 'REASON_RECONCILIATION' && !this.pendingRecover.has(taskId)) return;
+    // An update for an earlier attempt (an agent that came back after the relaunch) changes nothing.
+    if (taskId !== state.taskId) return;
+    const now = Date.now();
+    if (state.status?.state !== s.state) state.history.push({ time: now, state: s.state, ...(s.message ? { message: s.message } : {}) });
+    state.status = s;
+    if (shouldRelaunch(state.driver.supervise, s.state)) {
+      const d: MesosDriverDescription = { ...state.driver, retryState: nextRetryState(state.driver.retryState, s, now, this.maxRetryWaitSeconds), history: state.history };
+      d.history!.push({ time: now, state: 'RETRYING', message: `retry ${d.retryState!.retries} after ${d.retryState!.waitTimeSeconds} s` });
+      await this.store.persist('retryList', id, d);
+      await this.store.expunge('launchedDrivers', id);
+      this.launched.delete(id);
+      this.pendingRecover.delete(taskId);
+      this.retrying.push(d);
+      log.warn({ submission: id, state: s.state, retry: d.retryState!.retries, waitSeconds: d.retryState!.waitTimeSeconds }, 'supervised driver failed; relaunching after back-off');
+      this.armRetryTimer();
+      return;
+    }
+    if (isTerminalTaskState(s.state) || s.state === 'TASK_UNREACHABLE' || s.state === 'TASK_UNKNOWN') {
+      state.finishDate = now;
+      this.launched.delete(id);
+      this.pendingRecover.delete(taskId);
+      await this.retire(state);
+      await this.store.expunge('launchedDrivers', id);
+      return;
+    }
+    await this.store.persist('launchedDrivers', id, state);
+  }
+
+  /** Into the finished list (persisted, going beyond Spark, so a restart still answers for it), oldest tenth evicted when full. */
+  private async retire(s: MesosClusterSubmissionState): Promise<void> {
+    if (this.retainedDrivers <= 0) return;
+    if (this.finished.length >= this.retainedDrivers) {
+      const evicted = this.finished.splice(0, Math.max(1, Math.floor(this.retainedDrivers / 10)));
+      for (const e of evicted) await this.store.expunge('finishedDrivers', e.driver.submissionId);
+    }
+    await this.store.persist('finishedDrivers', s.driver.submissionId, s);
+    this.finished.push(s);
+  }
+
+  /** Offers again when the earliest retry is due (filters from earlier declines would otherwise hold it). */
+  private armRetryTimer(): void {
+    clearTimeout(this.retryTimer);
+    const next = Math.min(...this.retrying.map((d) => d.retryState?.nextRetry ?? Infinity));
+    if (next === Infinity) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      void this.revive();
+    }, Math.max(0, next - Date.now()) + 5);
+    this.retryTimer.unref();
+  }
+
+  private async revive(): Promise<void> {
+    if (this.framework?.isSubscribed) await this.framework.call(Calls.revive());
+  }
+
+  /** Sizes for metrics. */
+  get counts(): { queued: number; launched: number; retrying: number; finished: number } {
+    return { queued: this.queued.length, launched: this.launched.size, retrying: this.retrying.length, finished: this.finished.length };
+  }
+
+  /** The configuration a driver was submitted with (for the UI, which redacts it). */
+  static driverConf = driverConf;
+}

@@ -1,0 +1,65 @@
+/**
+ * Which offers run which drivers (Spark's `MesosClusterScheduler.scheduleTasks`), as a pure function: candidates in
+ * order (retries whose wait has passed, then the queue) each take the first offer with enough remaining cpus and
+ * memory whose attributes match the driver's `spark.mesos.driver.constraints`; several drivers may share an offer.
+ */
+import type { Offer } from '../../mesos/wire/framework.js';
+import type { Resource } from '../../mesos/wire/resources.js';
+import { MesosSchedulerUtils as U } from '../../cluster/mesos/MesosSchedulerUtils.js';
+import * as config from '../../conf/catalog.js';
+import { driverConf, type MesosDriverDescription } from './MesosDriverDescription.js';
+
+export interface DriverLaunch {
+  driver: MesosDriverDescription;
+  offer: Offer;
+  /** The offer's cpus and mem pieces this driver takes (roles kept). */
+  resources: Resource[];
+}
+
+export interface DriverLaunchPlan {
+  launches: DriverLaunch[];
+  /** Drivers whose configuration could not be read (bad constraint string ...): they end without launching. */
+  invalid: { driver: MesosDriverDescription; error: string }[];
+  /** Offers no driver took. */
+  unused: Offer[];
+}
+
+/** The driver task's memory, MiB: driver memory plus `spark.mesos.driver.memoryOverhead` (or max(10%, 384)), once. */
+export function driverTaskMemory(d: MesosDriverDescription): number {
+  return U.driverContainerMemory(driverConf(d));
+}
+
+export function planDriverLaunches(candidates: readonly MesosDriverDescription[], offers: readonly Offer[]): DriverLaunchPlan {
+  const remaining = new Map(offers.map((o) => [o.id.value, [...(o.resources ?? [])]]));
+  const plan: DriverLaunchPlan = { launches: [], invalid: [], unused: [] };
+  const used = new Set<string>();
+  for (const d of candidates) {
+    let mem: number;
+    let constraints: Map<string, Set<string>>;
+    try {
+      mem = driverTaskMemory(d);
+      constraints = U.parseConstraintString(driverConf(d).get(config.MESOS_DRIVER_CONSTRAINTS));
+    } catch (err) {
+      plan.invalid.push({ driver: d, error: (err as Error).message });
+      continue;
+    }
+    const offer = offers.find((o) => {
+      const res = remaining.get(o.id.value)!;
+      return U.getResource(res, 'cpus') + 1e-9 >= d.cores && U.getResource(res, 'mem') + 1e-9 >= mem && U.matchesAttributeRequirements(constraints, o.attributes ?? []);
+    });
+    if (!offer) continue;
+    const [afterCpus, cpus] = U.partitionResources(remaining.get(offer.id.value)!, 'cpus', d.cores);
+    const [afterMem, memPieces] = U.partitionResources(afterCpus, 'mem', mem);
+    remaining.set(offer.id.value, afterMem);
+    used.add(offer.id.value);
+    plan.launches.push({ driver: d, offer, resources: [...cpus, ...memPieces] });
+  }
+  plan.unused = offers.filter((o) => !used.has(o.id.value));
+  return plan;
+}
+
+/** Queue order: higher queue priority first, then earlier submission, then acceptance order (never equal). */
+export function compareQueued(priority: (d: MesosDriverDescription) => number) {
+  return (a: MesosDriverDescription, b: MesosDriverDescription): number =>
+    priority(b) - priority(a) || a.submissionDate - b.submissionDate || a.seq - b.seq;
+}

@@ -1,0 +1,22 @@
+import http from 'node:http';
+
+/**
+ * An HTTP server on `port`, or the next free one of `retries` after it (Spark's `spark.port.maxRetries`); port 0
+ * takes any free port. Throws when none is free.
+ */
+export async function listenWithRetries(host: string, port: number, retries: number, handler: http.RequestListener): Promise<http.Server> {
+  let last: unknown;
+  for (let i = 0; i <= (port === 0 ? 0 : retries); i++) {
+    try {
+      return await new Promise<http.Server>((resolve, reject) => {
+        const s = http.createServer(handler);
+        s.once('error', reject);
+        s.listen(port === 0 ? 0 : port + i, host, () => resolve(s));
+      });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+      last = err;
+    }
+  }
+  throw new Error(`no free port in ${port}..${port + retries} on ${host}: ${(last as Error).message}`);
+}
