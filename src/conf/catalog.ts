@@ -250,7 +250,7 @@ export const MESOS_EXECUTOR_SECRETS = secretEntries('executor');
 export const MESOS_DRIVER_CONSTRAINTS = entry({ key: 'spark.mesos.driver.constraints', type: 'string', default: '', category: 'Mesos: cluster mode', since: '2.2.1',
   doc: 'Attribute constraints (same grammar as `spark.mesos.constraints`) on offers for driver tasks.' });
 export const MESOS_MAX_DRIVERS = entry({ key: 'spark.mesos.maxDrivers', type: 'int', default: '200', min: 1, category: 'Mesos: cluster mode', since: '1.4.0',
-  doc: 'Most drivers the dispatcher holds (queued and launched); further submissions are refused.' });
+  doc: 'Most drivers the dispatcher holds (queued, launched and waiting to retry; Spark counted only launched ones, leaving the queue unbounded); further submissions are refused.' });
 export const MESOS_RETAINED_DRIVERS = entry({ key: 'spark.mesos.retainedDrivers', type: 'int', default: '200', min: 0, category: 'Mesos: cluster mode', since: '1.4.0',
   doc: 'Finished drivers the dispatcher remembers for its UI and status calls.' });
 export const MESOS_CLUSTER_RETRY_WAIT_MAX = entry({ key: 'spark.mesos.cluster.retry.wait.max', type: 'int', default: '60', min: 1, category: 'Mesos: cluster mode', since: '1.4.0',

@@ -1,6 +1,6 @@
 /**
  * The REST submission server, driven with literal JSON as Spark's client sends it (from the reference) and with our
- * client; the scheduler behind it is a small in-memory queue here (the Mesos cluster scheduler is future work).
+ * client; the scheduler behind it is a small in-memory queue here (dispatcher-e2e drives the real one).
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type { SparkConf } from '../../conf/SparkConf.js';
 import * as config from '../../conf/catalog.js';
-import { Calls, Operations } from '../../mesos/calls.js';
+import { Calls, Operations, type SchedulerCallBody } from '../../mesos/calls.js';
 import type { ClientEvent } from '../../mesos/client/SchedulerClient.js';
 import type { Offer } from '../../mesos/wire/framework.js';
 import { isTerminalTaskState, type TaskStatus } from '../../mesos/wire/task.js';
@@ -115,6 +115,19 @@ export class MesosClusterScheduler implements SubmissionHandler {
     return run;
   }
 
+  /** Inserts in queue order (binary search: the queue may hold thousands). */
+  private enqueue(d: MesosDriverDescription): void {
+    const cmp = compareQueued(this.priority);
+    let lo = 0;
+    let hi = this.queued.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cmp(this.queued[mid]!, d) <= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    this.queued.splice(lo, 0, d);
+  }
+
   private priority = (d: MesosDriverDescription): number => {
     const q = d.conf['spark.mesos.dispatcher.queue'];
     return q === undefined || q === 'default' ? 0 : (this.queuePriorities.get(q) ?? 0);
@@ -201,8 +214,7 @@ export class MesosClusterScheduler implements SubmissionHandler {
       }
       d.history = [{ time: now, state: 'QUEUED' }];
       await this.store.persist('driverQueue', d.submissionId, d);
-      this.queued.push(d);
-      this.queued.sort(compareQueued(this.priority));
+      this.enqueue(d);
       void this.revive();
       return { success: true, submissionId: d.submissionId, message: 'Driver successfully submitted' };
     });
@@ -279,8 +291,12 @@ export class MesosClusterScheduler implements SubmissionHandler {
           await this.framework!.call(Calls.reconcile(tasks));
         }
         return;
-      case 'OFFERS':
-        return this.exclusive(() => this.resourceOffers(e.offers.offers ?? []));
+      case 'OFFERS': {
+        // Decided and stored under the lock; the calls to Mesos go out after it, so submissions do not wait on them.
+        const calls = await this.exclusive(() => this.resourceOffers(e.offers.offers ?? []));
+        await Promise.all(calls.map((c) => this.framework!.call(c)));
+        return;
+      }
       case 'UPDATE':
         if (e.update.status.uuid && e.update.status.agent_id) await this.framework!.call(Calls.acknowledge(e.update.status));
         return this.exclusive(() => this.statusUpdate(e.update.status));
@@ -291,7 +307,7 @@ export class MesosClusterScheduler implements SubmissionHandler {
     }
   }
 
-  private async resourceOffers(offers: Offer[]): Promise<void> {
+  private async resourceOffers(offers: Offer[]): Promise<SchedulerCallBody[]> {
     const now = Date.now();
     const due = this.retrying.filter((d) => (d.retryState?.nextRetry ?? 0) < now);
     const plan = planDriverLaunches([...due, ...this.queued], offers);
@@ -322,11 +338,11 @@ export class MesosClusterScheduler implements SubmissionHandler {
       byOffer.set(l.offer.id.value, [...(byOffer.get(l.offer.id.value) ?? []), task]);
       log.info({ submission: d.submissionId, task: taskId, agent: l.offer.agent_id.value }, 'launching driver');
     }
-    const calls: Promise<void>[] = [];
-    for (const [offerId, tasks] of byOffer) calls.push(this.framework!.call(Calls.accept([offerId], [Operations.launch(tasks)])));
+    const calls: SchedulerCallBody[] = [];
+    for (const [offerId, tasks] of byOffer) calls.push(Calls.accept([offerId], [Operations.launch(tasks)]));
     const unused = offers.filter((o) => !byOffer.has(o.id.value)).map((o) => o.id.value);
-    if (unused.length > 0) calls.push(this.framework!.call(Calls.decline(unused, this.declineSeconds(now))));
-    await Promise.all(calls);
+    if (unused.length > 0) calls.push(Calls.decline(unused, this.declineSeconds(now)));
+    return calls;
   }
 
   /** Unlike Spark, a pending retry shortens the filter so the retry is not held up by it. */
@@ -416,8 +432,24 @@ export class MesosClusterScheduler implements SubmissionHandler {
     this.retryTimer.unref();
   }
 
+  private reviving = false;
+  private reviveAgain = false;
+
+  /** Asks for offers again; a burst of submissions shares one REVIVE in flight (and one after it). */
   private async revive(): Promise<void> {
-    if (this.framework?.isSubscribed) await this.framework.call(Calls.revive());
+    if (this.reviving) {
+      this.reviveAgain = true;
+      return;
+    }
+    this.reviving = true;
+    try {
+      do {
+        this.reviveAgain = false;
+        if (this.framework?.isSubscribed) await this.framework.call(Calls.revive());
+      } while (this.reviveAgain);
+    } finally {
+      this.reviving = false;
+    }
   }
 
   /** Sizes for metrics. */

@@ -29,27 +29,44 @@ export function driverTaskMemory(d: MesosDriverDescription): number {
   return U.driverContainerMemory(driverConf(d));
 }
 
+interface Requirements {
+  mem: number;
+  constraints: Map<string, Set<string>>;
+}
+
+/** Each driver's needs, read from its configuration once (offer rounds look at every queued driver). */
+const requirementsCache = new WeakMap<MesosDriverDescription, Requirements | { error: string }>();
+
+function requirements(d: MesosDriverDescription): Requirements | { error: string } {
+  let r = requirementsCache.get(d);
+  if (!r) {
+    try {
+      r = { mem: driverTaskMemory(d), constraints: U.parseConstraintString(driverConf(d).get(config.MESOS_DRIVER_CONSTRAINTS)) };
+    } catch (err) {
+      r = { error: (err as Error).message };
+    }
+    requirementsCache.set(d, r);
+  }
+  return r;
+}
+
 export function planDriverLaunches(candidates: readonly MesosDriverDescription[], offers: readonly Offer[]): DriverLaunchPlan {
   const remaining = new Map(offers.map((o) => [o.id.value, [...(o.resources ?? [])]]));
   const plan: DriverLaunchPlan = { launches: [], invalid: [], unused: [] };
   const used = new Set<string>();
   for (const d of candidates) {
-    let mem: number;
-    let constraints: Map<string, Set<string>>;
-    try {
-      mem = driverTaskMemory(d);
-      constraints = U.parseConstraintString(driverConf(d).get(config.MESOS_DRIVER_CONSTRAINTS));
-    } catch (err) {
-      plan.invalid.push({ driver: d, error: (err as Error).message });
+    const req = requirements(d);
+    if ('error' in req) {
+      plan.invalid.push({ driver: d, error: req.error });
       continue;
     }
     const offer = offers.find((o) => {
       const res = remaining.get(o.id.value)!;
-      return U.getResource(res, 'cpus') + 1e-9 >= d.cores && U.getResource(res, 'mem') + 1e-9 >= mem && U.matchesAttributeRequirements(constraints, o.attributes ?? []);
+      return U.getResource(res, 'cpus') + 1e-9 >= d.cores && U.getResource(res, 'mem') + 1e-9 >= req.mem && U.matchesAttributeRequirements(req.constraints, o.attributes ?? []);
     });
     if (!offer) continue;
     const [afterCpus, cpus] = U.partitionResources(remaining.get(offer.id.value)!, 'cpus', d.cores);
-    const [afterMem, memPieces] = U.partitionResources(afterCpus, 'mem', mem);
+    const [afterMem, memPieces] = U.partitionResources(afterCpus, 'mem', req.mem);
     remaining.set(offer.id.value, afterMem);
     used.add(offer.id.value);
     plan.launches.push({ driver: d, offer, resources: [...cpus, ...memPieces] });
