@@ -23,8 +23,9 @@ import { decodeData, encodeData } from './taskData.js';
 
 const log = getLogger('MesosFineGrainedSchedulerBackend');
 
-/** Seconds an unused offer is refused for while tasks wait (short, so they get offers again soon). */
-const REFUSE_WHILE_WAITING_SECONDS = 1;
+/** Seconds an unused offer is refused for while tasks wait: none, so a newcomer whose executor needs more than one
+ * freed cpu sees the next offer of the agent instead of the other application taking it. */
+const REFUSE_WHILE_WAITING_SECONDS = 0;
 
 function installationRoot(): string {
   return fileURLToPath(new URL('../../../', import.meta.url)).replace(/\/$/, '');
