@@ -126,7 +126,7 @@ test('fine-grained: URIs are fetched and executor secrets reach the executor; se
 
 test('fine-grained: a failing task is retried and its error reaches the driver; cached data and broadcasts work', async () => {
   await withCluster({ agents: 2, resources: 'cpus:2;mem:4096' }, async (c) => {
-    const sc = new SparkContext(fine(c, 'fine-errors').set('spark.task.maxFailures', '2'));
+    const sc = new SparkContext(fine(c, 'fine-errors').set('spark.task.maxFailures', '2').set('spark.ui.enabled', 'true').set('spark.ui.port', '0'));
     try {
       await sc.ready();
       await assert.rejects(sc.parallelize([1, 2, 3], 3).map((x) => {
@@ -139,6 +139,13 @@ test('fine-grained: a failing task is retried and its error reaches the driver; 
       assert.equal(await cached.sum(), 3 * 435);
       const fw = state(c).frameworks[0]!;
       assert.equal(allTasks(fw).filter((t) => t.state === 'TASK_FAILED').length, 2, 'the bad task failed twice (maxFailures 2)');
+      // The backend's and the engine's metrics, as in coarse mode.
+      const { host, port } = sc.uiAddress!;
+      const text = await (await fetch(`http://${host}:${port}/metrics/prometheus`)).text();
+      const value = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.]+)$`, 'm').exec(text)?.[1]);
+      assert.ok(value('spark_mesos_offers_received_total') >= 1, text);
+      assert.equal(value('spark_mesos_executors_launched_total'), fw.executors.length, 'one executor per agent used');
+      assert.match(text, /spark_tasks_total\{result="failed"\} 2/);
     } finally {
       await sc.stop();
     }
