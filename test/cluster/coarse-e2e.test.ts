@@ -5,12 +5,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SparkConf, SparkContext, MiniCluster, MesosCoarseGrainedSchedulerBackend, type SparkListenerEvent } from '../../src/index.js';
 import { waitFor } from '../helpers/events.js';
+import { checkUrisAndSecrets, runModSums, withCluster } from '../helpers/jobs.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -18,15 +17,6 @@ interface StateTask { id: string; state: string; slave_id: string; resources: Re
 interface State { frameworks: { id: string; name: string; role?: string; capabilities: string[]; tasks: StateTask[]; completed_tasks: StateTask[] }[]; completed_frameworks: { id: string }[]; slaves: { id: string; attributes: Record<string, unknown> }[] }
 
 const state = (c: MiniCluster) => c.master.state() as unknown as State;
-
-async function withCluster<T>(opts: ConstructorParameters<typeof MiniCluster>[0], fn: (c: MiniCluster) => Promise<T>): Promise<T> {
-  const c = await new MiniCluster({ master: { allocationIntervalMs: 50 }, agent: { statusUpdateRetryMs: 500 }, ...opts }).start();
-  try {
-    return await fn(c);
-  } finally {
-    await c.stop();
-  }
-}
 
 test('the Pi example runs on mini-Mesos through spark-mesos submit', async () => {
   await withCluster({ agents: 2, resources: 'cpus:2;mem:4096' }, async (c) => {
@@ -98,29 +88,8 @@ test('GPUs: the framework asks for GPU offers and takes at most spark.mesos.gpus
 });
 
 test('URIs are fetched and executor secrets reach the executors; secrets stay out of the framework state', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'coarse-uris-'));
-  writeFileSync(join(dir, 'lookup.txt'), 'from-a-uri');
-  await withCluster({ agents: 1, resources: 'cpus:2;mem:4096' }, async (c) => {
-    const conf = new SparkConf().setMaster(c.masterUrl).setAppName('uris')
-      .set('spark.executor.cores', '1').set('spark.executor.memory', '256m')
-      .set('spark.mesos.uris', `file://${join(dir, 'lookup.txt')}`)
-      .set('spark.mesos.executor.secret.values', 'hunter2').set('spark.mesos.executor.secret.envkeys', 'DB_PASSWORD')
-      .set('spark.executorEnv.GREETING', 'hello');
-    const sc = new SparkContext(conf);
-    try {
-      await sc.ready();
-      const seen = await sc.parallelize([1, 2], 2).map(() => [
-        // eslint-disable-next-line @typescript-eslint/no-require-imports -- executors provide `require` to shipped functions
-        require('node:fs').readFileSync(`${process.env.MESOS_SANDBOX}/lookup.txt`, 'utf8'),
-        process.env.DB_PASSWORD,
-        process.env.GREETING,
-      ]).collect();
-      assert.deepEqual(seen, [['from-a-uri', 'hunter2', 'hello'], ['from-a-uri', 'hunter2', 'hello']]);
-      assert.ok(!JSON.stringify(c.master.state()).includes('hunter2'), 'the secret is not in /state');
-    } finally {
-      await sc.stop();
-    }
-  });
+  await withCluster({ agents: 1, resources: 'cpus:2;mem:4096' }, (c) =>
+    checkUrisAndSecrets(c, new SparkConf().setMaster(c.masterUrl).setAppName('uris').set('spark.executor.cores', '1').set('spark.executor.memory', '256m')));
 });
 
 test('SIGKILL of an executor mid-job: the job completes and a replacement executor is launched', async () => {
@@ -142,17 +111,7 @@ test('SIGKILL of an executor mid-job: the job completes and a replacement execut
           }
         }
       });
-      const data = Array.from({ length: 600 }, (_, i) => i);
-      const out = await sc.parallelize(data, 6)
-        .map((x) => {
-          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2);
-          return [x % 7, x] as [number, number];
-        })
-        .reduceByKey((a, b) => a + b)
-        .collect();
-      const want = new Map<number, number>();
-      for (const x of data) want.set(x % 7, (want.get(x % 7) ?? 0) + x);
-      assert.deepEqual(new Map(out), want);
+      await runModSums(sc, 600, 6, 7, 2);
       assert.ok(killed, 'an executor was killed');
       await waitFor(() => state(c).frameworks[0]!.completed_tasks.some((t) => t.state === 'TASK_FAILED' || t.state === 'TASK_KILLED'), 10_000, 'the lost executor task ended in Mesos');
       await waitFor(() => state(c).frameworks[0]!.tasks.filter((t) => t.state === 'TASK_RUNNING').length === 3, 15_000, 'a replacement brought the executors back to three');

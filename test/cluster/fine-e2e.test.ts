@@ -6,12 +6,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SparkConf, SparkContext, MiniCluster, type SparkListenerEvent } from '../../src/index.js';
 import { waitFor } from '../helpers/events.js';
+import { checkUrisAndSecrets, runModSums, withCluster } from '../helpers/jobs.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -23,15 +24,6 @@ interface State { frameworks: StateFramework[]; completed_frameworks: StateFrame
 
 const state = (c: MiniCluster) => c.master.state() as unknown as State;
 const allTasks = (f: StateFramework) => [...f.tasks, ...f.completed_tasks];
-
-async function withCluster<T>(opts: ConstructorParameters<typeof MiniCluster>[0], fn: (c: MiniCluster) => Promise<T>): Promise<T> {
-  const c = await new MiniCluster({ master: { allocationIntervalMs: 50 }, agent: { statusUpdateRetryMs: 500 }, ...opts }).start();
-  try {
-    return await fn(c);
-  } finally {
-    await c.stop();
-  }
-}
 
 function submit(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve) => {
@@ -100,28 +92,7 @@ test('fine-grained: executor and task resources, constraints, role, labels and c
 });
 
 test('fine-grained: URIs are fetched and executor secrets reach the executor; secrets stay out of the framework state', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'fine-uris-'));
-  writeFileSync(join(dir, 'lookup.txt'), 'from-a-uri');
-  await withCluster({ agents: 1, resources: 'cpus:3;mem:4096' }, async (c) => {
-    const conf = fine(c, 'fine-uris')
-      .set('spark.mesos.uris', `file://${join(dir, 'lookup.txt')}`)
-      .set('spark.mesos.executor.secret.values', 'hunter2').set('spark.mesos.executor.secret.envkeys', 'DB_PASSWORD')
-      .set('spark.executorEnv.GREETING', 'hello');
-    const sc = new SparkContext(conf);
-    try {
-      await sc.ready();
-      const seen = await sc.parallelize([1, 2], 2).map(() => [
-        // eslint-disable-next-line @typescript-eslint/no-require-imports -- executors provide `require` to shipped functions
-        require('node:fs').readFileSync(`${process.env.MESOS_SANDBOX}/lookup.txt`, 'utf8'),
-        process.env.DB_PASSWORD,
-        process.env.GREETING,
-      ]).collect();
-      assert.deepEqual(seen, [['from-a-uri', 'hunter2', 'hello'], ['from-a-uri', 'hunter2', 'hello']]);
-      assert.ok(!JSON.stringify(c.master.state()).includes('hunter2'), 'the secret is not in /state');
-    } finally {
-      await sc.stop();
-    }
-  });
+  await withCluster({ agents: 1, resources: 'cpus:3;mem:4096' }, (c) => checkUrisAndSecrets(c, fine(c, 'fine-uris')));
 });
 
 test('fine-grained: a failing task is retried and its error reaches the driver; cached data and broadcasts work', async () => {
@@ -205,17 +176,7 @@ test('fine-grained: SIGKILL of an agent\'s executor mid-job reschedules its task
         // The whole process group: the shell the agent started and our executor under it.
         process.kill(-proc.pid, 'SIGKILL');
       });
-      const data = Array.from({ length: 600 }, (_, i) => i);
-      const out = await sc.parallelize(data, 8)
-        .map((x) => {
-          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2);
-          return [x % 7, x] as [number, number];
-        })
-        .reduceByKey((a, b) => a + b)
-        .collect();
-      const want = new Map<number, number>();
-      for (const x of data) want.set(x % 7, (want.get(x % 7) ?? 0) + x);
-      assert.deepEqual(new Map(out), want);
+      await runModSums(sc, 600, 8, 7, 2);
       assert.ok(killed, 'an executor was killed');
       assert.ok(events.some((e) => e.type === 'executorRemoved' && e.executorId === killed!.agent), 'the driver saw the executor lost');
       const fw = state(c).frameworks[0]!;

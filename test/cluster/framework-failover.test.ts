@@ -9,6 +9,7 @@ import { Agent } from '../../src/minimesos/Agent.js';
 import { parseResourcesSpec } from '../../src/minimesos/specs.js';
 import { startZooKeeper } from '../helpers/zookeeper.js';
 import { waitFor } from '../helpers/events.js';
+import { runModSums } from '../helpers/jobs.js';
 
 async function failoverWhileRunning(coarse: boolean): Promise<void> {
   const zk = await startZooKeeper();
@@ -36,17 +37,7 @@ async function failoverWhileRunning(coarse: boolean): Promise<void> {
         void m1.stop();
       }
     });
-    const data = Array.from({ length: 400 }, (_, i) => i);
-    const out = await sc.parallelize(data, 8)
-      .map((x) => {
-        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
-        return [x % 5, x] as [number, number];
-      })
-      .reduceByKey((a, b) => a + b)
-      .collect();
-    const want = new Map<number, number>();
-    for (const x of data) want.set(x % 5, (want.get(x % 5) ?? 0) + x);
-    assert.deepEqual(new Map(out), want, 'the job completed correctly');
+    await runModSums(sc, 400, 8, 5, 5);
     assert.ok(failedOver, 'the leader was stopped mid-job');
     await waitFor(() => m2.isLeader, 10_000, 'second leader');
     await waitFor(() => (m2.state().frameworks as { id: string; connected: boolean }[]).some((f) => f.id === fid && f.connected), 20_000, 'framework re-subscribed to the new leader');
