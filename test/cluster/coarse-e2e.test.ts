@@ -4,14 +4,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { SparkConf, SparkContext, MiniCluster, MesosCoarseGrainedSchedulerBackend, type SparkListenerEvent } from '../../src/index.js';
 import { waitFor } from '../helpers/events.js';
+import { runCli } from '../helpers/cli.js';
 import { checkUrisAndSecrets, runModSums, withCluster } from '../helpers/jobs.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
 
 interface StateTask { id: string; state: string; slave_id: string; resources: Record<string, number | string>; labels?: { key: string; value: string }[]; container?: Record<string, any> }
 interface State { frameworks: { id: string; name: string; role?: string; capabilities: string[]; tasks: StateTask[]; completed_tasks: StateTask[] }[]; completed_frameworks: { id: string }[]; slaves: { id: string; attributes: Record<string, unknown> }[] }
@@ -20,16 +17,7 @@ const state = (c: MiniCluster) => c.master.state() as unknown as State;
 
 test('the Pi example runs on mini-Mesos through spark-mesos submit', async () => {
   await withCluster({ agents: 2, resources: 'cpus:2;mem:4096' }, async (c) => {
-    const r = await new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
-      const p = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/cli/main.ts'), 'submit', '--master', c.masterUrl, '--executor-memory', '512m', '--executor-cores', '1', 'examples/pi.ts', '20'], {
-        cwd: root, env: { ...process.env, SPARK_MESOS_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let out = '';
-      let err = '';
-      p.stdout.on('data', (d) => (out += d));
-      p.stderr.on('data', (d) => (err += d));
-      p.on('exit', (code) => resolve({ code, out, err }));
-    });
+    const r = await runCli(['submit', '--master', c.masterUrl, '--executor-memory', '512m', '--executor-cores', '1', 'examples/pi.ts', '20']);
     assert.equal(r.code, 0, r.err);
     const m = /Pi is roughly ([0-9.]+)/.exec(r.out);
     assert.ok(m && Math.abs(Number(m[1]) - Math.PI) < 0.05, r.out);

@@ -5,16 +5,14 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { SparkConf, SparkContext, MiniCluster, type SparkListenerEvent } from '../../src/index.js';
 import { waitFor } from '../helpers/events.js';
+import { runCli } from '../helpers/cli.js';
 import { checkUrisAndSecrets, runModSums, withCluster } from '../helpers/jobs.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
 
 interface StateStatus { state: string; timestamp: number }
 interface StateTask { id: string; name: string; state: string; slave_id: string; executor_id: string; resources: Record<string, number | string>; labels?: { key: string; value: string }[]; statuses: StateStatus[] }
@@ -25,18 +23,7 @@ interface State { frameworks: StateFramework[]; completed_frameworks: StateFrame
 const state = (c: MiniCluster) => c.master.state() as unknown as State;
 const allTasks = (f: StateFramework) => [...f.tasks, ...f.completed_tasks];
 
-function submit(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/cli/main.ts'), 'submit', ...args], {
-      cwd: root, env: { ...process.env, SPARK_MESOS_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    p.stdout.on('data', (d) => (out += d));
-    p.stderr.on('data', (d) => (err += d));
-    p.on('exit', (code) => resolve({ code, out, err }));
-  });
-}
+const submit = (args: string[]) => runCli(['submit', ...args]);
 
 const fine = (c: MiniCluster, name: string) =>
   new SparkConf().setMaster(c.masterUrl).setAppName(name).set('spark.mesos.coarse', 'false').set('spark.executor.memory', '256m').set('spark.ui.enabled', 'false');

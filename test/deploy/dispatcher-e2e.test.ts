@@ -4,7 +4,6 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +13,7 @@ import { MiniCluster } from '../../src/index.js';
 import { RestSubmissionClient } from '../../src/deploy/rest/RestSubmissionClient.js';
 import { startDispatcher } from '../helpers/dispatcher.js';
 import { waitFor } from '../helpers/events.js';
+import { runCli } from '../helpers/cli.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -24,16 +24,7 @@ const frameworks = (c: MiniCluster) => {
   return { active: s.frameworks, completed: s.completed_frameworks };
 };
 
-function cli(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/cli/main.ts'), ...args], { cwd: root, env: { ...process.env, SPARK_MESOS_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    p.stdout.on('data', (d) => (out += d));
-    p.stderr.on('data', (d) => (err += d));
-    p.on('exit', (code) => resolve({ code, out, err }));
-  });
-}
+const cli = runCli;
 
 async function withCluster<T>(resources: string, fn: (c: MiniCluster) => Promise<T>): Promise<T> {
   const c = await new MiniCluster({ agents: 1, resources, master: { allocationIntervalMs: 50 }, agent: { statusUpdateRetryMs: 500 } }).start();
