@@ -29,7 +29,7 @@ async function twoStageJobKillingExecutor(conf: SparkConf) {
         process.kill(victimPid, 'SIGKILL');
       }
     });
-    const data = Array.from({ length: 4000 }, (_, i) => i);
+    const data = Array.from({ length: 800 }, (_, i) => i);
     const result = await sc
       .parallelize(data, 8)
       .map((x) => {
