@@ -251,6 +251,9 @@ export class Master {
     if (loc.auth) zk.addAuthInfo('digest', Buffer.from(`${loc.auth.user}:${loc.auth.password}`));
     this.zk = zk;
     return new Promise((resolve, reject) => {
+      // Fail loudly rather than wait forever for a ZooKeeper that does not answer.
+      const timer = setTimeout(() => reject(new Error(`could not register with ZooKeeper at ${loc.servers} within 30 s`)), 30_000);
+      timer.unref();
       zk.once('connected', () => {
         zk.mkdirp(loc.path, (err) => {
           if (err) return reject(err);
@@ -259,6 +262,7 @@ export class Master {
             if (err2) return reject(err2);
             this.zkNode = created.slice(loc.path.length + 1);
             this.watchElection(loc.path);
+            clearTimeout(timer);
             resolve();
           });
         });
@@ -270,7 +274,9 @@ export class Master {
   private watchElection(path: string): void {
     if (this.stopped || !this.zk) return;
     this.zk.getChildren(path, () => this.watchElection(path), (err, children) => {
-      if (err || this.stopped) return;
+      if (this.stopped) return;
+      // A failed read (connection loss under load) is tried again: a missed election would leave agents leaderless.
+      if (err) return void setTimeout(() => this.watchElection(path), 200).unref();
       const lead = pickLeader(children);
       if (!lead) return;
       if (lead.name === this.zkNode) return this.becomeLeader();

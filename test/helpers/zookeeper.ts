@@ -30,14 +30,16 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** Whether the server answers the four-letter `ruok` with `imok` (serving, not just listening). */
 function ruok(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const sock = connect(port, '127.0.0.1');
-    sock.setTimeout(500);
-    sock.on('connect', () => {
-      sock.end();
-      resolve(true);
-    });
+    let reply = '';
+    sock.setTimeout(1000);
+    sock.on('connect', () => sock.write('ruok'));
+    sock.on('data', (d) => (reply += d));
+    sock.on('end', () => resolve(reply === 'imok'));
+    sock.on('close', () => resolve(reply === 'imok'));
     sock.on('error', () => resolve(false));
     sock.on('timeout', () => {
       sock.destroy();

@@ -52,6 +52,7 @@ export class MesosFineGrainedSchedulerBackend implements SchedulerBackend {
   /** Whether offers may be filtered or suppressed (so a REVIVE is needed when tasks wait). */
   private needRevive = false;
   private suppressed = false;
+  private offerInterest: Promise<void> = Promise.resolve();
   readonly metrics = new MesosBackendMetrics();
 
   constructor(
@@ -92,6 +93,8 @@ export class MesosFineGrainedSchedulerBackend implements SchedulerBackend {
   private async onEvent(e: ClientEvent): Promise<void> {
     switch (e.type) {
       case 'SUBSCRIBED':
+        // A (re)subscription starts unsuppressed at the master.
+        this.suppressed = false;
         if (this.taskAgents.size > 0) {
           const tasks = [...this.taskAgents].map(([t, a]) => ({ task_id: { value: String(t) }, agent_id: { value: a } }));
           await this.framework.call(Calls.reconcile(tasks));
@@ -147,18 +150,14 @@ export class MesosFineGrainedSchedulerBackend implements SchedulerBackend {
       if (d.reason === 'unmet constraints') calls.push(this.framework.call(Calls.decline([d.offerId], d.refuseSeconds)));
       else declined.push(d.offerId);
     }
-    // Declines and accepts leave filters on the agents: tasks that come later need a REVIVE.
-    this.needRevive = true;
+    // With nothing waiting, declines and accepts leave Mesos' default filter: tasks that come later need a REVIVE.
+    if (!waiting) this.needRevive = true;
     if (declined.length > 0) {
       this.metrics.offersDeclined.inc(declined.length);
       calls.push(this.framework.call(Calls.decline(declined, waiting ? REFUSE_WHILE_WAITING_SECONDS : undefined)));
     }
-    // Going beyond Spark: nothing waits and nothing runs, so no offers until tasks come (reviveOffers).
-    if (!waiting && this.taskAgents.size === 0 && !this.suppressed && !this.stopping) {
-      this.suppressed = true;
-      calls.push(this.framework.call(Calls.suppress()));
-    }
     await Promise.all(calls);
+    this.updateOfferInterest();
   }
 
   /** The Mesos tasks for engine tasks placed on one offer (the agent's executor starts with the first). */
@@ -265,10 +264,28 @@ export class MesosFineGrainedSchedulerBackend implements SchedulerBackend {
   }
 
   reviveOffers(): void {
-    if (!this.needRevive || this.stopping || !this.framework.isSubscribed) return;
-    this.needRevive = false;
-    this.suppressed = false;
-    void this.framework.call(Calls.revive());
+    this.updateOfferInterest();
+  }
+
+  /**
+   * Going beyond Spark: SUPPRESS while nothing waits or runs, REVIVE when tasks wait (and offers may be filtered or
+   * suppressed). The calls go out one after another and each decides when it is sent, so a REVIVE for tasks that
+   * just came can never be overtaken by an earlier SUPPRESS.
+   */
+  private updateOfferInterest(): void {
+    this.offerInterest = this.offerInterest.then(async () => {
+      if (this.stopping || !this.framework.isSubscribed) return;
+      const waiting = (this.events?.pendingTasks() ?? 0) > 0;
+      if (waiting && this.needRevive) {
+        this.needRevive = false;
+        this.suppressed = false;
+        await this.framework.call(Calls.revive());
+      } else if (!waiting && this.taskAgents.size === 0 && !this.suppressed) {
+        this.suppressed = true;
+        this.needRevive = true;
+        await this.framework.call(Calls.suppress());
+      }
+    });
   }
 
   async stop(): Promise<void> {
