@@ -52,6 +52,7 @@ export class MesosCoarseGrainedSchedulerBackend extends EndpointBackend implemen
   private executorLimit = Infinity;
   private stopping = false;
   private suppressed = false;
+  private offerInterest: Promise<void> = Promise.resolve();
   private shuffleClient: MesosExternalBlockStoreClient | undefined;
   private readonly secret: string | undefined;
   private readonly startedAt = Date.now();
@@ -120,6 +121,8 @@ export class MesosCoarseGrainedSchedulerBackend extends EndpointBackend implemen
   private async onEvent(e: ClientEvent): Promise<void> {
     switch (e.type) {
       case 'SUBSCRIBED':
+        // A (re)subscription starts unsuppressed at the master.
+        this.suppressed = false;
         if (this.launchedTasks.size > 0) {
           // Re-subscribed after a failover: ask for the state of every executor we think runs.
           const tasks = [...this.agents].flatMap(([agentId, a]) => [...a.taskIds].map((t) => ({ task_id: { value: t }, agent_id: { value: agentId } })));
@@ -213,16 +216,24 @@ export class MesosCoarseGrainedSchedulerBackend extends EndpointBackend implemen
     await this.updateSuppression();
   }
 
-  /** Going beyond Spark: no offers while no more executors are wanted, and offers again when they are. */
-  private async updateSuppression(): Promise<void> {
-    const full = this.totalCoresAcquired >= this.planner.maxCores || this.numExecutors >= this.executorLimit;
-    if (full && !this.suppressed && !this.stopping) {
-      this.suppressed = true;
-      await this.call(Calls.suppress());
-    } else if (!full && this.suppressed) {
-      this.suppressed = false;
-      await this.call(Calls.revive());
-    }
+  /**
+   * Going beyond Spark: no offers while no more executors are wanted, and offers again when they are (`revive`: also
+   * when filters from declines may hold back a wanted executor). The calls go out one after another, each decided
+   * when it is sent, so a REVIVE is never overtaken by an earlier SUPPRESS.
+   */
+  private updateSuppression(revive = false): Promise<void> {
+    this.offerInterest = this.offerInterest.then(async () => {
+      if (this.stopping || !this.framework.isSubscribed) return;
+      const full = this.totalCoresAcquired >= this.planner.maxCores || this.numExecutors >= this.executorLimit;
+      if (full && !this.suppressed) {
+        this.suppressed = true;
+        await this.call(Calls.suppress());
+      } else if (!full && (this.suppressed || revive)) {
+        this.suppressed = false;
+        await this.call(Calls.revive());
+      }
+    });
+    return this.offerInterest;
   }
 
   private async statusUpdate(s: TaskStatus): Promise<void> {
@@ -263,11 +274,8 @@ export class MesosCoarseGrainedSchedulerBackend extends EndpointBackend implemen
       }
       agent.taskIds.delete(taskId);
       if (!this.stopping) this.endpoint.remove(taskId, `Executor finished with state ${s.state}${s.message ? `: ${s.message}` : ''}`);
-      if (!this.stopping) {
-        // A lost executor may need replacing: ask for offers again.
-        this.suppressed = false;
-        await this.call(Calls.revive());
-      }
+      // A lost executor may need replacing: ask for offers again.
+      if (!this.stopping) await this.updateSuppression(true);
     }
   }
 
@@ -278,10 +286,7 @@ export class MesosCoarseGrainedSchedulerBackend extends EndpointBackend implemen
     const more = total > this.executorLimit;
     this.executorLimit = total;
     // Going beyond Spark (which waits for filters to expire): more executors wanted means offers now.
-    if (more && this.framework.isSubscribed) {
-      this.suppressed = false;
-      await this.call(Calls.revive());
-    } else await this.updateSuppression();
+    await this.updateSuppression(more);
     return true;
   }
 
