@@ -40,14 +40,16 @@ export class MesosClusterDispatcher {
     const scheduler = new MesosClusterScheduler(this.conf, this.args.master.slice('mesos://'.length), store);
     this.scheduler = scheduler;
     const retries = this.conf.get(config.PORT_MAX_RETRIES);
+    // Built (and its token requirement checked) before anything binds or registers.
+    const token = this.conf.get(config.MESOS_DISPATCHER_REST_TOKEN) ?? process.env.SPARK_MESOS_DISPATCHER_TOKEN;
+    const rest = new RestSubmissionServer({ host: this.args.host, port: this.args.port, retries, ...(token ? { token } : {}) }, scheduler);
     this.ui = new DispatcherUI(scheduler, this.conf);
     await this.ui.start({ host: this.args.host, port: this.args.webUiPort, retries });
     const publicHost = process.env.SPARK_PUBLIC_DNS ?? this.args.host;
     scheduler.webuiUrl = this.conf.get(config.MESOS_DISPATCHER_WEBUI_URL) ?? `http://${publicHost}:${this.ui.address!.port}`;
     await scheduler.start();
-    const token = this.conf.get(config.MESOS_DISPATCHER_REST_TOKEN) ?? process.env.SPARK_MESOS_DISPATCHER_TOKEN;
-    this.rest = new RestSubmissionServer({ host: this.args.host, port: this.args.port, retries, ...(token ? { token } : {}) }, scheduler);
-    await this.rest.start();
+    this.rest = rest;
+    await rest.start();
     log.info({ rest: this.rest.address, ui: this.ui.address, frameworkId: scheduler.state().frameworkId }, 'dispatcher started');
   }
 

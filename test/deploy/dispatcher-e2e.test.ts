@@ -162,4 +162,8 @@ test('dispatcher arguments: --master is required and must be mesos://', async ()
   const zk = await cli(['dispatcher', '--host', '127.0.0.1', '--port', '0', '--webui-port', '0', '--master', 'mesos://127.0.0.1:1', '--conf', 'spark.deploy.recoveryMode=ZOOKEEPER']);
   assert.equal(zk.code, 1);
   assert.match(zk.err, /spark\.deploy\.zookeeper\.url/);
+  // Beyond loopback without a token it refuses to start, before binding anything.
+  const open = await cli(['dispatcher', '--host', '0.0.0.0', '--port', '0', '--webui-port', '0', '--master', 'mesos://127.0.0.1:1', '--conf', 'spark.deploy.recoveryMode=NONE']);
+  assert.equal(open.code, 1);
+  assert.match(open.err, /without authentication: set spark\.mesos\.dispatcher\.rest\.token/);
 });

@@ -62,9 +62,13 @@ async function recoveryRun(storeArgs: string[]): Promise<void> {
         }
       }
     };
+    const frameworkOf = (p: DispatcherProcess) => /framework (\S+)/.exec(p.stderr())?.[1];
+    const firstFramework = frameworkOf(d);
     await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
     assert.ok(restarted, 'the dispatcher was killed mid-flow');
     await restarted;
+    assert.ok(firstFramework);
+    assert.equal(frameworkOf(d), firstFramework, 'the restarted dispatcher failed over to its stored framework id');
     const statusUrl = `${d.uiUrl}/api/status`;
     // Launched drivers are reconciled with the master after the restart.
     await waitFor(async () => ((await (await fetch(statusUrl)).json()) as Status).ready, 10_000, 'ready');
