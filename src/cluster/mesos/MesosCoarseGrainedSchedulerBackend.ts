@@ -1,5 +1,4 @@
 import { userInfo } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import type { SparkConf } from '../../conf/SparkConf.js';
 import * as config from '../../conf/catalog.js';
 import type { ClientEvent } from '../../mesos/client/SchedulerClient.js';
@@ -14,7 +13,7 @@ import { MesosExternalBlockStoreClient } from '../../shuffle/MesosExternalBlockS
 import { IllegalArgumentException } from '../../util/errors.js';
 import { getLogger } from '../../util/logging.js';
 import { effectiveMaxCores, planOffers, MAX_AGENT_FAILURES, type CoarsePlannerConfig } from './CoarseOfferPlanner.js';
-import { buildExecutorTaskInfo } from './executorTask.js';
+import { buildExecutorTaskInfo, installationRoot } from './executorTask.js';
 import { MesosSchedulerBackendUtil } from './MesosSchedulerBackendUtil.js';
 import { MesosSchedulerUtils } from './MesosSchedulerUtils.js';
 import { MesosBackendMetrics } from './metrics.js';
@@ -28,10 +27,6 @@ interface AgentState {
   shuffleRegistered: boolean;
 }
 
-/** The installation root (where `bin/spark-mesos` is), two folders above this module in src or dist. */
-function installationRoot(): string {
-  return fileURLToPath(new URL('../../../', import.meta.url)).replace(/\/$/, '');
-}
 
 /**
  * The coarse-grained Mesos backend: long-lived executors (one Mesos task each; task id = executor id) acquired from
@@ -107,7 +102,7 @@ export class MesosCoarseGrainedSchedulerBackend extends EndpointBackend implemen
 
   async start(events: BackendEvents): Promise<void> {
     await this.endpoint.start(events);
- const frameworkId = await this.framework.start((e) => this.onEvent(e));
+    const frameworkId = await this.framework.start((e) => this.onEvent(e));
     if (this.conf.get(config.SHUFFLE_SERVICE_ENABLED)) {
       this.shuffleClient = new MesosExternalBlockStoreClient(frameworkId, this.secret, this.secret !== undefined, this.conf.get(config.SHUFFLE_REGISTRATION_TIMEOUT));
     }

@@ -1,5 +1,4 @@
 import { userInfo } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import type { SparkConf } from '../../conf/SparkConf.js';
 import * as config from '../../conf/catalog.js';
 import type { TaskDescription } from '../../core/plan.js';
@@ -12,7 +11,7 @@ import { authSecret } from '../../scheduler/cluster/DriverEndpoint.js';
 import type { TaskEnd } from '../../executor/TaskThreads.js';
 import { IllegalArgumentException } from '../../util/errors.js';
 import { getLogger } from '../../util/logging.js';
-import { executorContainer, executorEnvironment, executorLauncher } from './executorTask.js';
+import { executorContainer, executorEnvironment, executorLauncher, installationRoot } from './executorTask.js';
 import { partitionFineGrainedResources, planFineGrainedOffers, type FinePlannerConfig } from './FineGrainedOfferPlanner.js';
 import { FrameworkConnection } from './FrameworkConnection.js';
 import { MesosProtoUtils } from './MesosProtoUtils.js';
@@ -27,9 +26,6 @@ const log = getLogger('MesosFineGrainedSchedulerBackend');
  * freed cpu sees the next offer of the agent instead of the other application taking it. */
 const REFUSE_WHILE_WAITING_SECONDS = 0;
 
-function installationRoot(): string {
-  return fileURLToPath(new URL('../../../', import.meta.url)).replace(/\/$/, '');
-}
 
 /**
  * The fine-grained Mesos backend (`spark.mesos.coarse=false`, Spark's `MesosFineGrainedSchedulerBackend`): every
@@ -43,10 +39,12 @@ export class MesosFineGrainedSchedulerBackend implements SchedulerBackend {
   private events: BackendEvents | undefined;
   /** agent id → the ExecutorInfo every task there uses (Mesos requires it to be identical). */
   private readonly executorInfos = new Map<string, ExecutorInfo>();
-  private readonly hostnames = new Map<string, string>();
   /** Engine task id → agent id, while the task runs. */
   private readonly taskAgents = new Map<number, string>();
   private readonly secret: string | undefined;
+  private readonly appName: string;
+  /** `spark.mesos.task.labels`, parsed once. */
+  private readonly labels: ReturnType<typeof MesosProtoUtils.mesosLabels>;
   private readonly startedAt = Date.now();
   private stopping = false;
   /** Whether offers may be filtered or suppressed (so a REVIVE is needed when tasks wait). */
@@ -68,16 +66,13 @@ export class MesosFineGrainedSchedulerBackend implements SchedulerBackend {
       rejectUnmetConstraintsSeconds: MesosSchedulerUtils.getRejectOfferDurationForUnmetConstraints(conf),
     };
     this.secret = authSecret(conf);
+    this.appName = conf.get(config.APP_NAME) ?? 'spark-mesos';
+    this.labels = MesosProtoUtils.mesosLabels(conf.get(config.MESOS_TASK_LABELS));
     this.framework = new FrameworkConnection(master, conf);
   }
 
   get applicationId(): string {
     return this.framework.frameworkId ?? `spark-application-${this.startedAt}`;
-  }
-
-  /** Agents where this application's executor runs. */
-  get executorAgents(): string[] {
-    return [...this.executorInfos.keys()];
   }
 
   /** Spark's fine-grained default: `spark.default.parallelism`, else 8. */
@@ -168,15 +163,13 @@ export class MesosFineGrainedSchedulerBackend implements SchedulerBackend {
     if (!executor) {
       executor = this.executorInfo(agentId, pieces.executor);
       this.executorInfos.set(agentId, executor);
-      this.hostnames.set(agentId, offer.hostname);
       log.info({ agent: agentId, host: offer.hostname }, 'starting this application\'s executor on an agent');
     }
-    const labels = MesosProtoUtils.mesosLabels(this.conf.get(config.MESOS_TASK_LABELS));
-    const name = this.conf.get(config.APP_NAME) ?? 'spark-mesos';
+    const { labels, appName } = this;
     return tasks.map((t, i) => {
       this.taskAgents.set(t.taskId, agentId);
       return {
-        name: `${name} task ${t.stageId}.${t.partition}`,
+        name: `${appName} task ${t.stageId}.${t.partition}`,
         task_id: { value: String(t.taskId) },
         agent_id: { value: agentId },
         executor,
@@ -197,7 +190,7 @@ export class MesosFineGrainedSchedulerBackend implements SchedulerBackend {
     });
     return {
       executor_id: { value: agentId },
-      name: `${this.conf.get(config.APP_NAME) ?? 'spark-mesos'} executor`,
+      name: `${this.appName} executor`,
       source: 'spark',
       command: { value: `${run} --mesos`, environment, ...(uris.length > 0 ? { uris } : {}) },
       resources: resources ?? [],

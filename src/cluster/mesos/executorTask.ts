@@ -2,6 +2,7 @@
  * The Mesos task that starts one coarse-grained executor (Spark's `createCommand` and TaskInfo building): command,
  * environment, URIs, container, labels and secrets, all from the configuration.
  */
+import { fileURLToPath } from 'node:url';
 import type { SparkConf } from '../../conf/SparkConf.js';
 import * as config from '../../conf/catalog.js';
 import type { CommandInfo, CommandURI, Environment } from '../../mesos/wire/container.js';
@@ -22,6 +23,11 @@ export interface ExecutorTaskContext {
   /** Values only this process knows (the shared secret for `spark.authenticate`, travelling as a Mesos secret). */
   authSecret?: string;
   user: string;
+}
+
+/** This installation's root (where `bin/spark-mesos` is): three folders above this module in src or dist. */
+export function installationRoot(): string {
+  return fileURLToPath(new URL('../../../', import.meta.url)).replace(/\/$/, '');
 }
 
 /** `spark.executor.uri`'s file name up to its first dot: the folder the archive unpacks to (Spark's rule). */

@@ -1,4 +1,3 @@
-import { fileURLToPath } from 'node:url';
 import type { SparkConf } from '../../conf/SparkConf.js';
 import * as config from '../../conf/catalog.js';
 import { Calls, Operations, type SchedulerCallBody } from '../../mesos/calls.js';
@@ -6,12 +5,13 @@ import type { ClientEvent } from '../../mesos/client/SchedulerClient.js';
 import type { Offer } from '../../mesos/wire/framework.js';
 import { isTerminalTaskState, type TaskStatus } from '../../mesos/wire/task.js';
 import { FrameworkConnection } from '../../cluster/mesos/FrameworkConnection.js';
+import { installationRoot } from '../../cluster/mesos/executorTask.js';
 import { MesosSchedulerUtils } from '../../cluster/mesos/MesosSchedulerUtils.js';
 import { getLogger } from '../../util/logging.js';
 import type { CreateSubmissionRequest } from '../rest/messages.js';
 import type { SubmissionHandler } from '../rest/RestSubmissionServer.js';
 import type { PersistenceEngine } from '../persistence/PersistenceEngine.js';
-import { describeDriver, driverConf, type MesosDriverDescription, type StateChange } from './MesosDriverDescription.js';
+import { describeDriver, type MesosDriverDescription, type StateChange } from './MesosDriverDescription.js';
 import { compareQueued, planDriverLaunches } from './driverOffers.js';
 import { buildDriverTaskInfo } from './driverTask.js';
 import { nextRetryState, shouldRelaunch } from './retry.js';
@@ -51,9 +51,6 @@ export type DriverView =
   | { state: 'RETRYING'; driver: MesosDriverDescription }
   | { state: 'RUNNING' | 'FINISHED'; driver: MesosDriverDescription; submission: MesosClusterSubmissionState };
 
-function installationRoot(): string {
-  return fileURLToPath(new URL('../../../', import.meta.url)).replace(/\/$/, '');
-}
 
 /** A Mesos status as one line: state, message, reason, source, time (what the UI and status responses show). */
 export function describeStatus(s: TaskStatus | undefined): string {
@@ -456,7 +453,4 @@ export class MesosClusterScheduler implements SubmissionHandler {
   get counts(): { queued: number; launched: number; retrying: number; finished: number } {
     return { queued: this.queued.length, launched: this.launched.size, retrying: this.retrying.length, finished: this.finished.length };
   }
-
-  /** The configuration a driver was submitted with (for the UI, which redacts it). */
-  static driverConf = driverConf;
 }

@@ -5,14 +5,9 @@
 import { mkdirSync, openSync, closeSync, fsyncSync, writeFileSync, renameSync, rmSync, readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { getLogger } from '../../util/logging.js';
-import { STATE_DIRS, type PersistenceEngine, type StateDir } from './PersistenceEngine.js';
+import { checkStateName, STATE_DIRS, type PersistenceEngine, type StateDir } from './PersistenceEngine.js';
 
 const log = getLogger('FileSystemPersistenceEngine');
-
-function checkName(name: string): string {
-  if (!/^[A-Za-z0-9._-]+$/.test(name) || name.startsWith('.')) throw new Error(`bad state document name '${name}'`);
-  return name;
-}
 
 function fsyncDir(dir: string): void {
   const fd = openSync(dir, 'r');
@@ -31,7 +26,7 @@ export class FileSystemPersistenceEngine implements PersistenceEngine {
   }
 
   private path(dir: StateDir, name: string): string {
-    return join(this.root, dir, `${checkName(name)}.json`);
+    return join(this.root, dir, `${checkStateName(name)}.json`);
   }
 
   async persist(dir: StateDir, name: string, value: unknown): Promise<void> {

@@ -8,6 +8,12 @@ export type StateDir = 'scheduler' | 'driverQueue' | 'launchedDrivers' | 'retryL
 
 export const STATE_DIRS: readonly StateDir[] = ['scheduler', 'driverQueue', 'launchedDrivers', 'retryList', 'finishedDrivers'];
 
+/** A document's name as both stores accept it: a file name and a znode name, never a path. */
+export function checkStateName(name: string): string {
+  if (!/^[A-Za-z0-9._-]+$/.test(name) || name.startsWith('.')) throw new Error(`bad state document name '${name}'`);
+  return name;
+}
+
 export interface PersistenceEngine {
   /** Creates or replaces `dir/name`. */
   persist(dir: StateDir, name: string, value: unknown): Promise<void>;

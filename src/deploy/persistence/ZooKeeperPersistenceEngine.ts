@@ -4,7 +4,7 @@
  */
 import zookeeper from 'node-zookeeper-client';
 import { getLogger } from '../../util/logging.js';
-import { STATE_DIRS, type PersistenceEngine, type StateDir } from './PersistenceEngine.js';
+import { checkStateName, STATE_DIRS, type PersistenceEngine, type StateDir } from './PersistenceEngine.js';
 
 const log = getLogger('ZooKeeperPersistenceEngine');
 
@@ -48,8 +48,7 @@ export class ZooKeeperPersistenceEngine implements PersistenceEngine {
   }
 
   private path(dir: StateDir, name: string): string {
-    if (!/^[A-Za-z0-9._-]+$/.test(name)) throw new Error(`bad state document name '${name}'`);
-    return `${this.root}/${dir}/${name}`;
+    return `${this.root}/${dir}/${checkStateName(name)}`;
   }
 
   async persist(dir: StateDir, name: string, value: unknown): Promise<void> {
