@@ -6,6 +6,8 @@ need=()
 [ -f /usr/share/java/zookeeper.jar ] || need+=(zookeeper)
 command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
 [ -x /usr/bin/chromium ] || need+=(chromium)
+# The compression commands: bzip2 writes .bz2 output (docs/io.md); all four check codec interop in test/io.
+for c in gzip bzip2 zstd lz4; do command -v "$c" >/dev/null 2>&1 || need+=("$c"); done
 if [ ${#need[@]} -gt 0 ]; then
   echo "== installing Debian packages: ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive

@@ -10,5 +10,9 @@ echo "== lint"; npx eslint .
 echo "== typecheck"; npx tsc -p tsconfig.json --noEmit
 echo "== build"; npx tsc -p tsconfig.build.json
 echo "== tests"
+# Single-host runs keep every driver, executor and daemon on loopback: without this, on a host whose name resolves
+# to loopback, Spark's address rule (conf/hostAddress.ts) picks the host's non-loopback address. Tests that need
+# simulated hosts run commands in their own network namespaces without it.
+export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
 # shellcheck disable=SC2046
 node --import tsx --test --test-concurrency=2 --test-timeout=300000 $(node scripts/list-tests.mjs "$@")

@@ -5,6 +5,7 @@ import { submitCommand } from './submit.js';
 import { executorCommand } from './executor.js';
 import { dispatcherCommand } from './dispatcher.js';
 import { shuffleServiceCommand } from './shuffleService.js';
+import { historyServerCommand } from './historyServer.js';
 import '../scheduler/cluster/register.js';
 import '../cluster/mesos/register.js';
 
@@ -17,7 +18,8 @@ const program = new Command('spark-mesos')
   .addCommand(dispatcherCommand())
   .addCommand(miniClusterCommand().exitOverride())
   .addCommand(executorCommand())
-  .addCommand(shuffleServiceCommand());
+  .addCommand(shuffleServiceCommand())
+  .addCommand(historyServerCommand());
 
 try {
   await program.parseAsync(process.argv);

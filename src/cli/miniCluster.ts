@@ -1,6 +1,15 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { MiniCluster, readCredentialsFile } from '../minimesos/MiniCluster.js';
-import { parseAttributesSpec, parseResourcesSpec } from '../minimesos/specs.js';
+import { Agent } from '../minimesos/Agent.js';
+import { Master } from '../minimesos/Master.js';
+import { parseAttributesSpec, parseResourcesSpec, DEFAULT_AGENT_RESOURCES } from '../minimesos/specs.js';
+import { parseTime } from '../conf/units.js';
+import { parseIsolation } from '../minimesos/agent/containerLimits.js';
+import { IllegalArgumentException } from '../util/errors.js';
+import { HostsCluster, hostEnv } from '../minimesos/hosts/HostsCluster.js';
+import { hostsUnsupported } from '../minimesos/hosts/HostNetwork.js';
+import { execOnHost, namespaceOf, NETNS_PREFIX } from '../minimesos/hosts/plan.js';
+import { execFileSync, spawn } from 'node:child_process';
 
 function intArg(name: string, min: number, max: number) {
   return (v: string) => {
@@ -20,37 +29,212 @@ function specArg(parse: (s: string) => unknown) {
   };
 }
 
+function durationArg(name: string) {
+  return (v: string) => {
+    let ms: number;
+    try {
+      // A bare number is seconds; otherwise Spark's time grammar (500ms, 15s, 1min).
+      ms = /[a-z]$/i.test(v.trim()) ? parseTime(v, 'ms') : parseTime(v, 's') * 1000;
+    } catch (err) {
+      throw new InvalidArgumentError(`${name}: ${(err as Error).message}`);
+    }
+    if (ms <= 0) throw new InvalidArgumentError(`${name} should be a positive duration such as 15s or 500ms.`);
+    return ms;
+  };
+}
+
+interface Opts {
+  role?: 'master' | 'agent';
+  host: string;
+  hostname?: string;
+  port?: number;
+  agents: number;
+  master?: string;
+  resources?: string;
+  attributes?: string;
+  roles?: string;
+  zk?: string;
+  workDir?: string;
+  credentials?: string;
+  agentPingTimeout?: number;
+  maxAgentPingTimeouts?: number;
+  inProcessAgents?: boolean;
+  isolation?: string;
+  cgroupsEnableCfs?: boolean;
+  hosts?: boolean;
+  exitWithParent?: boolean;
+  clusterName?: string;
+  extraHosts?: string;
+}
+
+/** Resolves on SIGINT/SIGTERM, or (with `--exit-with-parent`) when the process that started this one is gone. */
+function untilSignal(exitWithParent = false): Promise<void> {
+  return new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+    if (exitWithParent) {
+      const parent = process.ppid;
+      // An orphan is re-parented: a crashed test or supervisor leaves no master or agent behind.
+      setInterval(() => process.ppid !== parent && resolve(), 500).unref();
+    }
+  });
+}
+
+function masterOptions(o: Opts) {
+  return {
+    ...(o.roles ? { roles: o.roles.split(',').map((s) => s.trim()).filter(Boolean) } : {}),
+    ...(o.credentials ? { credentials: readCredentialsFile(o.credentials) } : {}),
+    ...(o.agentPingTimeout !== undefined ? { agentPingTimeoutMs: o.agentPingTimeout } : {}),
+    ...(o.maxAgentPingTimeouts !== undefined ? { maxAgentPingTimeouts: o.maxAgentPingTimeouts } : {}),
+    ...(o.hostname ? { hostname: o.hostname } : {}),
+  };
+}
+
+/** `--role master`: one master, alone. */
+async function runMaster(o: Opts): Promise<void> {
+  const master = new Master({ host: o.host, port: o.port ?? 5050, ...(o.zk ? { zk: o.zk } : {}), ...masterOptions(o) });
+  await master.start();
+  process.stdout.write(`mini-mesos master at http://${master.endpoint.host}:${master.endpoint.port}${o.zk ? ` (in ${o.zk})` : ''}\n`);
+  await untilSignal(o.exitWithParent);
+  await master.stop();
+  process.stdout.write('mini-mesos stopped\n');
+}
+
+/** `--role agent`: one agent that registers with `--master` (or the leader in `--zk`) over HTTP. */
+async function runAgent(o: Opts): Promise<void> {
+  const master = o.zk ?? o.master;
+  if (!master) throw new IllegalArgumentException('--role agent needs --master host:port or --zk zk://host:port/path to find the master.');
+  if (!o.workDir) throw new IllegalArgumentException('--role agent needs --work-dir (where the agent keeps sandboxes).');
+  const agent = new Agent({
+    master,
+    resources: parseResourcesSpec(o.resources ?? DEFAULT_AGENT_RESOURCES),
+    attributes: parseAttributesSpec(o.attributes ?? ''),
+    workDir: o.workDir,
+    host: o.host,
+    ...(o.hostname ? { hostname: o.hostname } : {}),
+    ...(o.port !== undefined ? { port: o.port } : {}),
+    ...(o.isolation ? { isolation: o.isolation } : {}),
+    ...(o.cgroupsEnableCfs ? { cgroupsEnableCfs: true } : {}),
+  });
+  agent.onRegistered((id) => process.stdout.write(`mini-mesos agent ${id} at ${agent.url} registered\n`));
+  await agent.start();
+  await untilSignal(o.exitWithParent);
+  await agent.stop();
+  process.stdout.write('mini-mesos agent stopped\n');
+}
+
+/** `--hosts`: the master and each agent on a simulated host of its own. */
+async function runHosts(o: Opts): Promise<void> {
+  const why = hostsUnsupported();
+  if (why) throw new IllegalArgumentException(why);
+  const agentArgs = [...(o.isolation ? ['--isolation', o.isolation] : []), ...(o.cgroupsEnableCfs ? ['--cgroups-enable-cfs'] : [])];
+  const masterArgs = [...(o.agentPingTimeout !== undefined ? ['--agent-ping-timeout', `${o.agentPingTimeout}ms`] : []), ...(o.maxAgentPingTimeouts !== undefined ? ['--max-agent-ping-timeouts', String(o.maxAgentPingTimeouts)] : []),
+    ...(o.roles ? ['--roles', o.roles] : []), ...(o.credentials ? ['--credentials', o.credentials] : [])];
+  const cluster = new HostsCluster({
+    agents: o.agents, agentArgs, masterArgs,
+    ...(o.clusterName ? { name: o.clusterName } : {}),
+    extraHosts: (o.extraHosts ?? 'driver').split(',').map((h) => h.trim()).filter(Boolean),
+    ...(o.resources ? { resources: o.resources } : {}),
+    ...(o.attributes ? { attributes: o.attributes } : {}),
+    ...(o.workDir ? { workDir: o.workDir } : {}),
+  });
+  await cluster.start();
+  const hosts = cluster.network.plan.hosts.map((h) => `${h.name} ${h.ip}`).join(', ');
+  process.stdout.write(`mini-mesos master at ${cluster.masterUrl} on simulated hosts of cluster ${cluster.name} (${hosts}), work dir ${cluster.workDir}\n`);
+  process.stdout.write(`run a command on a host with: spark-mesos mini-cluster exec --cluster ${cluster.name} <host> -- <command>\n`);
+  await untilSignal(o.exitWithParent);
+  await cluster.stop();
+  process.stdout.write('mini-mesos stopped\n');
+}
+
+/** The running `--hosts` clusters, by name. */
+function runningClusters(): string[] {
+  const out = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' });
+  return out.split('\n').map((l) => /^minimesos-([a-z0-9]+)-switch\b/.exec(l)?.[1]).filter((c): c is string => c !== undefined);
+}
+
+/** `mini-cluster exec <host> -- <cmd>`: runs a command on a simulated host and exits with its status. */
+async function runExec(host: string, argv: string[], o: { cluster?: string }): Promise<void> {
+  const why = hostsUnsupported();
+  if (why) throw new IllegalArgumentException(why);
+  if (argv.length === 0) throw new IllegalArgumentException('mini-cluster exec needs a command after the host, e.g. exec driver -- hostname');
+  let cluster = o.cluster;
+  if (!cluster) {
+    const running = runningClusters();
+    if (running.length !== 1) throw new IllegalArgumentException(running.length === 0 ? 'no mini-cluster --hosts is running' : `several clusters run (${running.join(', ')}): name one with --cluster`);
+    cluster = running[0]!;
+  }
+  const ns = namespaceOf(cluster, host);
+  const known = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }).split('\n').some((l) => l.split(' ')[0] === ns);
+  if (!known) throw new IllegalArgumentException(`no host '${host}' in cluster ${cluster} (no namespace ${ns}; hosts are namespaces named ${NETNS_PREFIX}${cluster}-<host>)`);
+  const full = execOnHost(ns, host, argv);
+  const p = spawn(full[0]!, full.slice(1), { stdio: 'inherit', env: hostEnv() });
+  const code = await new Promise<number>((resolve) => p.once('exit', (c, sig) => resolve(c ?? (sig ? 128 + 9 : 1))));
+  process.exit(code);
+}
+
+/** No role: a master and `--agents` agent processes. */
+async function runCluster(o: Opts): Promise<void> {
+  const cluster = new MiniCluster({
+    host: o.host,
+    port: o.port ?? 5050,
+    agents: o.agents,
+    agentProcesses: !o.inProcessAgents,
+    agentArgs: [...(o.isolation ? ['--isolation', o.isolation] : []), ...(o.cgroupsEnableCfs ? ['--cgroups-enable-cfs'] : [])],
+    agent: { ...(o.isolation ? { isolation: o.isolation } : {}), ...(o.cgroupsEnableCfs ? { cgroupsEnableCfs: true } : {}) },
+    ...(o.resources ? { resources: o.resources } : {}),
+    ...(o.attributes ? { attributes: o.attributes } : {}),
+    ...(o.zk ? { zk: o.zk } : {}),
+    ...(o.workDir ? { workDir: o.workDir } : {}),
+    master: masterOptions(o),
+  });
+  await cluster.start();
+  process.stdout.write(`mini-mesos master at ${cluster.masterUrl} (http://${cluster.master.endpoint.host}:${cluster.master.endpoint.port}), ${o.agents} agent(s), work dir ${cluster.workDir}\n`);
+  await untilSignal(o.exitWithParent);
+  await cluster.stop();
+  process.stdout.write('mini-mesos stopped\n');
+}
+
 export function miniClusterCommand(): Command {
   return new Command('mini-cluster')
-    .description('Run a local Mesos master and agents (a protocol-faithful simulator) on loopback until SIGINT/SIGTERM')
-    .option('--host <host>', 'address to listen on', '127.0.0.1')
-    .option('--port <port>', 'master port', intArg('--port', 0, 65535), 5050)
-    .option('--agents <n>', 'number of agents', intArg('--agents', 0, 1000), 1)
+    .description('Run a local Mesos master and agents (a protocol-faithful simulator) until SIGINT/SIGTERM; with --role, one master or one agent')
+    .option('--role <role>', 'run only a master, or only an agent that registers with --master / --zk', (v: string) => {
+      if (v !== 'master' && v !== 'agent') throw new InvalidArgumentError('--role should be master or agent.');
+      return v;
+    })
+    .option('--host <host>', 'address to listen on (and, for an agent, to advertise)', '127.0.0.1')
+    .option('--hostname <name>', 'host name the master or agent advertises (default: --host)')
+    .option('--port <port>', 'port to listen on (master default 5050, agent default: any free port)', intArg('--port', 0, 65535))
+    .option('--agents <n>', 'number of agents (without --role)', intArg('--agents', 0, 1000), 1)
+    .option('--master <host:port>', 'the master an agent registers with (--role agent)')
     .option('--resources <spec>', 'agent resources, e.g. "cpus:4;mem:4096;disk:10000;ports:[31000-32000];gpus:1"', specArg(parseResourcesSpec))
     .option('--attributes <spec>', 'agent attributes, e.g. "os:centos7;zone:us-east-1a"', specArg(parseAttributesSpec))
     .option('--roles <roles>', 'comma-separated role whitelist')
-    .option('--zk <url>', 'register the master in ZooKeeper at zk://host:port/path')
+    .option('--zk <url>', 'zk://host:port/path: the master registers there; an agent finds the leader there')
     .option('--work-dir <dir>', 'where agents keep sandboxes')
     .option('--credentials <file>', 'require scheduler authentication with the credentials in this JSON file')
-    .action(async (o: { host: string; port: number; agents: number; resources?: string; attributes?: string; roles?: string; zk?: string; workDir?: string; credentials?: string }) => {
-      const cluster = new MiniCluster({
-        host: o.host,
-        port: o.port,
-        agents: o.agents,
-        ...(o.resources ? { resources: o.resources } : {}),
-        ...(o.attributes ? { attributes: o.attributes } : {}),
-        ...(o.roles ? { roles: o.roles.split(',').map((s) => s.trim()).filter(Boolean) } : {}),
-        ...(o.zk ? { zk: o.zk } : {}),
-        ...(o.workDir ? { workDir: o.workDir } : {}),
-        ...(o.credentials ? { credentials: readCredentialsFile(o.credentials) } : {}),
-      });
-      await cluster.start();
-      process.stdout.write(`mini-mesos master at ${cluster.masterUrl} (http://${cluster.master.endpoint.host}:${cluster.master.endpoint.port}), ${o.agents} agent(s), work dir ${cluster.workDir}\n`);
-      await new Promise<void>((resolve) => {
-        process.once('SIGINT', resolve);
-        process.once('SIGTERM', resolve);
-      });
-      await cluster.stop();
-      process.stdout.write('mini-mesos stopped\n');
+    .option('--agent-ping-timeout <duration>', 'how often the master pings agents (Mesos --agent_ping_timeout, default 15s)', durationArg('--agent-ping-timeout'))
+    .option('--max-agent-ping-timeouts <n>', 'missed pings before an agent is unreachable (default 5)', intArg('--max-agent-ping-timeouts', 1, 1000))
+    .option('--isolation <isolators>', 'agent isolation (Mesos --isolation): posix/cpu,posix/mem (default, no limits) or cgroups/cpu,cgroups/mem', specArg(parseIsolation))
+    .option('--cgroups-enable-cfs', 'with cgroups/cpu, also cap CPU time with a CFS quota (Mesos --cgroups_enable_cfs)')
+    .option('--exit-with-parent', 'stop when the process that started this one exits (mini-cluster starts its masters and agents so)')
+    .option('--in-process-agents', 'run the agents inside the master\'s process instead of as processes of their own')
+    .option('--hosts', 'put the master and each agent on a simulated host of its own (root, Linux: network + UTS namespaces on a private bridge)')
+    .option('--cluster-name <name>', 'with --hosts: names the cluster\'s namespaces (minimesos-<name>-<host>)')
+    .option('--extra-hosts <names>', 'with --hosts: more hosts for drivers, dispatchers, ZooKeeper (default: driver)')
+    .addCommand(new Command('exec')
+      .description('Run a command on a simulated host of a running mini-cluster --hosts')
+      .argument('<host>', 'master, agent1, ..., or an extra host such as driver')
+      .argument('<command...>', 'the command and its arguments (after --)')
+      .option('--cluster <name>', 'the cluster (default: the only one running)')
+      .action((host: string, argv: string[], o: { cluster?: string }) => runExec(host, argv, o)))
+    .action(async (o: Opts) => {
+      if (o.hosts) {
+        if (o.role) throw new IllegalArgumentException('--hosts runs a whole cluster; it does not go with --role');
+        return runHosts(o);
+      }
+      if (o.role === 'master') return runMaster(o);
+      if (o.role === 'agent') return runAgent(o);
+      return runCluster(o);
     });
 }

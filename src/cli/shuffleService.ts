@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { SparkConf } from '../conf/SparkConf.js';
 import * as config from '../conf/catalog.js';
+import { hostFacts, localHostName } from '../conf/hostAddress.js';
 import { ExternalShuffleService } from '../shuffle/ExternalShuffleService.js';
 import { applyConfFlags, collect } from './confFlags.js';
 
@@ -10,7 +11,7 @@ import { applyConfFlags, collect } from './confFlags.js';
 export function shuffleServiceCommand(): Command {
   return new Command('shuffle-service')
     .description('Serve the shuffle files of executors on this host, so they outlive the executors (port 7337)')
-    .option('--host <host>', 'address to listen on (spark.shuffle.service.host)')
+    .option('--host <host>', 'address to listen on (spark.shuffle.service.host; default: this host\'s address, as the driver\'s)')
     .option('--port <port>', 'port (spark.shuffle.service.port)', (v) => {
       if (!/^[0-9]+$/.test(v) || Number(v) > 65535) throw new InvalidArgumentError('--port should be a port number.');
       return Number(v);
@@ -27,10 +28,12 @@ export function shuffleServiceCommand(): Command {
       const secret = conf.get(config.AUTHENTICATE_SECRET) ?? process.env.SPARK_AUTHENTICATE_SECRET;
       if (auth && !secret) throw new Error('spark.authenticate is on, but spark.authenticate.secret is not set');
       const service = new ExternalShuffleService({
-        host: o.host ?? conf.get(config.SHUFFLE_SERVICE_HOST),
+        // As Spark's: this host's address (SPARK_LOCAL_IP, ...), where executors on this host reach it.
+        host: o.host ?? conf.get(config.SHUFFLE_SERVICE_HOST) ?? localHostName(process.env, hostFacts()),
         port: o.port ?? conf.get(config.SHUFFLE_SERVICE_PORT),
         dir: o.dir ?? conf.get(config.SHUFFLE_SERVICE_LOCAL_DIR) ?? join(tmpdir(), 'spark-mesos-shuffle'),
-        secret: auth ? secret : undefined,
+        secret: auth ? { secret: secret!, encrypt: conf.get(config.NETWORK_CRYPTO_ENABLED) } : undefined,
+        handshakeTimeoutMs: conf.get(config.NETWORK_AUTH_RPC_TIMEOUT) * 1000,
         cleanerIntervalMs: conf.get(config.SHUFFLE_CLEANER_INTERVAL) * 1000,
       });
       await service.start();

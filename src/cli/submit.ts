@@ -1,4 +1,6 @@
 import { existsSync } from 'node:fs';
+import { sslClientOptions } from '../conf/sslOptions.js';
+import { restToken } from '../deploy/rest/restToken.js';
 import { register } from 'node:module';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -9,6 +11,13 @@ import { RestSubmissionClient } from '../deploy/rest/RestSubmissionClient.js';
 import { IllegalArgumentException } from '../util/errors.js';
 import { applyConfFlags, collect } from './confFlags.js';
 import { SECRET_CONF_ENV } from '../deploy/mesos/driverTask.js';
+import { driverNodeOptions, executorNodeOptions } from '../conf/nodeOptions.js';
+import { missingNodeOptions, reexecWithNodeOptions, takeReexecMarker } from './nodeOptionsReexec.js';
+import { MIN_DRIVER_HEAP_MIB, withHeapCap } from '../memory/heapLimit.js';
+import { getLogger } from '../util/logging.js';
+import { runMainExport } from './mainExport.js';
+
+const log = getLogger('submit');
 
 function checked(entry: { parse(raw: string): unknown }, flag: string) {
   return (v: string) => {
@@ -25,6 +34,8 @@ export interface SubmitOptions {
   master?: string;
   deployMode?: 'client' | 'cluster';
   name?: string;
+  /** Spark's main class; for a JavaScript/TypeScript application, the exported function to run (if it has one). */
+  class?: string;
   conf: string[];
   propertiesFile?: string;
   driverMemory?: string;
@@ -70,6 +81,8 @@ export function submissionConf(o: SubmitOptions, appFile: string | undefined): S
   for (const e of [config.DRIVER_MEMORY, config.EXECUTOR_MEMORY, config.EXECUTOR_CORES, config.CORES_MAX, config.DRIVER_SUPERVISE, config.SUBMIT_DEPLOY_MODE]) {
     if (conf.contains(e.key)) conf.get(e as config.ConfigEntryLike);
   }
+  driverNodeOptions(conf);
+  executorNodeOptions(conf, { appId: '', executorId: '' });
   return conf;
 }
 
@@ -91,7 +104,7 @@ function resolveSelf(appUrl: string): void {
   register(`data:text/javascript,${encodeURIComponent(hooks)}`);
 }
 
-async function runClientMode(appFile: string, args: string[], conf: SparkConf): Promise<void> {
+async function runClientMode(appFile: string, args: string[], conf: SparkConf, mainClass: string | undefined): Promise<void> {
   const path = resolve(appFile);
   if (!existsSync(path)) throw new IllegalArgumentException(`application file '${appFile}' does not exist`);
   process.env.SPARK_MESOS_CONF = JSON.stringify(Object.fromEntries(conf.getAll()));
@@ -102,7 +115,8 @@ async function runClientMode(appFile: string, args: string[], conf: SparkConf): 
   }
   const url = pathToFileURL(path).href;
   resolveSelf(url);
-  await import(url);
+  const mod = (await import(url)) as Record<string, unknown>;
+  if (mainClass) await runMainExport(mod, mainClass, args, (line) => log.info(line));
 }
 
 export function submitCommand(name = 'submit'): Command {
@@ -113,6 +127,7 @@ export function submitCommand(name = 'submit'): Command {
     .option('--master <url>', 'local[N], local-cluster[N,cores,mem], mesos://host:port or mesos://zk://... (default local[*])')
     .addOption(new Option('--deploy-mode <mode>', 'run the driver here (client) or on the cluster through the dispatcher (cluster)').choices(['client', 'cluster']))
     .option('--name <name>', 'application name')
+    .option('--class <name>', "the application's main class (Spark); for a JS/TS module, the exported function to run with the arguments, ignored if it has no such export")
     .option('--conf <key=value>', 'a configuration property (repeatable)', collect, [])
     .option('--properties-file <file>', 'a spark-defaults.conf-style file of properties')
     .option('--driver-memory <mem>', 'driver memory, e.g. 1g', checked(config.DRIVER_MEMORY, '--driver-memory'))
@@ -130,10 +145,10 @@ export function submitCommand(name = 'submit'): Command {
     .action(async (app: string | undefined, args: string[], o: SubmitOptions) => {
       const conf = submissionConf(o, app);
       if (o.verbose) process.stderr.write(`${conf.toDebugString()}\n`);
-      const token = conf.get(config.MESOS_DISPATCHER_REST_TOKEN) ?? process.env.SPARK_MESOS_DISPATCHER_TOKEN;
+      const token = restToken(conf);
       if (o.kill !== undefined || o.status !== undefined) {
         if (o.kill !== undefined && o.status !== undefined) throw new IllegalArgumentException('--kill and --status cannot be used together');
-        const client = new RestSubmissionClient(conf.get('spark.master'), token);
+        const client = new RestSubmissionClient(conf.get('spark.master'), token, undefined, sslClientOptions(conf, 'standalone'));
         const r = o.kill !== undefined ? await client.killSubmission(o.kill) : await client.requestSubmissionStatus(o.status!);
         printResponse(r);
         if (r.action === 'ErrorResponse') process.exitCode = 1;
@@ -141,19 +156,25 @@ export function submitCommand(name = 'submit'): Command {
       }
       if (!app) throw new IllegalArgumentException('missing the application file (or --kill / --status)');
       if (conf.get(config.SUBMIT_DEPLOY_MODE) === 'cluster') {
-        const client = new RestSubmissionClient(conf.get('spark.master'), token);
+        const client = new RestSubmissionClient(conf.get('spark.master'), token, undefined, sslClientOptions(conf, 'standalone'));
         const env = Object.fromEntries(Object.entries(process.env).filter(([k, v]) => v !== undefined && (/^MESOS_/.test(k) || (/^SPARK_/.test(k) && !['SPARK_ENV_LOADED', 'SPARK_HOME', 'SPARK_CONF_DIR', 'SPARK_MESOS_CONF'].includes(k))))) as Record<string, string>;
         const props = Object.fromEntries(conf.getAll());
         delete props['spark.submit.appFile'];
         props['spark.driver.supervise'] ??= 'false';
         // A local file is fetched by the agent: send it as an absolute file URL (URLs such as http:// go as they are).
         const appResource = /^[a-z][a-z0-9+.-]*:/i.test(app) ? app : pathToFileURL(resolve(app)).href;
-        const r = await client.createSubmission({ appResource, mainClass: '', appArgs: args, sparkProperties: props, environmentVariables: env });
+        const r = await client.createSubmission({ appResource, mainClass: o.class ?? '', appArgs: args, sparkProperties: props, environmentVariables: env });
         printResponse(r);
         if (r.action === 'ErrorResponse' || r.success === false) process.exitCode = 1;
         return;
       }
-      await runClientMode(app, args, conf);
+      // Node options cannot be applied to this running process: run the application in a new one that has them.
+      const restarted = takeReexecMarker();
+      // An explicit spark.driver.memory caps the driver's heap (at least Spark's 450 MiB minimum; docs/memory.md).
+      const wanted = conf.contains(config.DRIVER_MEMORY.key) ? withHeapCap(driverNodeOptions(conf), Math.max(MIN_DRIVER_HEAP_MIB, conf.get(config.DRIVER_MEMORY))) : driverNodeOptions(conf);
+      const missing = missingNodeOptions(wanted, process.execArgv);
+      if (missing.length > 0 && !restarted) process.exit(await reexecWithNodeOptions(missing));
+      await runClientMode(app, args, conf, o.class);
       // The application's main module has finished: the application ends here, as a JVM's does when main returns.
       process.exit(process.exitCode ?? 0);
     });

@@ -15,7 +15,9 @@ export type ConfigCategory =
   | 'Dynamic allocation'
   | 'Shuffle and network'
   | 'Security'
-  | 'Recovery';
+  | 'Recovery'
+  | 'Web UI and history'
+  | 'Input and output';
 
 /** Anything that can hand back raw values by key; SparkConf implements it. */
 export interface RawConfigSource {
@@ -88,16 +90,28 @@ export class ConfigEntry<T> {
     this.since = spec.since;
   }
 
-  /** The raw string in force: the key, its older spellings, then the fallback key's raw value, then the default. */
+  /**
+   * The raw string in force: the key, its older spellings, then the fallback key's value, then the default. A bare
+   * number taken from the fallback gets the fallback's unit attached, so it keeps its meaning under this entry's
+   * grammar (`spark.network.timeout=120` is 120 s, not 120 ms, when read for a key whose bare numbers are ms).
+   */
   rawFrom(source: RawConfigSource, registry: ReadonlyMap<string, ConfigEntry<unknown>>): string | undefined {
     const own = source.getRaw(this.key) ?? firstDefined(this.alternatives.map((k) => source.getRaw(k)));
     if (own !== undefined) return own;
     if (this.fallback !== undefined) {
       const fb = registry.get(this.fallback);
       const v = fb ? fb.rawFrom(source, registry) : source.getRaw(this.fallback);
-      if (v !== undefined) return v;
+      if (v !== undefined) return fb ? fb.withUnit(v) : v;
     }
     return this.default;
+  }
+
+  /** `raw` with this entry's unit spelled out when it is a bare number of a size or duration entry. */
+  withUnit(raw: string): string {
+    const t = raw.trim();
+    if ((this.type !== 'bytes' && this.type !== 'time') || !/^-?[0-9]+$/.test(t)) return raw;
+    // The same default units as parseTyped.
+    return `${t}${this.unit ?? (this.type === 'bytes' ? 'b' : 'ms')}`;
   }
 
   /** Parses `raw` by this entry's grammar; the error names the key, the value and the expected form. */

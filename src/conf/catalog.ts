@@ -15,8 +15,11 @@ export const APP_NAME = entry({ key: 'spark.app.name', type: 'string', category:
   doc: 'Application name: the Mesos framework name and the prefix of executor task names.' });
 export const SUBMIT_DEPLOY_MODE = entry({ key: 'spark.submit.deployMode', type: 'enum', values: ['client', 'cluster'], default: 'client', category: 'Application',
   doc: 'Whether the driver runs where `submit` is called (`client`) or as a Mesos task launched by the dispatcher (`cluster`).' });
-export const DRIVER_HOST = entry({ key: 'spark.driver.host', type: 'string', category: 'Application', defaultDoc: 'this host\'s name',
+export const DRIVER_HOST = entry({ key: 'spark.driver.host', type: 'string', category: 'Application',
+  defaultDoc: '`SPARK_LOCAL_HOSTNAME`, else `SPARK_LOCAL_IP`, else this host\'s address (a non-loopback one when the host name resolves to loopback)',
   doc: 'Address executors use to reach the driver; also the framework hostname when `SPARK_PUBLIC_DNS` is unset.' });
+export const DRIVER_BIND_ADDRESS = entry({ key: 'spark.driver.bindAddress', type: 'string', category: 'Application', defaultDoc: 'value of `spark.driver.host`',
+  doc: 'Address the driver\'s executor endpoint and status server listen on (e.g. `0.0.0.0` behind NAT), while executors are told `spark.driver.host`.' });
 export const DRIVER_PORT = entry({ key: 'spark.driver.port', type: 'int', default: '0', min: 0, category: 'Application',
   doc: 'Port of the driver\'s executor endpoint; 0 picks a free port.' });
 export const DRIVER_CORES = entry({ key: 'spark.driver.cores', type: 'double', default: '1', min: 0, category: 'Application',
@@ -25,15 +28,21 @@ export const DRIVER_MEMORY = entry({ key: 'spark.driver.memory', type: 'bytes', 
   doc: 'Driver memory in MiB (cluster mode sizes the driver task with it).' });
 export const DRIVER_MEMORY_OVERHEAD = entry({ key: 'spark.driver.memoryOverhead', type: 'bytes', unit: 'm', category: 'Application',
   defaultDoc: 'max(384, `spark.driver.memoryOverheadFactor` × driver memory)',
-  doc: 'Extra memory in MiB on top of the driver memory.' });
+  doc: 'Cluster mode: MiB added to the driver memory in the driver task\'s `mem`, when `spark.mesos.driver.memoryOverhead` is unset (that key wins).' });
 export const DRIVER_MEMORY_OVERHEAD_FACTOR = entry({ key: 'spark.driver.memoryOverheadFactor', type: 'double', default: '0.1', min: 0, category: 'Application',
-  doc: 'Fraction of driver memory added as overhead when no explicit overhead is set.' });
+  doc: 'Fraction of driver memory added as overhead (at least 384 MiB) when neither `spark.mesos.driver.memoryOverhead` nor `spark.driver.memoryOverhead` is set.' });
+export const DRIVER_EXTRA_NODE_OPTIONS = entry({ key: 'spark.driver.extraNodeOptions', type: 'string', category: 'Application',
+  doc: 'Options for the driver\'s Node process, in the form of `spark.executor.extraNodeOptions`. `spark-mesos submit` in client mode starts the application in a new Node process with them unless they are already in effect; in cluster mode the dispatcher starts the driver with them. Give them to `submit` (`--conf`, properties file): set inside a running application they come too late.' });
+export const DRIVER_EXTRA_JAVA_OPTIONS = entry({ key: 'spark.driver.extraJavaOptions', type: 'string', category: 'Application',
+  doc: 'Java only: ignored, as Node takes no JVM options; setting it logs a warning. Use `spark.driver.extraNodeOptions`.' });
+export const DRIVER_EXTRA_CLASSPATH = entry({ key: 'spark.driver.extraClassPath', type: 'string', category: 'Application',
+  doc: 'Java only: ignored, as Node has no class path; setting it logs a warning. For `require` search paths set `NODE_PATH` in the driver\'s environment (`spark.mesos.driverEnv.NODE_PATH` in cluster mode).' });
 export const DRIVER_SUPERVISE = entry({ key: 'spark.driver.supervise', type: 'boolean', default: 'false', category: 'Application',
   doc: 'Cluster mode: relaunch the driver when it fails (TASK_FAILED or TASK_LOST), with backoff.' });
 export const SPARK_HOME = entry({ key: 'spark.home', type: 'string', category: 'Application', defaultDoc: 'env `SPARK_HOME`',
   doc: 'Installation directory of spark-mesos on the machines that run executors, when no executor URI is set.' });
 export const LOCAL_DIR = entry({ key: 'spark.local.dir', type: 'string', default: '/tmp', category: 'Application',
-  doc: 'Directory for shuffle files and spills.' });
+  doc: 'Directory for shuffle files and spills, of the driver and (passed to them) of executors. On executors, `SPARK_LOCAL_DIRS` wins, and on Mesos the task sandbox is used instead unless the external shuffle service is on, as in Spark.' });
 export const UI_ENABLED = entry({ key: 'spark.ui.enabled', type: 'boolean', default: 'true', category: 'Application',
   doc: 'Whether the driver serves its web UI.' });
 export const UI_PORT = entry({ key: 'spark.ui.port', type: 'int', default: '4040', min: 0, category: 'Application',
@@ -44,8 +53,6 @@ export const PORT_MAX_RETRIES = entry({ key: 'spark.port.maxRetries', type: 'int
   doc: 'How many successive ports to try when a configured port is taken.' });
 export const REDACTION_REGEX = entry({ key: 'spark.redaction.regex', type: 'string', default: '(?i)secret|password|token|access[.]?key', category: 'Security',
   doc: 'Keys or values matching this regular expression are shown as `*********(redacted)` wherever configuration is printed. A leading `(?i)` makes it case-insensitive.' });
-export const TESTING = entry({ key: 'spark.testing', type: 'boolean', category: 'Application',
-  doc: 'Internal: test mode.' });
 
 // ---------------------------------------------------------------------------------------------- Execution
 export const CORES_MAX = entry({ key: 'spark.cores.max', type: 'int', min: 0, category: 'Execution', defaultDoc: 'unlimited',
@@ -55,9 +62,10 @@ export const EXECUTOR_CORES = entry({ key: 'spark.executor.cores', type: 'int', 
 export const EXECUTOR_MEMORY = entry({ key: 'spark.executor.memory', type: 'bytes', unit: 'm', default: '1g', category: 'Execution',
   doc: 'Executor memory in MiB (e.g. `2g`).' });
 export const EXECUTOR_MEMORY_OVERHEAD_FACTOR = entry({ key: 'spark.executor.memoryOverheadFactor', type: 'double', default: '0.1', min: 0, category: 'Execution',
-  doc: 'Fraction of executor memory added as overhead to the Mesos `mem` request when `spark.mesos.executor.memoryOverhead` is unset (at least 384 MiB).' });
+  doc: 'Fraction of executor memory added as overhead to the Mesos `mem` request when neither `spark.mesos.executor.memoryOverhead` nor `spark.executor.memoryOverhead` is set (at least 384 MiB).' });
 export const EXECUTOR_MEMORY_OVERHEAD = entry({ key: 'spark.executor.memoryOverhead', type: 'bytes', unit: 'm', category: 'Execution',
-  doc: 'Generic executor overhead; the Mesos backends read `spark.mesos.executor.memoryOverhead` instead, as Spark does.' });
+  defaultDoc: 'max(384, `spark.executor.memoryOverheadFactor` × executor memory)',
+  doc: 'MiB added to executor memory in the Mesos `mem` request, when `spark.mesos.executor.memoryOverhead` is unset (that key wins).' });
 export const TASK_CPUS = entry({ key: 'spark.task.cpus', type: 'int', default: '1', min: 1, category: 'Execution',
   doc: 'Cores each task needs.' });
 export const TASK_MAX_FAILURES = entry({ key: 'spark.task.maxFailures', type: 'int', default: '4', min: 1, category: 'Execution',
@@ -70,10 +78,12 @@ export const DEFAULT_PARALLELISM = entry({ key: 'spark.default.parallelism', typ
   doc: 'Partitions of `parallelize` and of shuffles when not given.' });
 export const EXECUTOR_URI = entry({ key: 'spark.executor.uri', type: 'string', category: 'Execution', defaultDoc: 'env `SPARK_EXECUTOR_URI`',
   doc: 'Archive of spark-mesos that Mesos fetches into each executor sandbox; the executor runs from its unpacked folder.' });
+export const EXECUTOR_EXTRA_NODE_OPTIONS = entry({ key: 'spark.executor.extraNodeOptions', type: 'string', category: 'Execution',
+  doc: 'Options for the Node process of every executor (Mesos coarse and fine-grained, local-cluster), e.g. `--max-old-space-size=4096 --max-semi-space-size=64`: split like a shell command line, each must start with `-` (write values as `--flag=value`); `{{APP_ID}}` and `{{EXECUTOR_ID}}` are substituted. Node\'s counterpart of `spark.executor.extraJavaOptions`.' });
 export const EXECUTOR_EXTRA_CLASSPATH = entry({ key: 'spark.executor.extraClassPath', type: 'string', category: 'Execution',
-  doc: 'Extra module search path for executors (exported as `SPARK_EXECUTOR_CLASSPATH`).' });
+  doc: 'Java only: Node has no class path. Exported to executors as `SPARK_EXECUTOR_CLASSPATH` (as Spark does) and otherwise unused; setting it logs a warning. For `require` search paths set `spark.executorEnv.NODE_PATH`.' });
 export const EXECUTOR_EXTRA_JAVA_OPTIONS = entry({ key: 'spark.executor.extraJavaOptions', type: 'string', category: 'Execution',
-  doc: 'Extra runtime options for executors, exported as `SPARK_EXECUTOR_OPTS`; `{{APP_ID}}` and `{{EXECUTOR_ID}}` are substituted.' });
+  doc: 'Java only: Node takes no JVM options. Exported to executors as `SPARK_EXECUTOR_OPTS` (with `{{APP_ID}}` and `{{EXECUTOR_ID}}` substituted, as Spark does) and otherwise unused; setting it logs a warning. Use `spark.executor.extraNodeOptions`.' });
 export const EXECUTOR_EXTRA_LIBRARY_PATH = entry({ key: 'spark.executor.extraLibraryPath', type: 'string', category: 'Execution',
   doc: 'Prepended to `LD_LIBRARY_PATH` in the executor command.' });
 export const EXECUTOR_HEARTBEAT_INTERVAL = entry({ key: 'spark.executor.heartbeatInterval', type: 'time', unit: 'ms', default: '10s', min: 1, category: 'Execution',
@@ -85,6 +95,8 @@ export const MIN_REGISTERED_RESOURCES_RATIO = entry({ key: 'spark.scheduler.minR
   doc: 'Jobs wait until registered executor cores reach this fraction of `spark.cores.max` (capped at 1).' });
 export const MAX_REGISTERED_RESOURCES_WAITING_TIME = entry({ key: 'spark.scheduler.maxRegisteredResourcesWaitingTime', type: 'time', unit: 'ms', default: '30s', min: 0, category: 'Execution',
   doc: 'Longest wait for `spark.scheduler.minRegisteredResourcesRatio` before jobs start anyway.' });
+export const STARVATION_TIMEOUT = entry({ key: 'spark.starvation.timeout', type: 'time', unit: 'ms', default: '15s', min: 1, category: 'Execution',
+  doc: 'While tasks wait and no executor is registered, the Mesos coarse-grained backend warns this often ("Initial job has not accepted any resources ...") with the reasons it knows; after 4 such warnings with every agent excluded for failed executors, the active jobs fail with that reason.' });
 export const BLOCK_MANAGER_PORT = entry({ key: 'spark.blockManager.port', type: 'int', default: '0', min: 0, category: 'Shuffle and network',
   doc: 'Port each executor serves blocks on. Non-zero: the port must be in a Mesos offer\'s `ports`, so at most one executor per host.' });
 export const IO_ENCRYPTION_ENABLED = entry({ key: 'spark.io.encryption.enabled', type: 'boolean', default: 'false', category: 'Security',
@@ -118,8 +130,9 @@ export const SHUFFLE_SERVICE_ENABLED = entry({ key: 'spark.shuffle.service.enabl
   doc: 'Executors write shuffle output where the per-host external shuffle service serves it, so it outlives them.' });
 export const SHUFFLE_SERVICE_PORT = entry({ key: 'spark.shuffle.service.port', type: 'int', default: '7337', min: 0, category: 'Shuffle and network',
   doc: 'Port of the external shuffle service on every host.' });
-export const SHUFFLE_SERVICE_HOST = entry({ key: 'spark.shuffle.service.host', type: 'string', default: '127.0.0.1', category: 'Shuffle and network',
-  doc: 'Address the `shuffle-service` daemon binds to.' });
+export const SHUFFLE_SERVICE_HOST = entry({ key: 'spark.shuffle.service.host', type: 'string', category: 'Shuffle and network',
+  defaultDoc: 'this host\'s address, as for `spark.driver.host`',
+  doc: 'Address the `shuffle-service` daemon binds to; executors on the same host reach it at their own host address.' });
 export const SHUFFLE_SERVICE_LOCAL_DIR = entry({ key: 'spark.shuffle.service.localDir', type: 'string', category: 'Shuffle and network',
   defaultDoc: '`<tmp>/spark-mesos-shuffle`',
   doc: 'Directory on each host where executors write shuffle files for the external shuffle service to serve (`<dir>/<appId>/`).' });
@@ -130,12 +143,22 @@ export const SHUFFLE_REGISTRATION_MAX_ATTEMPTS = entry({ key: 'spark.shuffle.reg
 export const SHUFFLE_CLEANER_INTERVAL = entry({ key: 'spark.shuffle.cleaner.interval', type: 'time', unit: 's', default: '30s', min: 1, category: 'Shuffle and network',
   doc: 'How often the Mesos external shuffle service checks drivers\' heartbeats.' });
 export const BLOCK_MANAGER_HEARTBEAT_TIMEOUT = entry({ key: 'spark.storage.blockManagerHeartbeatTimeoutMs', type: 'time', unit: 'ms', min: 1,
-  fallback: 'spark.network.timeout', category: 'Shuffle and network', defaultDoc: '`spark.network.timeout`',
+  alternatives: ['spark.storage.blockManagerSlaveTimeoutMs'], fallback: 'spark.network.timeout', category: 'Shuffle and network', defaultDoc: '`spark.network.timeout`',
   doc: 'Heartbeat timeout told to the external shuffle service: an application silent this long has its shuffle files removed.' }) as ConfigEntry<number>;
 export const NETWORK_TIMEOUT = entry({ key: 'spark.network.timeout', type: 'time', unit: 's', default: '120s', min: 1, category: 'Shuffle and network',
-  doc: 'Default timeout for network interactions; an executor silent this long is considered lost.' });
+  doc: 'Default timeout for network interactions; an executor silent this long is considered lost, and a shuffle block fetch unanswered this long fails (the map output is then recomputed).' });
 export const SHUFFLE_SPILL_THRESHOLD = entry({ key: 'spark.shuffle.spill.numElementsForceSpillThreshold', type: 'int', default: '1000000', min: 1, category: 'Shuffle and network',
   doc: 'A map task spills its shuffle buffers to disk once it holds this many records (Spark\'s default is unbounded; a bound keeps memory in check).' });
+export const MEMORY_FRACTION = entry({ key: 'spark.memory.fraction', type: 'double', default: '0.6', min: 0.0001, category: 'Shuffle and network',
+  doc: 'Fraction of (executor memory − 300 MiB) shared by execution (shuffle, sort and aggregation buffers, which spill when it runs out) and storage (cached blocks), as Spark\'s unified memory manager (docs/memory.md).' });
+export const MEMORY_STORAGE_FRACTION = entry({ key: 'spark.memory.storageFraction', type: 'double', default: '0.5', min: 0, category: 'Shuffle and network',
+  doc: 'Part of the `spark.memory.fraction` pool whose cached blocks execution cannot evict (must be below 1).' });
+export const SHUFFLE_SPILL_INITIAL_MEMORY_THRESHOLD = entry({ key: 'spark.shuffle.spill.initialMemoryThreshold', type: 'bytes', unit: 'b', default: '5m', min: 0, category: 'Shuffle and network',
+  doc: 'Memory each reduce-side aggregation or sort buffer may use before asking the memory manager for more (and spilling when refused).' });
+export const SHUFFLE_SPILL_COMPRESS = entry({ key: 'spark.shuffle.spill.compress', type: 'boolean', default: 'true', category: 'Shuffle and network',
+  doc: 'Compress reduce-side spill files (deflate, fastest level).' });
+export const TESTING_RESERVED_MEMORY = entry({ key: 'spark.testing.reservedMemory', type: 'bytes', unit: 'b', default: '300m', min: 0, category: 'Shuffle and network',
+  doc: 'Memory kept out of the unified pool for the engine itself; for tests only (Spark\'s internal key).' });
 export const REDUCER_MAX_SIZE_IN_FLIGHT = entry({ key: 'spark.reducer.maxSizeInFlight', type: 'bytes', unit: 'm', default: '48m', min: 1, category: 'Shuffle and network',
   doc: 'Most shuffle data a reducer fetches at once from remote executors.' });
 
@@ -144,6 +167,40 @@ export const AUTHENTICATE = entry({ key: 'spark.authenticate', type: 'boolean', 
   doc: 'Executors, the driver and the shuffle service prove they share `spark.authenticate.secret` before talking.' });
 export const AUTHENTICATE_SECRET = entry({ key: 'spark.authenticate.secret', type: 'string', secret: true, category: 'Security',
   doc: 'The shared secret for `spark.authenticate`.' });
+export const NETWORK_CRYPTO_ENABLED = entry({ key: 'spark.network.crypto.enabled', type: 'boolean', default: 'false', category: 'Security',
+  doc: 'With `spark.authenticate`: encrypt and authenticate every frame between driver, executors and the shuffle service after the handshake (AES-256-GCM with per-connection keys from an X25519 exchange). Either side asking is enough; nobody in the middle can switch it off.' });
+export const NETWORK_AUTH_RPC_TIMEOUT = entry({ key: 'spark.network.auth.rpcTimeout', type: 'time', unit: 's', default: '30s', min: 0, category: 'Security',
+  doc: 'How long an accepted connection may take to complete the authentication handshake before it is closed.' });
+
+// ---------------------------------------------------------------------------------------------- TLS
+/** One `spark.ssl[.ns]` namespace: each key falls back to the same key of `spark.ssl`, as Spark's SSLOptions do. */
+function sslEntries(ns: string, what: string) {
+  const k = (name: string) => (ns ? `spark.ssl.${ns}.${name}` : `spark.ssl.${name}`);
+  const fb = (name: string) => (ns ? { fallback: `spark.ssl.${name}` } : {});
+  const def = (name: string, d: string) => (ns ? {} : { default: d });
+  return {
+    enabled: entry({ key: k('enabled'), type: 'boolean', ...def('enabled', 'false'), ...fb('enabled'), category: 'Security',
+      doc: ns ? `Serve ${what} over TLS.` : 'Default for every `spark.ssl.<namespace>.enabled`: `ui` (driver HTTP server), `standalone` (dispatcher UI and REST server), `historyServer`.' }),
+    privateKey: entry({ key: k('privateKey'), type: 'string', ...fb('privateKey'), category: 'Security',
+      doc: `PEM file of the private key${ns ? ` for ${what}` : ''}.` }),
+    certChain: entry({ key: k('certChain'), type: 'string', ...fb('certChain'), category: 'Security',
+      doc: `PEM file of the certificate chain${ns ? ` for ${what}` : ''}, the server's certificate first.` }),
+    privateKeyPassword: entry({ key: k('privateKeyPassword'), type: 'string', secret: true, ...fb('privateKeyPassword'), category: 'Security',
+      doc: 'Passphrase of an encrypted private key.' }),
+    trustStore: entry({ key: k('trustStore'), type: 'string', ...fb('trustStore'), category: 'Security',
+      doc: 'PEM file of the certificate authorities trusted for client certificates (servers) or for the server (clients such as `submit`).' }),
+    needClientAuth: entry({ key: k('needClientAuth'), type: 'boolean', ...def('needClientAuth', 'false'), ...fb('needClientAuth'), category: 'Security',
+      doc: 'Require clients to present a certificate signed by `trustStore` (mutual TLS).' }),
+    protocol: entry({ key: k('protocol'), type: 'enum', values: ['TLSv1.2', 'TLSv1.3'], ...def('protocol', 'TLSv1.2'), ...fb('protocol'), category: 'Security',
+      doc: 'Lowest TLS version accepted.' }),
+    enabledAlgorithms: entry({ key: k('enabledAlgorithms'), type: 'string', ...fb('enabledAlgorithms'), category: 'Security', defaultDoc: 'Node\'s defaults',
+      doc: 'Comma-separated cipher suites (OpenSSL names).' }),
+  };
+}
+export const SSL = sslEntries('', '');
+export const SSL_UI = sslEntries('ui', 'the driver\'s HTTP server (UI, API, metrics)');
+export const SSL_STANDALONE = sslEntries('standalone', 'the dispatcher\'s UI and REST submission server');
+export const SSL_HISTORY_SERVER = sslEntries('historyServer', 'the history server');
 
 // ---------------------------------------------------------------------------------------------- Recovery
 export const RECOVERY_MODE = entry({ key: 'spark.deploy.recoveryMode', type: 'enum', values: ['NONE', 'ZOOKEEPER', 'FILESYSTEM'], default: 'FILESYSTEM', category: 'Recovery',
@@ -152,8 +209,12 @@ export const ZOOKEEPER_URL = entry({ key: 'spark.deploy.zookeeper.url', type: 's
   doc: 'ZooKeeper connect string (`host:port,host:port`) for `ZOOKEEPER` recovery.' });
 export const ZOOKEEPER_DIR = entry({ key: 'spark.deploy.zookeeper.dir', type: 'string', default: '/spark_mesos_dispatcher', category: 'Recovery',
   doc: 'ZooKeeper path under which the dispatcher keeps its state.' });
-export const RECOVERY_DIRECTORY = entry({ key: 'spark.deploy.recoveryDirectory', type: 'string', category: 'Recovery', defaultDoc: '`~/.spark-mesos/recovery`',
-  doc: 'Directory for `FILESYSTEM` recovery: one JSON file per driver, written atomically and fsynced before the submission is acknowledged.' });
+export const ZOOKEEPER_AUTH = entry({ key: 'spark.deploy.zookeeper.auth', type: 'string', secret: true, category: 'Recovery', defaultDoc: 'env `SPARK_DEPLOY_ZOOKEEPER_AUTH`',
+  doc: 'Digest credentials `user:password` for the dispatcher\'s znodes: they are created (and their existing ACLs replaced) so that only these credentials can read or change them. Unset, the znodes are open to anyone who reaches ZooKeeper, as in Spark.' });
+export const ZOOKEEPER_SESSION_TIMEOUT = entry({ key: 'spark.deploy.zookeeper.sessionTimeout', type: 'time', unit: 's', default: '60s', min: 1, category: 'Recovery',
+  doc: 'ZooKeeper session timeout of the dispatcher. When its session expires (a long partition), it opens a new session and carries on; writes wait for it.' });
+export const RECOVERY_DIRECTORY = entry({ key: 'spark.deploy.recoveryDirectory', type: 'string', category: 'Recovery', defaultDoc: '`~/.spark-mesos/recovery/<master>--<framework name>-<hash>`',
+  doc: 'Directory for `FILESYSTEM` recovery: one JSON file per driver, written atomically and fsynced before the submission is acknowledged. The default is one directory per Mesos master URL and framework name, so dispatchers of different clusters on one machine never share state.' });
 
 // ---------------------------------------------------------------------------------------------- Mesos: framework and offers
 export const MESOS_COARSE = entry({ key: 'spark.mesos.coarse', type: 'boolean', default: 'true', category: 'Mesos: framework and offers', since: '0.6.0',
@@ -197,11 +258,11 @@ export const MESOS_EXECUTOR_CORES = entry({ key: 'spark.mesos.mesosExecutor.core
 export const MESOS_EXECUTOR_HOME = entry({ key: 'spark.mesos.executor.home', type: 'string', category: 'Mesos: executors and containers', defaultDoc: '`spark.home`', since: '1.1.1',
   doc: 'Where spark-mesos is installed on the agents; used when no executor URI is set.' });
 export const MESOS_EXECUTOR_MEMORY_OVERHEAD = entry({ key: 'spark.mesos.executor.memoryOverhead', type: 'bytes', unit: 'm', min: 0, category: 'Mesos: executors and containers',
-  defaultDoc: 'max(384, `spark.executor.memoryOverheadFactor` × executor memory)', since: '1.1.1',
+  defaultDoc: '`spark.executor.memoryOverhead`, else max(384, `spark.executor.memoryOverheadFactor` × executor memory)', since: '1.1.1',
   doc: 'MiB added to executor memory in the Mesos `mem` request.' });
 export const MESOS_DRIVER_MEMORY_OVERHEAD = entry({ key: 'spark.mesos.driver.memoryOverhead', type: 'bytes', unit: 'm', min: 0, category: 'Mesos: cluster mode',
-  defaultDoc: 'max(384, `spark.driver.memoryOverheadFactor` × driver memory)', since: '3.0.0',
-  doc: 'Cluster mode: MiB added to driver memory in the driver task\'s `mem`.' });
+  defaultDoc: '`spark.driver.memoryOverhead`, else max(384, `spark.driver.memoryOverheadFactor` × driver memory)', since: '3.0.0',
+  doc: 'Cluster mode: MiB added to driver memory in the driver task\'s `mem` (once: unlike Spark, the dispatcher does not add a second overhead).' });
 export const MESOS_EXECUTOR_DOCKER_IMAGE = entry({ key: 'spark.mesos.executor.docker.image', type: 'string', category: 'Mesos: executors and containers', since: '1.4.0',
   doc: 'Container image for executors (and for the driver in cluster mode).' });
 export const MESOS_EXECUTOR_DOCKER_FORCE_PULL_IMAGE = entry({ key: 'spark.mesos.executor.docker.forcePullImage', type: 'boolean', category: 'Mesos: executors and containers', defaultDoc: 'false', since: '2.1.0',
@@ -259,8 +320,8 @@ export const MESOS_DISPATCHER_WEBUI_URL = entry({ key: 'spark.mesos.dispatcher.w
   doc: 'Web UI link the dispatcher registers with Mesos; defaults to its own UI.' });
 export const MESOS_DISPATCHER_HISTORY_SERVER_URL = entry({ key: 'spark.mesos.dispatcher.historyServer.url', type: 'string', category: 'Mesos: cluster mode', since: '2.1.0',
   doc: 'History server base URL; the dispatcher UI links each driver to it.' });
-export const MESOS_DISPATCHER_QUEUE = entry({ key: 'spark.mesos.dispatcher.queue', type: 'string', category: 'Mesos: cluster mode', defaultDoc: '`default` (priority 0)', since: '3.1.0',
-  doc: 'Dispatcher queue a submitted driver joins; queues are declared with `spark.mesos.dispatcher.queue.<name>=<priority>`.' });
+export const MESOS_DISPATCHER_QUEUE = entry({ key: 'spark.mesos.dispatcher.queue', type: 'string', category: 'Mesos: cluster mode', defaultDoc: '`default`', since: '3.1.0',
+  doc: 'Dispatcher queue a submitted driver joins; queues are declared with `spark.mesos.dispatcher.queue.<name>=<weight>` (`default` weighs 0 unless `spark.mesos.dispatcher.queue.default` is set); a submission naming an undeclared queue is refused.' });
 export const MESOS_PROXY_BASE_URL = entry({ key: 'spark.mesos.proxy.baseURL', type: 'string', category: 'Mesos: cluster mode', since: '2.3.0',
   doc: 'Base URL of a proxy to the Mesos UI; the dispatcher UI links driver sandboxes through it.' });
 export const MESOS_APP_JAR_LOCAL_RESOLUTION_MODE = entry({ key: 'spark.mesos.appJar.local.resolution.mode', type: 'enum', values: ['host', 'container'], default: 'host',
@@ -269,14 +330,97 @@ export const MESOS_APP_JAR_LOCAL_RESOLUTION_MODE = entry({ key: 'spark.mesos.app
 
 export const MESOS_DISPATCHER_REST_TOKEN = entry({ key: 'spark.mesos.dispatcher.rest.token', type: 'string', secret: true, category: 'Mesos: cluster mode',
   defaultDoc: 'env `SPARK_MESOS_DISPATCHER_TOKEN`',
-  doc: 'Bearer token for the dispatcher\'s REST server; required by a dispatcher listening beyond loopback, sent by `submit` in cluster mode and with --kill/--status.' });
+  doc: 'Bearer token for the dispatcher\'s REST server; required by a dispatcher listening beyond loopback (unless `spark.mesos.dispatcher.rest.allowUnauthenticated`), sent by `submit` in cluster mode and with --kill/--status.' });
+export const MESOS_DISPATCHER_REST_TOKEN_FILE = entry({ key: 'spark.mesos.dispatcher.rest.token.file', type: 'string', category: 'Mesos: cluster mode', defaultDoc: 'env `SPARK_MESOS_DISPATCHER_TOKEN_FILE`',
+  doc: 'A file holding the REST token (trailing newline ignored), so the token never appears on a command line where `ps` shows it. Read by the dispatcher and by `submit`. The environment variable `SPARK_MESOS_DISPATCHER_TOKEN` is the other way.' });
+export const MESOS_DISPATCHER_REST_MAX_REQUEST_SIZE = entry({ key: 'spark.mesos.dispatcher.rest.maxRequestSize', type: 'bytes', unit: 'b', default: '1m', min: 1024, category: 'Mesos: cluster mode',
+  doc: 'Largest REST request body the dispatcher accepts; larger ones are answered 413 without being read. Credentials are checked before any byte of a body is read.' });
+export const MESOS_DISPATCHER_REST_ALLOW_UNAUTHENTICATED = entry({ key: 'spark.mesos.dispatcher.rest.allowUnauthenticated', type: 'boolean', default: 'false', category: 'Mesos: cluster mode',
+  doc: 'Let a dispatcher without `spark.mesos.dispatcher.rest.token` listen beyond loopback, accepting submissions from anyone who can reach it (a stock Spark client cannot send a token). The dispatcher logs a warning at start and shows one on its UI.' });
+export const MESOS_DISPATCHER_RECOVERY_ALLOW_MASTER_CHANGE = entry({ key: 'spark.mesos.dispatcher.recovery.allowMasterChange', type: 'boolean', default: 'false', category: 'Recovery',
+  doc: 'Let the dispatcher recover state (drivers and framework id) stored by a dispatcher registered with a different Mesos master URL, e.g. after the master\'s address changed. Without it, such a store is refused at start.' });
+
+// ---------------------------------------------------------------------------------------------- Web UI, event logs, history server
+export const UI_KILL_ENABLED = entry({ key: 'spark.ui.killEnabled', type: 'boolean', default: 'true', category: 'Web UI and history',
+  doc: 'Show kill links for active jobs and stages on the driver UI, and accept them (`/jobs/job/kill/?id=N`, `/stages/stage/kill/?id=N`).' });
+export const UI_PROXY_BASE = entry({ key: 'spark.ui.proxyBase', type: 'string', category: 'Web UI and history', defaultDoc: 'env `APPLICATION_WEB_PROXY_BASE`, else the `X-Forwarded-Context` request header, else none',
+  doc: 'Path prefix of every link the driver UI and the history server generate, for serving them behind a proxy (e.g. `/proxy/app-1`).' });
+export const UI_PROMETHEUS_ENABLED = entry({ key: 'spark.ui.prometheus.enabled', type: 'boolean', default: 'false', category: 'Web UI and history',
+  doc: 'Serve `/metrics/executors/prometheus` on the driver UI: each active executor\'s totals in Spark\'s metric names (`metrics_executor_memoryUsed_bytes{application_id=..., executor_id=...}`).' });
+export const UI_RETAINED_JOBS = entry({ key: 'spark.ui.retainedJobs', type: 'int', default: '1000', min: 1, category: 'Web UI and history',
+  doc: 'Finished jobs the UI and `/api/v1` remember; older ones are forgotten (a tenth of the limit at a time).' });
+export const UI_RETAINED_STAGES = entry({ key: 'spark.ui.retainedStages', type: 'int', default: '1000', min: 1, category: 'Web UI and history',
+  doc: 'Finished stage attempts the UI and `/api/v1` remember.' });
+export const UI_RETAINED_TASKS = entry({ key: 'spark.ui.retainedTasks', type: 'int', default: '100000', min: 1, category: 'Web UI and history',
+  doc: 'Tasks remembered per stage attempt (stage totals keep counting every task).' });
+export const UI_RETAINED_DEAD_EXECUTORS = entry({ key: 'spark.ui.retainedDeadExecutors', type: 'int', default: '100', min: 0, category: 'Web UI and history',
+  doc: 'Removed executors the Executors page and `/allexecutors` remember.' });
+export const EVENT_LOG_ENABLED = entry({ key: 'spark.eventLog.enabled', type: 'boolean', default: 'false', category: 'Web UI and history',
+  doc: 'Write the application\'s events to `spark.eventLog.dir` in Spark\'s JSON-lines format, for the history server (ours or Spark\'s).' });
+export const EVENT_LOG_DIR = entry({ key: 'spark.eventLog.dir', type: 'string', default: '/tmp/spark-events', category: 'Web UI and history',
+  doc: 'Existing directory (a path or `file:` URI) the event logs go to; the log is `<dir>/<app id>.inprogress` until the application ends.' });
+export const EVENT_LOG_COMPRESS = entry({ key: 'spark.eventLog.compress', type: 'boolean', default: 'false', category: 'Web UI and history',
+  doc: 'Compress event logs with `spark.eventLog.compression.codec`.' });
+export const EVENT_LOG_COMPRESSION_CODEC = entry({ key: 'spark.eventLog.compression.codec', type: 'enum', values: ['zstd', 'lz4', 'lzf', 'snappy'], default: 'zstd', category: 'Web UI and history',
+  doc: 'Codec of compressed event logs, also their file extension. Only `zstd` can be written, and only on a Node with zstd in `node:zlib` (22.15 or later); otherwise compression fails at start naming the key.' });
+export const EVENT_LOG_OVERWRITE = entry({ key: 'spark.eventLog.overwrite', type: 'boolean', default: 'false', category: 'Web UI and history',
+  doc: 'Replace an existing event log of the same application; without it an existing log is an error at start.' });
+export const EVENT_LOG_ROLLING_ENABLED = entry({ key: 'spark.eventLog.rolling.enabled', type: 'boolean', default: 'false', category: 'Web UI and history',
+  doc: 'Write the log as a directory `eventlog_v2_<app id>/` of numbered `events_<N>_<app id>` files, starting a new one past `spark.eventLog.rolling.maxFileSize`.' });
+export const EVENT_LOG_ROLLING_MAX_FILE_SIZE = entry({ key: 'spark.eventLog.rolling.maxFileSize', type: 'bytes', unit: 'b', default: '128m', min: 10 * 1024 * 1024, category: 'Web UI and history',
+  doc: 'Size (before compression) at which a rolling event log starts its next file; at least 10m.' });
+export const EVENT_LOG_LOG_BLOCK_UPDATES = entry({ key: 'spark.eventLog.logBlockUpdates.enabled', type: 'boolean', default: 'false', category: 'Web UI and history',
+  doc: 'Also log every cached block update, so the history server\'s Storage tab shows cached RDDs.' });
+export const LISTENER_BUS_EVENT_QUEUE_CAPACITY = entry({ key: 'spark.scheduler.listenerbus.eventqueue.capacity', type: 'int', default: '10000', min: 1, category: 'Web UI and history',
+  doc: 'Events the event log\'s queue holds while its file is being written; past it events are dropped, counted and warned about, so the log never slows scheduling.' });
+export const HISTORY_LOG_DIRECTORY = entry({ key: 'spark.history.fs.logDirectory', type: 'string', default: 'file:/tmp/spark-events', category: 'Web UI and history',
+  doc: 'Directory (a path or `file:` URI) the history server lists and replays event logs from.' });
+export const HISTORY_UI_PORT = entry({ key: 'spark.history.ui.port', type: 'int', default: '18080', min: 0, category: 'Web UI and history',
+  doc: 'Port of the history server.' });
+export const HISTORY_UPDATE_INTERVAL = entry({ key: 'spark.history.fs.update.interval', type: 'time', unit: 's', default: '10s', min: 0, category: 'Web UI and history',
+  doc: 'How often the history server looks for new and grown event logs.' });
+export const HISTORY_RETAINED_APPLICATIONS = entry({ key: 'spark.history.retainedApplications', type: 'int', default: '50', min: 1, category: 'Web UI and history',
+  doc: 'Replayed applications the history server keeps in memory; the least recently used one is dropped (and replayed again when asked for).' });
+export const HISTORY_CLEANER_ENABLED = entry({ key: 'spark.history.fs.cleaner.enabled', type: 'boolean', default: 'false', category: 'Web UI and history',
+  doc: 'Delete old event logs from the log directory.' });
+export const HISTORY_CLEANER_INTERVAL = entry({ key: 'spark.history.fs.cleaner.interval', type: 'time', unit: 's', default: '1d', min: 1, category: 'Web UI and history',
+  doc: 'How often the cleaner runs.' });
+export const HISTORY_CLEANER_MAX_AGE = entry({ key: 'spark.history.fs.cleaner.maxAge', type: 'time', unit: 's', default: '7d', min: 0, category: 'Web UI and history',
+  doc: 'Logs not modified for this long are deleted by the cleaner.' });
+export const HISTORY_CLEANER_MAX_NUM = entry({ key: 'spark.history.fs.cleaner.maxNum', type: 'int', default: '2147483647', min: 0, category: 'Web UI and history',
+  doc: 'Most event logs kept: the cleaner deletes the oldest completed ones beyond it.' });
+
+// ---------------------------------------------------------------------------------------------- Input and output
+/** Spark hands `spark.hadoop.X` to Hadoop as `X`; our stores read them the same way (`src/io/ioSettings.ts`). */
+export const HADOOP_PREFIX = 'spark.hadoop.';
+export const S3A_ENDPOINT = entry({ key: 'spark.hadoop.fs.s3a.endpoint', type: 'string', category: 'Input and output', defaultDoc: 'AWS for the region',
+  doc: 'S3 endpoint for `s3a://` and `s3://` paths: a URL (`http://127.0.0.1:9000`) or a host name (then `https` unless `spark.hadoop.fs.s3a.connection.ssl.enabled=false`).' });
+export const S3A_ENDPOINT_REGION = entry({ key: 'spark.hadoop.fs.s3a.endpoint.region', type: 'string', category: 'Input and output', defaultDoc: 'env `AWS_REGION`, else `us-east-1`',
+  doc: 'Region requests are signed for.' });
+export const S3A_PATH_STYLE_ACCESS = entry({ key: 'spark.hadoop.fs.s3a.path.style.access', type: 'boolean', default: 'false', category: 'Input and output',
+  doc: 'Address buckets as `endpoint/bucket/key` instead of `bucket.endpoint/key` (needed by most S3-compatible servers).' });
+export const S3A_CONNECTION_SSL_ENABLED = entry({ key: 'spark.hadoop.fs.s3a.connection.ssl.enabled', type: 'boolean', default: 'true', category: 'Input and output',
+  doc: 'Use https for an endpoint given without a scheme.' });
+export const S3A_ACCESS_KEY = entry({ key: 'spark.hadoop.fs.s3a.access.key', type: 'string', secret: true, category: 'Input and output', defaultDoc: 'env `AWS_ACCESS_KEY_ID`, else the credentials file',
+  doc: 'S3 access key id. With neither this nor the environment, the profile `AWS_PROFILE` (default `default`) of the credentials file (`AWS_SHARED_CREDENTIALS_FILE`, default `~/.aws/credentials`) is used, on the driver and on each executor.' });
+export const S3A_SECRET_KEY = entry({ key: 'spark.hadoop.fs.s3a.secret.key', type: 'string', secret: true, category: 'Input and output', defaultDoc: 'env `AWS_SECRET_ACCESS_KEY`, else the credentials file',
+  doc: 'S3 secret access key; never logged or shown in errors.' });
+export const S3A_SESSION_TOKEN = entry({ key: 'spark.hadoop.fs.s3a.session.token', type: 'string', secret: true, category: 'Input and output', defaultDoc: 'env `AWS_SESSION_TOKEN`',
+  doc: 'Session token of temporary credentials.' });
+export const S3A_BLOCK_SIZE = entry({ key: 'spark.hadoop.fs.s3a.block.size', type: 'bytes', unit: 'b', default: '32m', min: 1024 * 1024, category: 'Input and output',
+  doc: 'Largest input split of an S3 object (S3 has no blocks; Hadoop reports this size for splitting).' });
+export const S3A_MULTIPART_SIZE = entry({ key: 'spark.hadoop.fs.s3a.multipart.size', type: 'bytes', unit: 'b', default: '64m', min: 5 * 1024 * 1024, category: 'Input and output',
+  doc: 'Part size of the multipart uploads task output is written with (S3\'s minimum is 5m).' });
+export const S3A_FAST_UPLOAD_ACTIVE_BLOCKS = entry({ key: 'spark.hadoop.fs.s3a.fast.upload.active.blocks', type: 'int', default: '4', min: 1, category: 'Input and output',
+  doc: 'Parts of one task\'s output uploaded at the same time.' });
 
 /** Families of keys under a prefix. */
 export const PREFIXES: readonly PrefixEntry[] = [
+  { prefix: 'spark.hadoop.', category: 'Input and output', doc: '`spark.hadoop.X=value` is Hadoop setting X for the file systems of `textFile`, `wholeTextFiles`, `binaryFiles` and `saveAsTextFile`; the `fs.s3a.*` keys listed above are read (see docs/io.md), others are ignored.' },
   { prefix: 'spark.executorEnv.', category: 'Execution', doc: '`spark.executorEnv.NAME=value` sets environment variable NAME in every executor.' },
   { prefix: 'spark.mesos.driverEnv.', category: 'Mesos: cluster mode', doc: 'Cluster mode: `spark.mesos.driverEnv.NAME=value` sets NAME in the driver task.' },
   { prefix: 'spark.mesos.dispatcher.driverDefault.', category: 'Mesos: cluster mode', doc: 'Dispatcher: `spark.mesos.dispatcher.driverDefault.KEY=value` is a default for KEY in every submitted driver.' },
-  { prefix: 'spark.mesos.dispatcher.queue.', category: 'Mesos: cluster mode', doc: 'Dispatcher: `spark.mesos.dispatcher.queue.NAME=priority` declares a queue; higher priorities launch first.' },
+  { prefix: 'spark.mesos.dispatcher.queue.', category: 'Mesos: cluster mode', doc: 'Dispatcher: `spark.mesos.dispatcher.queue.NAME=weight` declares a queue; drivers of heavier queues launch first. `spark.mesos.dispatcher.queue.default` sets the weight of the default queue (0 when unset).' },
 ];
 
 // The module's own namespace holds every exported entry, so no hand-kept list can drift. Read lazily: the

@@ -2,7 +2,7 @@ import { allEntries, PREFIXES } from './catalog.js';
 import type { ConfigCategory, ConfigEntry } from './ConfigEntry.js';
 
 const ORDER: ConfigCategory[] = [
-  'Application', 'Execution', 'Dynamic allocation', 'Shuffle and network', 'Security', 'Recovery',
+  'Application', 'Execution', 'Dynamic allocation', 'Shuffle and network', 'Security', 'Recovery', 'Web UI and history', 'Input and output',
   'Mesos: framework and offers', 'Mesos: executors and containers', 'Mesos: secrets and labels', 'Mesos: cluster mode',
 ];
 
@@ -24,7 +24,8 @@ export function renderConfigurationReference(): string {
     'Set keys with `SparkConf.set`, `--conf key=value` on the command line, or a `spark-defaults.conf`-style file',
     '(`--properties-file`). Sizes take `k`, `m`, `g`, `t` suffixes; durations take `ms`, `s`, `min`, `h`, `d`. A bad',
     'value fails with an error naming the key, the value and the expected form. Values of keys matching',
-    '`spark.redaction.regex` are never printed.',
+    '`spark.redaction.regex` are never printed. A key whose default is another key reads that key\'s value in the',
+    'other key\'s unit (`spark.network.timeout=120` is 120 s for every key that falls back to it).',
     '',
   ];
   const entries = allEntries();

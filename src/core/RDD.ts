@@ -1,5 +1,3 @@
-import { existsSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { FunctionRef, internalFunction, shipFunction, type Env, type ShippedFunction } from './closure.js';
 import { compareKeys, KeyMap, keyString } from './keys.js';
 import type { Aggregation, Op, PartitionerSpec, Plan, Sink, SortSpec } from './plan.js';
@@ -9,6 +7,8 @@ import type { Dependency, RDDLike } from '../scheduler/DAGScheduler.js';
 import { rangeBounds } from '../shuffle/partitioning.js';
 import { IllegalArgumentException, SparkException } from '../util/errors.js';
 import type { SparkContext } from './SparkContext.js';
+import { saveTextFile } from '../io/saveTextFile.js';
+import { parseStorageLevel, type StorageLevel } from '../memory/storageLevel.js';
 
 /** `numPartitions` or an env, in either order, as the optional tail of a shuffle operation's arguments. */
 type Tail = [numPartitionsOrEnv?: number | Env, env?: Env];
@@ -36,6 +36,7 @@ export class RDD<T> implements RDDLike {
   readonly id: number;
   name: string;
   private cached = false;
+  private level: StorageLevel = 'MEMORY_ONLY';
   protected prepared: Promise<void> | undefined;
 
   constructor(
@@ -66,7 +67,7 @@ export class RDD<T> implements RDDLike {
 
   plan(p: number): Plan {
     const base = this.planFn(p);
-    return this.cached ? { t: 'cached', block: `rdd_${this.id}_${p}`, parent: base } : base;
+    return this.cached ? { t: 'cached', block: `rdd_${this.id}_${p}`, parent: base, ...(this.level !== 'MEMORY_ONLY' ? { level: this.level } : {}) } : base;
   }
 
   preferredExecutors(p: number): string[] {
@@ -99,8 +100,13 @@ export class RDD<T> implements RDDLike {
     return this.persist();
   }
 
+  /** Caches partitions at `level`: MEMORY_ONLY, MEMORY_AND_DISK or DISK_ONLY (`_SER` variants accepted; docs/memory.md). */
   persist(level = 'MEMORY_ONLY'): this {
-    if (level !== 'MEMORY_ONLY') throw new IllegalArgumentException(`persist: storage level should be MEMORY_ONLY, but was '${level}'`);
+    try {
+      this.level = parseStorageLevel(level);
+    } catch (err) {
+      throw new IllegalArgumentException((err as Error).message);
+    }
     this.cached = true;
     return this;
   }
@@ -288,6 +294,11 @@ export class RDD<T> implements RDDLike {
     return new ShuffledRDD<K, V, V>(this, () => partitioner.spec(), 'partitionBy');
   }
 
+  /** Repartitions by `partitioner` and sorts each partition by key during the shuffle (spilling as needed). */
+  repartitionAndSortWithinPartitions<K, V>(this: RDD<[K, V]>, partitioner: Partitioner, ascending = true): RDD<[K, V]> {
+    return new ShuffledRDD<K, V, V>(this, () => partitioner.spec(), 'repartitionAndSortWithinPartitions', undefined, { ascending });
+  }
+
   sortByKey<K, V>(this: RDD<[K, V]>, ascending = true, numPartitions?: number): RDD<[K, V]> {
     const n = checkPartitions(numPartitions ?? this.numPartitions, 'sortByKey');
     let bounds: unknown[] = [];
@@ -472,13 +483,12 @@ export class RDD<T> implements RDDLike {
     return new Map([...m.values()]);
   }
 
-  /** Writes one `part-NNNNN` file per partition (tuples as `(a,b)`) and `_SUCCESS`. */
-  async saveAsTextFile(path: string): Promise<void> {
-    const dir = path.startsWith('file://') ? path.slice('file://'.length) : path;
-    if (existsSync(dir) && readdirSync(dir).length > 0) throw new SparkException(`Output directory file:${dir} already exists`);
-    mkdirSync(dir, { recursive: true });
-    await this.run({ k: 'save', dir }, () => undefined, 'saveAsTextFile');
-    writeFileSync(join(dir, '_SUCCESS'), '');
+  /**
+   * Writes one `part-NNNNN` file per partition (tuples as `(a,b)`), compressed with `codec` (`gzip`, `bzip2`, `zstd`,
+   * `lz4` or a Hadoop codec class name) when given, then `_SUCCESS`, through the output commit protocol of `src/io`.
+   */
+  async saveAsTextFile(path: string, codec?: string): Promise<void> {
+    await saveTextFile(this.sc.conf, path, codec, (spec, onResult) => this.run({ k: 'save', ...spec }, onResult, 'saveAsTextFile'));
   }
 }
 

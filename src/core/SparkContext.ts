@@ -1,8 +1,10 @@
-import { mkdirSync, mkdtempSync, rmSync, statSync, readdirSync, existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { sslServerOptions } from '../conf/sslOptions.js';
 import { join, resolve, basename } from 'node:path';
-import fg from 'fast-glob';
 import { SparkConf } from '../conf/SparkConf.js';
 import * as config from '../conf/catalog.js';
+import { driverBindAddress, driverHost } from '../conf/hostAddress.js';
+import { checkNodeSettings } from '../conf/nodeOptions.js';
 import { WIRE, type ShippedFunction, type WireConvertible } from './closure.js';
 import { RDD } from './RDD.js';
 import type { Plan, Sink } from './plan.js';
@@ -18,9 +20,15 @@ import type { SparkListener } from '../scheduler/events.js';
 import { createBackend } from '../scheduler/clusterManagers.js';
 import { ConsoleProgressBar } from './ConsoleProgressBar.js';
 import { DriverStatusServer } from '../ui/DriverStatusServer.js';
+import { SparkUI } from '../ui/SparkUI.js';
+import { driverRoutes } from '../ui/driverRoutes.js';
 import { ExecutorAllocationManager, allocationPolicy } from '../scheduler/ExecutorAllocationManager.js';
 import { IllegalArgumentException, SparkException } from '../util/errors.js';
 import { getLogger } from '../util/logging.js';
+import { textFileSplits } from '../io/inputs.js';
+import { wholeFilesSplits } from '../io/packFiles.js';
+import { ioSettings } from '../io/ioSettings.js';
+import { taskMemorySettings } from '../memory/settings.js';
 
 const log = getLogger('SparkContext');
 
@@ -56,6 +64,7 @@ export class SparkContext {
   private readonly progress: ConsoleProgressBar | undefined;
   private allocationManager: ExecutorAllocationManager | undefined;
   private statusServer: DriverStatusServer | undefined;
+  private appUi: SparkUI | undefined;
   private nextRdd = 0;
   private nextShuffle = 0;
   private nextBroadcast = 0;
@@ -73,6 +82,7 @@ export class SparkContext {
     const appName = this.conf.get(config.APP_NAME);
     if (appName === undefined) throw new SparkException('An application name must be set in your configuration (spark.app.name, or SparkConf.setAppName)');
     this.appName = appName;
+    checkNodeSettings(this.conf);
     if (this.conf.get(config.IO_ENCRYPTION_ENABLED)) {
       // Spark refuses this for Mesos; the engine does not encrypt spills anywhere.
       throw new IllegalArgumentException('requirement failed: I/O encryption is currently not supported');
@@ -84,6 +94,15 @@ export class SparkContext {
     }
     // Validated before anything starts.
     const policy = dynamicAllocation ? allocationPolicy(this.conf) : undefined;
+    // The application's status (UI pages, /api/v1) and event log, fed by the listener bus.
+    if (this.conf.get(config.UI_ENABLED) || this.conf.get(config.EVENT_LOG_ENABLED)) {
+      const appUi = new SparkUI(this.conf, {
+        appName: this.appName, startTime: this.startTime,
+        killJob: (id) => this.dag.cancelJob(id, 'killed via the Web UI'), killStage: (id) => this.dag.cancelStage(id, 'killed via the Web UI'),
+      });
+      this.appUi = appUi;
+      this.bus.add((e) => appUi.onEvent(e));
+    }
     const base = this.conf.get(config.LOCAL_DIR);
     mkdirSync(base, { recursive: true });
     this.localDir = mkdtempSync(join(base, 'spark-mesos-'));
@@ -98,7 +117,9 @@ export class SparkContext {
       maxTaskFailures: this.conf.contains(config.TASK_MAX_FAILURES.key) ? this.conf.get(config.TASK_MAX_FAILURES) : (created.maxTaskFailures ?? this.conf.get(config.TASK_MAX_FAILURES)),
       localDir: this.localDir,
       spillThreshold: this.conf.get(config.SHUFFLE_SPILL_THRESHOLD),
+      memory: taskMemorySettings(this.master, this.conf, this.conf.get(config.DEFAULT_PARALLELISM) ?? this.backend.defaultParallelism()),
       maxBytesInFlight: this.conf.get(config.REDUCER_MAX_SIZE_IN_FLIGHT) * 1024 * 1024,
+      fetchTimeoutMs: this.conf.get(config.NETWORK_TIMEOUT) * 1000,
       appPath: this.conf.getOption('spark.submit.appFile') ?? (process.argv[1] ? resolve(process.argv[1]) : undefined),
       broadcastIdsOf: broadcastIds,
       onBlocks: (executorId, blocks) => {
@@ -113,29 +134,37 @@ export class SparkContext {
       this.progress = new ConsoleProgressBar(process.stderr);
       this.bus.add((e) => this.progress!.onEvent(e));
     }
-    this.started = this.backend.start({
-      executorAdded: (e) => this.taskScheduler.executorAdded(e),
-      executorRemoved: (id, reason) => this.taskScheduler.executorRemoved(id, reason),
-      statusUpdate: (u) => this.taskScheduler.statusUpdate(u),
-      resourceOffers: (offers) => this.taskScheduler.resourceOffers(offers),
-      pendingTasks: () => this.taskScheduler.pendingCount,
-    });
-    if (policy && this.backend.requestTotalExecutors && this.backend.killExecutors) {
-      const cores = this.conf.contains(config.EXECUTOR_CORES.key) ? this.conf.get(config.EXECUTOR_CORES) : 1;
-      this.started = this.started.then(async () => {
-        this.allocationManager = new ExecutorAllocationManager(policy, this.backend, this.taskScheduler, cores);
-        await this.allocationManager.start();
-      });
-    }
+    // The driver's HTTP server starts before the backend, which links cluster managers to it (Spark's order).
+    let uiStarted = Promise.resolve();
     if (this.conf.get(config.UI_ENABLED)) {
       const backendMetrics = (this.backend as { metrics?: { text(): Promise<string> } }).metrics;
       const server = new DriverStatusServer(
         () => ({ app: this.appName, applicationId: this.applicationId, master: this.master, startTime: this.startTime }),
         backendMetrics ? () => backendMetrics.text() : undefined,
+        this.appUi ? driverRoutes(this.appUi) : undefined,
       );
       this.statusServer = server;
       this.bus.add((e) => server.onEvent(e));
-      this.started = this.started.then(() => server.start(this.conf.get(config.DRIVER_HOST) ?? '127.0.0.1', this.conf.get(config.UI_PORT), this.conf.get(config.PORT_MAX_RETRIES)));
+      uiStarted = server.start(driverBindAddress(this.conf), this.conf.get(config.UI_PORT), this.conf.get(config.PORT_MAX_RETRIES), sslServerOptions(this.conf, 'ui'),
+        process.env.SPARK_PUBLIC_DNS ?? driverHost(this.conf));
+    }
+    this.started = uiStarted.then(() => this.backend.start({
+      executorAdded: (e) => this.taskScheduler.executorAdded(e),
+      executorRemoved: (id, reason) => this.taskScheduler.executorRemoved(id, reason),
+      statusUpdate: (u) => this.taskScheduler.statusUpdate(u),
+      resourceOffers: (offers) => this.taskScheduler.resourceOffers(offers),
+      pendingTasks: () => this.taskScheduler.pendingCount,
+      abort: (reason) => this.dag.abortAllJobs(reason),
+      ...(this.statusServer?.url !== undefined ? { uiWebUrl: this.statusServer.url } : {}),
+    }));
+    this.started = this.started.then(() => this.appUi?.start(this.applicationId, driverHost(this.conf)));
+    if (policy && this.backend.requestTotalExecutors && this.backend.killExecutors) {
+      const cores = this.conf.contains(config.EXECUTOR_CORES.key) ? this.conf.get(config.EXECUTOR_CORES) : 1;
+      this.started = this.started.then(async () => {
+        this.allocationManager = new ExecutorAllocationManager(policy, this.backend, this.taskScheduler, cores,
+          (id) => [...this.blocks.values()].some((holders) => holders.has(id)));
+        await this.allocationManager.start();
+      });
     }
     this.started.catch((err) => log.error({ err }, 'scheduler backend failed to start'));
     // eslint-disable-next-line @typescript-eslint/no-this-alias -- the process-wide active context, as Spark keeps it
@@ -178,6 +207,11 @@ export class SparkContext {
   /** Where the driver serves `/metrics/prometheus` and `/api/status` (when `spark.ui.enabled`). */
   get uiAddress(): { host: string; port: number } | undefined {
     return this.statusServer?.address;
+  }
+
+  /** The driver UI's URL as others reach it (Spark's `sc.uiWebUrl`), when it runs. */
+  get uiWebUrl(): string | undefined {
+    return this.statusServer?.url;
   }
 
   /** Executors currently registered. */
@@ -241,35 +275,33 @@ export class SparkContext {
   }
 
   /**
-   * Lines of text files: a file, a directory (its visible files), a glob, or a comma-separated list of them, with
-   * or without `file://`. Files are split into at least `minPartitions` line-aligned byte ranges.
+   * Lines of text files: a file, a directory (its visible files), a glob, or a comma-separated list of them, local
+   * (with or without `file://`), `s3a://`/`s3://` or `http(s)://`. Files are split into at least `minPartitions`
+   * line-aligned byte ranges; compressed files (`.gz`, `.bz2`, `.zst`, `.lz4`) are read whole, one split each.
    */
   textFile(path: string, minPartitions: number = this.defaultMinPartitions): RDD<string> {
-    const files: { path: string; size: number }[] = [];
-    for (const raw of path.split(',').map((s) => s.trim()).filter(Boolean)) {
-      const p = raw.startsWith('file://') ? raw.slice('file://'.length) : raw;
-      let matched: string[];
-      if (/[*?[\]{}]/.test(p)) matched = fg.sync(p, { onlyFiles: true, absolute: true, dot: false }).sort();
-      else if (existsSync(p) && statSync(p).isDirectory()) {
-        matched = readdirSync(p).filter((n) => !n.startsWith('.') && !n.startsWith('_')).sort().map((n) => join(p, n)).filter((f) => statSync(f).isFile());
-      } else if (existsSync(p)) matched = [resolve(p)];
-      else matched = [];
-      if (matched.length === 0) throw new SparkException(`Input path does not exist: file:${resolve(p)}`);
-      for (const f of matched) files.push({ path: resolve(f), size: statSync(f).size });
-    }
-    const total = files.reduce((n, f) => n + f.size, 0);
-    const goal = Math.max(1, Math.floor(total / Math.max(1, minPartitions)));
-    const splitSize = Math.max(1, Math.min(goal, 32 * 1024 * 1024));
-    const splits: Plan[] = [];
-    for (const f of files) {
-      let off = 0;
-      while (f.size - off > splitSize * 1.1) {
-        splits.push({ t: 'text', path: f.path, start: off, end: off + splitSize });
-        off += splitSize;
-      }
-      if (f.size - off > 0) splits.push({ t: 'text', path: f.path, start: off, end: f.size });
-    }
+    // Listing and split planning for every store live in src/io (inputs.ts).
+    const splits: Plan[] = textFileSplits(path, minPartitions, ioSettings(this.conf)).map((s) => ({ t: 'text', ...s }));
     return new RDD<string>(this, splits.length, `textFile ${basename(path)}`, [], (p) => splits[p]!);
+  }
+
+  /**
+   * `[path, content]` of each whole file, content decompressed by extension and decoded as UTF-8; paths as
+   * `textFile` takes them, keys as Spark gives them (`file:/abs/path`, `s3a://bucket/key`, the URL). Files are packed
+   * into at most `minPartitions` partitions by size, a file never split (src/io/packFiles.ts).
+   */
+  wholeTextFiles(path: string, minPartitions: number = this.defaultMinPartitions): RDD<[string, string]> {
+    return this.wholeFiles<string>(path, minPartitions, false, `wholeTextFiles ${basename(path)}`);
+  }
+
+  /** `[path, bytes]` of each whole file, as `wholeTextFiles` packs them; raw bytes, never decompressed. */
+  binaryFiles(path: string, minPartitions: number = this.defaultMinPartitions): RDD<[string, Buffer]> {
+    return this.wholeFiles<Buffer>(path, minPartitions, true, `binaryFiles ${basename(path)}`);
+  }
+
+  private wholeFiles<V>(path: string, minPartitions: number, binary: boolean, name: string): RDD<[string, V]> {
+    const splits: Plan[] = wholeFilesSplits(path, minPartitions, ioSettings(this.conf), !binary).map((s) => ({ t: 'wholeFiles', binary, ...s }));
+    return new RDD<[string, V]>(this, splits.length, name, [], (p) => splits[p]!);
   }
 
   // ------------------------------------------------------------------------------------------ shared variables
@@ -350,6 +382,8 @@ export class SparkContext {
 
   dropBlocks(prefix: string): void {
     for (const k of [...this.blocks.keys()]) if (k.startsWith(prefix)) this.blocks.delete(k);
+    const rdd = /^rdd_(\d+)_$/.exec(prefix);
+    if (rdd) this.bus.post({ type: 'unpersistRDD', rddId: Number(rdd[1]), time: Date.now() });
     this.backend.dropBlocks(prefix);
   }
 
@@ -364,6 +398,8 @@ export class SparkContext {
     try {
       await this.started.catch(() => undefined);
       await this.backend.stop();
+      this.bus.drain();
+      await this.appUi?.stop();
       await this.statusServer?.stop();
     } finally {
       rmSync(this.localDir, { recursive: true, force: true });

@@ -3,6 +3,10 @@
  * from the RDD lineage up to the stage's shuffle boundaries. Functions travel as source plus env.
  */
 import type { ShippedFunction } from './closure.js';
+import type { TaskMemorySettings } from '../memory/settings.js';
+import type { StorageLevel } from '../memory/storageLevel.js';
+import type { OutputSpec } from '../io/commitProtocol.js';
+import type { TaskMetricsLite } from '../scheduler/events.js';
 
 export type Op =
   | { k: 'map'; f: ShippedFunction }
@@ -42,13 +46,16 @@ export type PartitionerSpec =
 export type Plan =
   | { t: 'data'; items: unknown[] }
   | { t: 'range'; start: number; end: number; step: number }
-  | { t: 'text'; path: string; start: number; end: number }
+  /** A byte range of a text file; `io` carries a remote store's `spark.hadoop.*` settings (src/io). */
+  | { t: 'text'; path: string; start: number; end: number; io?: Record<string, string> }
+  /** Whole files read into memory, one `[path, content]` record each: text (decompressed, UTF-8) or raw bytes. */
+  | { t: 'wholeFiles'; files: { path: string; size: number }[]; binary: boolean; io?: Record<string, string> }
   | { t: 'empty' }
   | { t: 'op'; op: Op; parent: Plan }
   | { t: 'concat'; parents: Plan[] }
   | { t: 'shuffle'; shuffleId: number; partition: number; agg?: Aggregation; sort?: SortSpec }
   | { t: 'cogroup'; shuffleIds: number[]; partition: number }
-  | { t: 'cached'; block: string; parent: Plan };
+  | { t: 'cached'; block: string; parent: Plan; level?: StorageLevel };
 
 /** Where a map task's output for each reducer lies. */
 export interface MapStatus {
@@ -80,7 +87,8 @@ export type Sink =
   | { k: 'countByValue' }
   | { k: 'countByKey' }
   | { k: 'sampleKeys'; n: number; seed: number; keyFn?: ShippedFunction }
-  | { k: 'save'; dir: string }
+  /** Text output through the commit protocol of `src/io` (`dir` is a path or URI). */
+  | ({ k: 'save' } & OutputSpec)
   | { k: 'shuffleWrite'; shuffleId: number; mapId: number; partitioner: PartitionerSpec; agg?: Aggregation; dir: string };
 
 export interface TaskDescription {
@@ -100,10 +108,14 @@ export interface TaskDescription {
   localDir: string;
   /** Spill a shuffle buffer to disk past this many records. */
   spillThreshold: number;
+  /** The executor heap's memory pool and spill settings (`src/memory/settings.ts`); absent: no reduce-side spilling. */
+  memory?: TaskMemorySettings;
   /** Module path the application was started from, for `require` and module references. */
   appPath: string | undefined;
   /** Reducer fetch window: most bytes of map outputs requested at once (`spark.reducer.maxSizeInFlight`). */
   maxBytesInFlight: number;
+  /** A block fetch unanswered this long fails (`spark.network.timeout`), so the map stage runs again. */
+  fetchTimeoutMs: number;
 }
 
 export interface TaskResult {
@@ -114,4 +126,6 @@ export interface TaskResult {
   mapStatus?: MapStatus;
   /** Records in and out, for metrics. */
   records: number;
+  /** What the executor measured (the UI's task metrics). */
+  metrics?: TaskMetricsLite;
 }

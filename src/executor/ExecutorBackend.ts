@@ -6,7 +6,9 @@
 import { Connection, type Message } from '../rpc/Connection.js';
 import type { TaskDescription } from '../core/plan.js';
 import { TaskThreads } from './TaskThreads.js';
+import { CRYPTO_ENV } from './cryptoEnv.js';
 import { getLogger } from '../util/logging.js';
+import { mesosLogUrls } from './logUrls.js';
 
 const log = getLogger('ExecutorBackend');
 
@@ -29,6 +31,8 @@ export async function runExecutor(args: ExecutorArgs, env: NodeJS.ProcessEnv = p
   const secret = env.SPARK_AUTHENTICATE_SECRET || undefined;
   const driver = parseDriverUrl(args.driverUrl);
   const conn = await Connection.connect(driver.host, driver.port, secret, args.executorId);
+  // The driver's endpoint decides encryption in the handshake; this executor serves and fetches blocks alike.
+  if (conn.encrypted) env = { ...env, [CRYPTO_ENV]: 'true' };
   const threads = await TaskThreads.open({
     executorId: args.executorId, appId: args.appId, hostname: args.hostname, threads: args.cores, grow: false,
     onEnd: (end) => conn.send({ t: 'status', ...end }),
@@ -40,12 +44,19 @@ export async function runExecutor(args: ExecutorArgs, env: NodeJS.ProcessEnv = p
     const shutdown = async (code: number, why: string) => {
       if (stopping) return;
       stopping = true;
+      process.off('SIGTERM', onTerm);
       log.info({ executor: args.executorId, why }, 'executor stopping');
       clearInterval(heartbeat);
-      conn.close();
+      // Local files first: a driver that sees the connection close may kill this process at once.
       await threads.close();
+      conn.close();
       resolve(code);
     };
+    // Mesos kills an executor's task with SIGTERM before SIGKILL: a clean exit still removes the local directory.
+    const onTerm = () => void shutdown(143, 'SIGTERM');
+    // An executor that lost a thread for good exits: its cores would otherwise stay advertised and fail every task.
+    threads.onBroken = (why) => void shutdown(1, why);
+    process.once('SIGTERM', onTerm);
     conn.on('close', (reason: string) => void shutdown(0, `driver connection closed (${reason})`));
     conn.on('message', (m: Message) => {
       switch (m.t) {
@@ -76,6 +87,7 @@ export async function runExecutor(args: ExecutorArgs, env: NodeJS.ProcessEnv = p
         default:
       }
     });
-    conn.send({ t: 'register', executorId: args.executorId, host: args.hostname, cores: args.cores, port: threads.blockPort, pid: process.pid, appId: args.appId });
+    const logUrls = mesosLogUrls(env);
+    conn.send({ t: 'register', executorId: args.executorId, host: args.hostname, cores: args.cores, port: threads.blockPort, pid: process.pid, appId: args.appId, ...(logUrls ? { logUrls } : {}) });
   });
 }

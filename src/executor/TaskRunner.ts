@@ -2,8 +2,6 @@
  * Runs one task on an executor (a worker thread in local mode, a process in a cluster): compiles the shipped
  * functions, computes the partition from its plan as fused loops, and feeds the result sink or the shuffle writer.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { keyString, compareKeys } from '../core/keys.js';
 import { FUSABLE, type Op, type Plan, type Sink, type TaskDescription, type TaskResult } from '../core/plan.js';
 import { StatCounter } from '../core/StatCounter.js';
@@ -11,10 +9,18 @@ import { TaskContext } from '../core/TaskContext.js';
 import type { ShippedFunction } from '../core/closure.js';
 import { compile, type ExecutorServices } from './functions.js';
 import { fuse, fuseRange, fuseRangeAggregate, type FusedOp, type Push } from './fusion.js';
-import { readLines } from './textSplit.js';
+import { textSplitBatches } from '../io/textInput.js';
+import { wholeFileRecords } from '../io/wholeFileInput.js';
+import { writeTaskOutput } from '../io/outputs.js';
+import { recordText } from '../io/commitProtocol.js';
 import { aggregate, cogroup, collectAll, readRecords, sortRecords, type BlockFetcher } from '../shuffle/ShuffleReader.js';
 import { ShuffleWriter } from '../shuffle/ShuffleWriter.js';
+import { mapSideSpillPolicy } from '../shuffle/mapSideMemory.js';
 import { partitionFn } from '../shuffle/partitioning.js';
+import type { TaskMetricsLite } from '../scheduler/events.js';
+import { cogroupPartition, pushAll, pushReduced } from '../shuffle/spillingReduce.js';
+import { blockStore, endTaskMemory, taskMemoryFor } from './taskMemoryFor.js';
+import type { TaskMemory } from '../memory/TaskMemory.js';
 
 export interface ExecutorState {
   executorId: string;
@@ -32,11 +38,31 @@ class Run {
   readonly accumulators: Record<number, unknown[]> = {};
   readonly cachedBlocks: string[] = [];
   readonly svc: ExecutorServices;
+  /** The executor's fetcher with this task's fetch timeout (`spark.network.timeout`). */
+  readonly fetch: BlockFetcher;
+  /** What the UI shows of the task (Spark's task metrics), counted as it runs. */
+  readonly m: Omit<TaskMetricsLite, 'runTimeMs'> & { blockSizes: Record<string, number> } = { blockSizes: {} };
+  /** The task's memory budget for reduce-side buffers (they spill past it); unset: in-memory only. */
+  tm: TaskMemory | undefined;
 
   constructor(
     readonly task: TaskDescription,
     readonly ex: ExecutorState,
   ) {
+    const timeoutMs = task.fetchTimeoutMs;
+    this.fetch = async (status, p) => {
+      const buf = await ex.fetch(status, p, timeoutMs);
+      const local = status.executorId === ex.executorId;
+      const m = this.m;
+      if (local) {
+        m.shuffleLocalBytesRead = (m.shuffleLocalBytesRead ?? 0) + buf.length;
+        m.shuffleLocalBlocksFetched = (m.shuffleLocalBlocksFetched ?? 0) + 1;
+      } else {
+        m.shuffleRemoteBytesRead = (m.shuffleRemoteBytesRead ?? 0) + buf.length;
+        m.shuffleRemoteBlocksFetched = (m.shuffleRemoteBlocksFetched ?? 0) + 1;
+      }
+      return buf;
+    };
     this.svc = {
       appPath: task.appPath,
       broadcast: (id) => {
@@ -66,24 +92,51 @@ class Run {
       case 'range':
         return fuseRange([], push)(plan.start, plan.end, plan.step);
       case 'text':
-        for (const x of readLines(plan.path, plan.start, plan.end)) if (push(x)) return true;
+        this.m.inputBytes = (this.m.inputBytes ?? 0) + (plan.end - plan.start);
+        // Any store, compressed or not, in batches of lines (src/io/textInput.ts).
+        for await (const batch of textSplitBatches(plan)) {
+          for (const x of batch) {
+            this.m.inputRecords = (this.m.inputRecords ?? 0) + 1;
+            if (push(x)) return true;
+          }
+        }
+        return false;
+      case 'wholeFiles':
+        // One [path, content] record per file, read whole (src/io/wholeFileInput.ts).
+        for await (const rec of wholeFileRecords(plan, plan.binary)) {
+          this.m.inputBytes = (this.m.inputBytes ?? 0) + (typeof rec[1] === 'string' ? Buffer.byteLength(rec[1]) : rec[1].length);
+          this.m.inputRecords = (this.m.inputRecords ?? 0) + 1;
+          if (push(rec)) return true;
+        }
         return false;
       case 'concat':
         for (const p of plan.parents) if (await this.run(p, push)) return true;
         return false;
       case 'cached': {
-        let items = this.ex.blocks.get(plan.block);
+        // Within the storage pool, evicted LRU, read back from disk as the level says (src/memory/BlockStore.ts).
+        const level = plan.level ?? 'MEMORY_ONLY';
+        let items = blockStore.get(plan.block, level);
         if (!items) {
           items = await this.materialize(plan.parent);
-          this.ex.blocks.set(plan.block, items);
-          this.cachedBlocks.push(plan.block);
+          const size = blockStore.put(plan.block, items, level);
+          if (size > 0) {
+            this.cachedBlocks.push(plan.block);
+            this.m.blockSizes[plan.block] = size;
+          }
         }
         for (const x of items) if (push(x)) return true;
         return false;
       }
       case 'shuffle': {
         const statuses = this.task.shuffleInputs[plan.shuffleId] ?? [];
-        const batches = readRecords(statuses, plan.partition, this.ex.fetch, this.task.maxBytesInFlight);
+        const batches = this.counted(readRecords(statuses, plan.partition, this.fetch, this.task.maxBytesInFlight));
+        if (this.tm) {
+          // Within the task's memory budget, spilling to disk past it (src/shuffle/spillingReduce.ts).
+          const a = plan.agg;
+          const agg = a && { createCombiner: await this.fn(a.createCombiner), mergeValue: await this.fn(a.mergeValue), mergeCombiners: await this.fn(a.mergeCombiners), mapSideCombine: a.mapSideCombine };
+          const sort = plan.sort && { ascending: plan.sort.ascending, keyFn: plan.sort.keyFn ? await this.fn(plan.sort.keyFn) : undefined };
+          return pushReduced(batches, this.tm, agg, sort, push);
+        }
         let records: unknown[];
         if (plan.agg) {
           const [createCombiner, mergeValue, mergeCombiners] = await Promise.all([
@@ -96,7 +149,8 @@ class Run {
         return false;
       }
       case 'cogroup': {
-        const inputs = plan.shuffleIds.map((id) => readRecords(this.task.shuffleInputs[id] ?? [], plan.partition, this.ex.fetch, this.task.maxBytesInFlight));
+        const inputs = plan.shuffleIds.map((id) => this.counted(readRecords(this.task.shuffleInputs[id] ?? [], plan.partition, this.fetch, this.task.maxBytesInFlight)));
+        if (this.tm) return pushAll(await cogroupPartition(inputs, this.tm), push);
         for (const x of await cogroup(inputs)) if (push(x)) return true;
         return false;
       }
@@ -113,10 +167,20 @@ class Run {
           return this.run(base, fuse(compiled, push));
         }
         const op = (base as Extract<Plan, { t: 'op' }>).op;
+        // Joins stream their cogrouped rows rather than materializing the partition.
+        if (op.k === 'join') return this.run((base as Extract<Plan, { t: 'op' }>).parent, (row) => pushAll(joinRows([row as [unknown, [unknown[], unknown[]]]], op.mode), push));
         const input = await this.materialize((base as Extract<Plan, { t: 'op' }>).parent);
         for (const x of await this.apply(op, input)) if (push(x)) return true;
         return false;
       }
+    }
+  }
+
+  /** Counts the shuffle records read through `batches`. */
+  async *counted(batches: AsyncIterable<unknown[]>): AsyncGenerator<unknown[]> {
+    for await (const b of batches) {
+      this.m.shuffleRecordsRead = (this.m.shuffleRecordsRead ?? 0) + b.length;
+      yield b;
     }
   }
 
@@ -326,22 +390,16 @@ async function runSink(r: Run, sink: Sink): Promise<{ value: unknown; records: n
       return { value: { count: seen, sample: res }, records };
     }
     case 'save': {
-      const lines: string[] = [];
-      await each((v) => void lines.push(typeof v === 'string' ? v : stringify(v)));
-      mkdirSync(sink.dir, { recursive: true });
-      const name = `part-${String(r.task.partition).padStart(5, '0')}`;
-      writeFileSync(join(sink.dir, name), lines.length > 0 ? lines.join('\n') + '\n' : '');
-      return { value: name, records };
+      // Streams records into this attempt's own output and commits it (src/io/outputs.ts).
+      const t = r.task;
+      const out = await writeTaskOutput(sink, { partition: t.partition, attempt: t.attempt, taskId: t.taskId, localDir: t.localDir }, (write) => each((v) => write(recordText(v))));
+      r.m.outputBytes = out.bytes;
+      r.m.outputRecords = out.lines;
+      return { value: out.message, records };
     }
     case 'shuffleWrite':
       throw new Error('shuffleWrite is handled by runShuffleMap');
   }
-}
-
-/** Spark's text form of a record: tuples as `(a,b)`. */
-function stringify(v: unknown): string {
-  if (Array.isArray(v)) return `(${v.map(stringify).join(',')})`;
-  return String(v);
 }
 
 async function runShuffleMap(r: Run, sink: Extract<Sink, { k: 'shuffleWrite' }>): Promise<TaskResult> {
@@ -354,12 +412,18 @@ async function runShuffleMap(r: Run, sink: Extract<Sink, { k: 'shuffleWrite' }>)
     partitionFn(sink.partitioner, keyFn),
     combiner,
     r.task.spillThreshold,
+    r.tm ? mapSideSpillPolicy(r.tm) : undefined,
   );
   await r.run(r.task.plan, (v) => {
     w.write(v);
     return false;
   });
+  const t0 = process.hrtime.bigint();
   const { path, offsets } = w.commit();
+  Object.assign(r.m, {
+    shuffleWriteTimeNs: Number(process.hrtime.bigint() - t0), shuffleWriteBytes: offsets[offsets.length - 1] ?? 0, shuffleWriteRecords: w.records,
+    diskBytesSpilled: w.spilledBytes,
+  });
   return {
     value: { spills: w.spillCount },
     accumulators: r.accumulators,
@@ -375,12 +439,21 @@ async function runShuffleMap(r: Run, sink: Extract<Sink, { k: 'shuffleWrite' }>)
 export async function executeTask(task: TaskDescription, ex: ExecutorState): Promise<TaskResult> {
   for (const [id, v] of Object.entries(task.broadcasts)) ex.broadcasts.set(Number(id), v);
   const r = new Run(task, ex);
+  r.tm = taskMemoryFor(task);
+  const started = performance.now();
+  const spill = r.tm?.metrics;
+  // Reduce-side spills add to the map side's (src/memory/TaskMemory.ts).
+  const spilled = () => (spill && (spill.diskBytesSpilled > 0 || spill.memoryBytesSpilled > 0)
+    ? { memoryBytesSpilled: (r.m.memoryBytesSpilled ?? 0) + spill.memoryBytesSpilled, diskBytesSpilled: (r.m.diskBytesSpilled ?? 0) + spill.diskBytesSpilled }
+    : {});
+  const metrics = (): TaskMetricsLite => ({ ...r.m, ...spilled(), runTimeMs: Math.round(performance.now() - started) });
   TaskContext.set({ stageId: task.stageId, partitionId: task.partition, attemptNumber: task.attempt, taskAttemptId: task.taskId, executorId: ex.executorId });
   try {
-    if (task.sink.k === 'shuffleWrite') return await runShuffleMap(r, task.sink);
+    if (task.sink.k === 'shuffleWrite') return { ...(await runShuffleMap(r, task.sink)), metrics: metrics() };
     const { value, records } = await runSink(r, task.sink);
-    return { value, accumulators: r.accumulators, blocks: r.cachedBlocks, records };
+    return { value, accumulators: r.accumulators, blocks: r.cachedBlocks, records, metrics: metrics() };
   } finally {
     TaskContext.set(undefined);
+    endTaskMemory(r.tm);
   }
 }

@@ -3,12 +3,17 @@
  * thread per running task, broadcast values shipped to each thread once, shuffle output written where this executor
  * serves it from, and kills that replace the thread.
  */
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { CRYPTO_ENV } from './cryptoEnv.js';
+import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type net from 'node:net';
 import type { Worker } from 'node:worker_threads';
 import { startBlockServer } from './BlockServer.js';
+import { removeTaskSpillDir } from '../collection/spillFile.js';
+import { SharedMemoryState, sharedMemoryBuffer } from '../memory/MemoryState.js';
+import { isOutOfMemory, outOfMemoryMessage, threadHeapLimitMiB } from '../memory/heapLimit.js';
+import { chooseLocalRoots, createExecutorLocalDir, localDirInputs, removeExecutorLocalDir } from './localDirs.js';
 import type { TaskDescription } from '../core/plan.js';
 import { startWorker } from '../scheduler/local/LocalBackend.js';
 import { getLogger } from '../util/logging.js';
@@ -17,6 +22,7 @@ import type { WorkerConfig } from './worker.js';
 const log = getLogger('TaskThreads');
 
 /** What a task thread reports when its task ends. */
+
 export interface TaskEnd {
   taskId: number;
   state: 'FINISHED' | 'FAILED';
@@ -27,7 +33,13 @@ export interface TaskEnd {
 interface TaskThread {
   worker: Worker;
   busy: number | undefined;
+  /** The stage of the running task (named when its thread runs out of memory). */
+  stageId?: number;
+  /** Whether it was ever given a task (a thread that dies before that cannot start, and is not replaced). */
+  used: boolean;
   broadcasts: Set<number>;
+  /** `worker.threadId`, kept: it reads −1 once the thread has stopped. */
+  threadId: number;
 }
 
 function workerModule(): URL {
@@ -43,6 +55,8 @@ export interface TaskThreadsOptions {
   /** Where shuffle map output goes (served by this executor's block server or the external shuffle service). */
   shuffleRoot: string;
   localDir: string;
+  /** Old-generation cap of each thread's heap (MiB), from the executor memory (src/memory/heapLimit.ts). */
+  heapLimitMiB?: number;
   onEnd(end: TaskEnd): void;
 }
 
@@ -60,6 +74,12 @@ export class TaskThreads {
   private readonly threads: TaskThread[] = [];
   private readonly broadcasts = new Map<number, unknown>();
   private server: net.Server | undefined;
+  /** The executor's memory pool, shared by its task threads (src/memory/MemoryState.ts). */
+  private readonly memory = sharedMemoryBuffer();
+  private readonly memoryState = new SharedMemoryState(this.memory, 0);
+  private closing = false;
+  /** Told when the executor cannot keep its advertised threads (it should exit, so the cluster manager replaces it). */
+  onBroken: ((why: string) => void) | undefined;
 
   constructor(private readonly opts: TaskThreadsOptions) {
     for (let i = 0; i < opts.threads; i++) this.threads.push(this.spawn());
@@ -68,21 +88,27 @@ export class TaskThreads {
   /**
    * An executor's storage and threads: a local directory, the shuffle root (this executor's, or the external
    * shuffle service's folder for the application), the block server other executors fetch from, and the threads.
-   * Reads `SPARK_AUTHENTICATE_SECRET`, `SPARK_LOCAL_DIRS`, `SPARK_BLOCK_MANAGER_PORT` and the shuffle service's variables.
+   * Reads `SPARK_AUTHENTICATE_SECRET`, `SPARK_NETWORK_CRYPTO_ENABLED`, the local directory's variables (`localDirs.ts`), `SPARK_BLOCK_MANAGER_PORT`
+   * and the shuffle service's variables.
    */
   static async open(id: ExecutorIdentity, env: NodeJS.ProcessEnv = process.env): Promise<TaskThreads> {
     const secret = env.SPARK_AUTHENTICATE_SECRET || undefined;
-    const localDir = mkdtempSync(join(env.SPARK_LOCAL_DIRS ?? tmpdir(), `spark-mesos-executor-${id.executorId}-`));
+    const encrypt = env[CRYPTO_ENV] === 'true';
+    const { roots, source } = chooseLocalRoots(localDirInputs(env, tmpdir()));
+    const localDir = createExecutorLocalDir(roots, id.appId, id.executorId);
+    log.info({ executor: id.executorId, localDir, source }, 'executor local directory');
     mkdirSync(join(localDir, 'shuffle'));
     const external = env.SPARK_SHUFFLE_SERVICE_DIR ? { appId: id.appId } : undefined;
     const shuffleRoot = external ? join(env.SPARK_SHUFFLE_SERVICE_DIR!, id.appId) : join(localDir, 'shuffle');
     mkdirSync(shuffleRoot, { recursive: true });
-    const server = await startBlockServer(id.hostname, Number(env.SPARK_BLOCK_MANAGER_PORT ?? 0), localDir, secret);
+    const server = await startBlockServer(id.hostname, Number(env.SPARK_BLOCK_MANAGER_PORT ?? 0), localDir, secret === undefined ? undefined : { secret, encrypt });
     const port = (server.address() as net.AddressInfo).port;
     const address = external ? { host: id.hostname, port: Number(env.SPARK_SHUFFLE_SERVICE_PORT ?? 7337) } : { host: id.hostname, port };
+    const heapLimitMiB = threadHeapLimitMiB(env.SPARK_EXECUTOR_MEMORY, id.threads);
     const threads = new TaskThreads({
-      worker: { executorId: id.executorId, address, ...(secret !== undefined ? { secret } : {}), ...(external ? { external } : {}) },
+      worker: { executorId: id.executorId, address, ...(secret !== undefined ? { secret, encrypt } : {}), ...(external ? { external } : {}) },
       threads: id.threads, grow: id.grow, shuffleRoot, localDir, onEnd: id.onEnd,
+      ...(heapLimitMiB !== undefined ? { heapLimitMiB } : {}),
     });
     threads.server = server;
     return threads;
@@ -94,15 +120,48 @@ export class TaskThreads {
   }
 
   private spawn(): TaskThread {
-    const t: TaskThread = { worker: startWorker(workerModule(), this.opts.worker), busy: undefined, broadcasts: new Set() };
+    const worker = startWorker(workerModule(), { ...this.opts.worker, sharedMemory: this.memory }, this.opts.heapLimitMiB !== undefined ? { maxOldGenerationSizeMb: this.opts.heapLimitMiB } : undefined);
+    const t: TaskThread = { worker, busy: undefined, used: false, broadcasts: new Set(), threadId: worker.threadId };
+    let cause: Error | undefined;
     t.worker.on('message', (m: TaskEnd & { type: string }) => {
       if (m.type !== 'status') return;
       t.busy = undefined;
       const { type: _type, ...end } = m;
       this.opts.onEnd(end);
     });
-    t.worker.on('error', (err) => log.error({ err }, 'task thread failed'));
+    // An uncaught error (a throwing timer, an unhandled rejection, running out of memory) ends the thread.
+    t.worker.on('error', (err) => {
+      cause = err;
+      log.error({ err }, 'task thread failed');
+    });
+    t.worker.on('exit', (code) => this.threadExited(t, code, cause));
     return t;
+  }
+
+  /**
+   * A thread ended on its own: its task failed with the cause (so the scheduler retries it elsewhere or fails the
+   * job after `spark.task.maxFailures`), and a fresh thread takes its place. Threads ended by `kill` or `close` are
+   * no longer listed and are ignored here.
+   */
+  private threadExited(t: TaskThread, code: number, cause: Error | undefined): void {
+    const i = this.threads.indexOf(t);
+    if (i < 0 || this.closing) return;
+    const message = isOutOfMemory(cause) && t.busy !== undefined
+      ? outOfMemoryMessage({ taskId: t.busy, stageId: t.stageId }, this.opts.heapLimitMiB, this.opts.threads)
+      : `task thread died (exit code ${code})${cause ? `: ${cause.message}` : ''}`;
+    this.memoryState.threadEnded(t.threadId, t.busy !== undefined ? [t.busy] : []);
+    if (t.busy !== undefined) {
+      removeTaskSpillDir(this.opts.localDir, t.busy);
+      log.warn({ task: t.busy, code, cause: cause?.message }, 'a task thread died; reporting its task failed');
+      this.opts.onEnd({ taskId: t.busy, state: 'FAILED', error: { message, ...(cause?.stack ? { stack: cause.stack } : {}) } });
+    }
+    if (t.used) this.threads[i] = this.spawn();
+    else {
+      // Replacing it would loop; with a thread short, this executor can no longer run what it offers.
+      log.error({ code, cause: cause?.message }, 'a new task thread died before running anything; not replacing it');
+      this.threads.splice(i, 1);
+      if (!this.opts.grow) this.onBroken?.(`a new task thread died before running anything (exit code ${code})${cause ? `: ${cause.message}` : ''}`);
+    }
   }
 
   get running(): number[] {
@@ -116,6 +175,8 @@ export class TaskThreads {
     if (!free && this.opts.grow) this.threads.push((free = this.spawn()));
     if (!free) return false;
     free.busy = task.taskId;
+    free.stageId = task.stageId;
+    free.used = true;
     // Broadcast values go to each task thread once.
     const needed = Object.fromEntries([...this.broadcasts].filter(([id]) => !free.broadcasts.has(id)));
     for (const id of Object.keys(needed)) free.broadcasts.add(Number(id));
@@ -128,7 +189,12 @@ export class TaskThreads {
   kill(taskId: number): boolean {
     const i = this.threads.findIndex((t) => t.busy === taskId);
     if (i < 0) return false;
-    void this.threads[i]!.worker.terminate();
+    // Its spill files go once the thread has stopped writing them.
+    const dead = this.threads[i]!;
+    void dead.worker.terminate().then(() => {
+      removeTaskSpillDir(this.opts.localDir, taskId);
+      this.memoryState.threadEnded(dead.threadId, [taskId]); // its memory back to the pool, and the lock if it held it
+    });
     this.threads[i] = this.spawn();
     return true;
   }
@@ -137,10 +203,14 @@ export class TaskThreads {
     for (const t of this.threads) t.worker.postMessage({ type: 'dropBlocks', prefix });
   }
 
-  /** Stops the threads and the block server, and removes the local directory. */
+  /**
+   * Stops the threads and the block server, and removes the local directory (shuffle files an external service
+   * serves are not in it: they stay for the service).
+   */
   async close(): Promise<void> {
+    this.closing = true;
     this.server?.close();
     await Promise.all(this.threads.map((t) => t.worker.terminate()));
-    rmSync(this.opts.localDir, { recursive: true, force: true });
+    removeExecutorLocalDir(this.opts.localDir);
   }
 }

@@ -60,42 +60,40 @@ async function resolveValue(v: unknown, svc: ExecutorServices): Promise<unknown>
 }
 
 /**
- * Compiled functions by source and env, so a job run again reuses code V8 has already optimized. Only small,
- * plain envs are cached (the key is their JSON); broadcast and accumulator markers are fine to share, since they
- * resolve through the running task's services.
+ * Compiled factories by source and env names. The factory (`new Function`) is the costly part, and every closure it
+ * makes shares V8's feedback and optimized code, so a job run again stays fast; the env's values are bound afresh
+ * for each task, so a task never sees another job's values (Maps, Sets, NaN, -0 and the like included).
  */
-const compiled = new Map<string, { fn: unknown; svc: ExecutorServices }>();
-const MAX_CACHE_KEY = 4096;
+type Factory = (...args: unknown[]) => unknown;
+const factories = new Map<string, Factory>();
+const MAX_FACTORIES = 1000;
 
-function cacheKey(f: ShippedFunction): string | undefined {
-  let env: string;
-  try {
-    env = JSON.stringify(f.env);
-  } catch {
-    return undefined;
+function factoryFor(src: string, names: readonly string[]): Factory {
+  const key = `${names.join(',')}\u0000${src}`;
+  let factory = factories.get(key);
+  if (!factory) {
+    factory = new Function(...names, '__name', 'require', 'TaskContext', `"use strict"; return (${src});`) as Factory;
+    if (factories.size >= MAX_FACTORIES) factories.clear();
+    factories.set(key, factory);
   }
-  if (env === undefined || env.length > MAX_CACHE_KEY || /__sparkAccumulator/.test(env)) return undefined;
-  return `${f.src}\u0000${env}`;
+  return factory;
 }
 
-/** Compiles a shipped function with its env resolved. */
+/** The factory each compiled function came from: functions with the same code share it, whatever their env. */
+const codeOfFn = new WeakMap<object, object>();
+
+/** An identity for a function's code (not its env): generated loops around it can be reused for the same code. */
+export function codeOf(fn: object): object {
+  return codeOfFn.get(fn) ?? fn;
+}
+
+/** Compiles a shipped function with its env resolved for the running task. */
 export async function compile<F extends (...args: any[]) => any>(f: ShippedFunction, svc: ExecutorServices): Promise<F> {
-  const key = cacheKey(f);
-  const hit = key !== undefined ? compiled.get(key) : undefined;
-  if (hit && hit.svc.appPath === svc.appPath) return hit.fn as F;
-  const fn = await compileFresh<F>(f, svc);
-  if (key !== undefined) {
-    if (compiled.size > 1000) compiled.clear();
-    compiled.set(key, { fn, svc });
-  }
-  return fn;
-}
-
-async function compileFresh<F extends (...args: any[]) => any>(f: ShippedFunction, svc: ExecutorServices): Promise<F> {
   const names = Object.keys(f.env);
   const values = await Promise.all(names.map((n) => resolveValue(f.env[n], svc)));
-  const factory = new Function(...names, '__name', 'require', 'TaskContext', `"use strict"; return (${f.src});`);
+  const factory = factoryFor(f.src, names);
   const fn = factory(...values, __name, requireFor(svc.appPath), TaskContext) as F;
   if (typeof fn !== 'function') throw new Error('shipped source did not evaluate to a function');
+  codeOfFn.set(fn, factory);
   return fn;
 }

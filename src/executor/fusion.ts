@@ -4,6 +4,7 @@
  * inlines the small user functions. A consumer returns true to stop early (take).
  */
 import type { Op } from '../core/plan.js';
+import { codeOf } from './functions.js';
 
 export type Push = (v: unknown) => boolean;
 export type FusedOp = { k: Op['k']; fn: (...a: any[]) => any };
@@ -50,37 +51,40 @@ export function fuseRange(ops: readonly FusedOp[], sink: Push): (start: number, 
   return new Function('fns', 'sink', code)(ops.map((o) => o.fn), sink);
 }
 
-const aggregates = new WeakMap<object, Map<string, (() => number) & { fns?: unknown[] }>>();
+type BoundAggregate = ((fns: readonly unknown[]) => number) & { codes?: object[] };
+const aggregates = new WeakMap<object, Map<string, BoundAggregate>>();
 
 /**
  * Sum or count of the chain over a range, with the accumulator in the loop itself. The loop is generated for its
- * bounds (as literals V8 can fold, as in a hand-written loop) and reused while its functions are the same objects
- * (they come from the compile cache), so a job run again runs code V8 has already optimized.
+ * bounds (as literals V8 can fold, as in a hand-written loop) and reused while its functions have the same code
+ * (`codeOf`; each task binds its own env, so the closures themselves are new), so a job run again runs code V8 has
+ * already optimized; the task's functions are passed in on each run.
  */
 export function fuseRangeAggregate(ops: readonly FusedOp[], kind: 'sum' | 'count'): (start: number, end: number, step: number) => number {
   return (start, end, step) => {
     const literal = [start, end, step].every((n) => Number.isSafeInteger(n));
     if (!literal) return buildRangeAggregate(ops, kind)(start, end, step);
-    const anchor = (ops[0]?.fn ?? fuseRangeAggregate) as object;
+    const fns = ops.map((o) => o.fn);
+    const codes = fns.map((f) => codeOf(f));
+    const anchor = codes[0] ?? fuseRangeAggregate;
     const key = `${kind}|${ops.map((o) => o.k).join(',')}|${start}|${end}|${step}`;
     let byKey = aggregates.get(anchor);
     if (!byKey) aggregates.set(anchor, (byKey = new Map()));
-    const fns = ops.map((o) => o.fn);
     let run = byKey.get(key);
-    if (!run || !run.fns || run.fns.length !== fns.length || !run.fns.every((f, i) => f === fns[i])) {
+    if (!run || !run.codes || run.codes.length !== codes.length || !run.codes.every((c, i) => c === codes[i])) {
       if (byKey.size > 256) byKey.clear();
       run = buildBoundRangeAggregate(ops, kind, start, end, step);
-      run.fns = fns;
+      run.codes = codes;
       byKey.set(key, run);
     }
-    return run();
+    return run(fns);
   };
 }
 
-function buildBoundRangeAggregate(ops: readonly FusedOp[], kind: 'sum' | 'count', start: number, end: number, step: number): (() => number) & { fns?: unknown[] } {
+function buildBoundRangeAggregate(ops: readonly FusedOp[], kind: 'sum' | 'count', start: number, end: number, step: number): BoundAggregate {
   const inner = body(ops, 0, 'v0', (v) => (kind === 'sum' ? `acc += ${v};` : 'acc++;'));
   const loop = step > 0 ? `for (let v0 = ${start}; v0 < ${end}; v0 += ${step}) { ${inner} }` : `for (let v0 = ${start}; v0 > ${end}; v0 += ${step}) { ${inner} }`;
-  return new Function('fns', `${header(ops)} return function run() { let acc = 0; ${loop} return acc; };`)(ops.map((o) => o.fn));
+  return new Function(`return function run(fns) { ${header(ops)} let acc = 0; ${loop} return acc; };`)();
 }
 
 function buildRangeAggregate(ops: readonly FusedOp[], kind: 'sum' | 'count'): (start: number, end: number, step: number) => number {

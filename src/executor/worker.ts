@@ -5,6 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { TaskDescription } from '../core/plan.js';
 import { executeTask, type ExecutorState } from './TaskRunner.js';
+import { blockStore, useSharedMemory } from './taskMemoryFor.js';
 import { FetchFailedError, localFetcher } from '../shuffle/ShuffleReader.js';
 import { BlockClient, clusterFetcher } from '../rpc/BlockClient.js';
 
@@ -16,14 +17,19 @@ export interface WorkerConfig {
   address?: { host: string; port: number };
   external?: { appId: string };
   secret?: string;
+  /** Whether fetches ask for encryption (`spark.network.crypto.enabled`). */
+  encrypt?: boolean;
+  /** The executor's memory pool, shared by its task threads (src/memory/MemoryState.ts). */
+  sharedMemory?: SharedArrayBuffer;
 }
 
 const cfg = workerData as WorkerConfig;
+useSharedMemory(cfg.sharedMemory);
 const state: ExecutorState = {
   executorId: cfg.executorId,
   blocks: new Map(),
   broadcasts: new Map(),
-  fetch: cfg.address ? clusterFetcher(cfg.executorId, new BlockClient(cfg.secret, cfg.executorId)) : localFetcher,
+  fetch: cfg.address ? clusterFetcher(cfg.executorId, new BlockClient(cfg.secret === undefined ? undefined : { secret: cfg.secret, encrypt: cfg.encrypt === true }, cfg.executorId)) : localFetcher,
   ...(cfg.address ? { address: cfg.address } : {}),
   ...(cfg.external ? { external: cfg.external } : {}),
 };
@@ -31,6 +37,7 @@ const state: ExecutorState = {
 parentPort!.on('message', async (msg: ToWorker) => {
   if (msg.type === 'dropBlocks') {
     for (const k of [...state.blocks.keys()]) if (k.startsWith(msg.prefix)) state.blocks.delete(k);
+    blockStore.drop(msg.prefix);
     return;
   }
   const task = msg.task;

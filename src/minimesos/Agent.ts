@@ -6,7 +6,6 @@ import { mkdirSync, openSync, closeSync, symlinkSync, rmSync, writeFileSync } fr
 import { join } from 'node:path';
 import { constants as osConstants } from 'node:os';
 import { getLogger } from '../util/logging.js';
-import { createDetector, type MasterDetector } from '../mesos/client/detector.js';
 import { newStatusUuid } from '../mesos/client/ExecutorClient.js';
 import type { FrameworkInfo } from '../mesos/wire/framework.js';
 import type { Attribute, Resource } from '../mesos/wire/resources.js';
@@ -15,21 +14,31 @@ import { isTerminalTaskState, type ExecutorInfo, type TaskInfo, type TaskState, 
 import type { ExecutorCall } from '../mesos/wire/executor.js';
 import { checkMediaTypes, parseExecutorCall, readCall } from './callParsing.js';
 import { EventStream } from './EventStream.js';
-import { text } from './http.js';
-import { MasterRegistry } from './registry.js';
+import { json, text } from './http.js';
 import type { Master, TaskSnapshot } from './Master.js';
+import type { Registration } from './agentProtocol.js';
+import { RemoteMasterConnection, type LinkedAgent, type MasterLink } from './agent/MasterConnection.js';
+import { Isolation, type IsolationOptions } from './agent/Isolation.js';
+import type { MemoryLimitation } from './agent/CgroupsIsolator.js';
+import { containerResources } from './agent/containerLimits.js';
 import { fetchUris } from './fetcher.js';
 import { browse, readFileChunk } from './files.js';
+import { scrubSecrets } from './scrubSecrets.js';
 
 const log = getLogger('minimesos.Agent');
 
-export interface AgentOptions {
-  /** The master: a Master object, `host:port`, or `zk://host:port/path`. */
+export interface AgentOptions extends IsolationOptions {
+  /** The master: a Master object (in this process), or `host:port` / `zk://host:port/path` (over HTTP). */
   master: Master | string;
   resources: Resource[];
   attributes?: Attribute[];
   workDir: string;
+  /** The address the agent listens on and advertises (Mesos `--ip`). */
   host?: string;
+  /** The agent's host name in offers and `/state` (Mesos `--hostname`); defaults to `host`. */
+  hostname?: string;
+  /** The port it listens on (Mesos `--port`); 0 picks a free one. */
+  port?: number;
   /** First resend delay of an unacknowledged status update (Mesos: 10 s, doubling to 10 min). */
   statusUpdateRetryMs?: number;
   /** How long an executor has to subscribe (Mesos `--executor_registration_timeout`, 1 min). */
@@ -72,6 +81,8 @@ interface Executor {
   killTimer: NodeJS.Timeout | undefined;
   exited: boolean;
   shuttingDown: boolean;
+  /** Set when the isolator killed the container for exceeding its memory. */
+  limitation: MemoryLimitation | undefined;
 }
 
 interface AgentFramework {
@@ -84,18 +95,19 @@ interface AgentFramework {
  * (with the `MESOS_*` environment and fetched URIs), serves the executor HTTP API, keeps status updates until the
  * scheduler acknowledges them, and serves `/files/browse` and `/files/read`.
  */
-export class Agent {
+export class Agent implements LinkedAgent {
   id: string | undefined;
   private readonly opts: Required<Pick<AgentOptions, 'host' | 'statusUpdateRetryMs' | 'executorRegistrationTimeoutMs' | 'executorShutdownGraceMs'>> & AgentOptions;
   private server: http.Server | undefined;
   private port = 0;
-  private master: Master | undefined;
-  private detector: MasterDetector | undefined;
-  private offDetector: (() => void) | undefined;
+  private master: MasterLink | undefined;
+  private connection: RemoteMasterConnection | undefined;
   private readonly frameworks = new Map<string, AgentFramework>();
   private readonly updates = new Map<string, UpdateStream>();
   private stopped = false;
   private registerTimer: NodeJS.Timeout | undefined;
+  private readonly registeredListeners: ((id: string) => void)[] = [];
+  private isolation: Isolation | undefined;
 
   constructor(opts: AgentOptions) {
     this.opts = {
@@ -118,19 +130,26 @@ export class Agent {
 
   async start(): Promise<void> {
     mkdirSync(this.opts.workDir, { recursive: true });
+    this.isolation = new Isolation(this.opts, `${process.pid}-${randomUUID().slice(0, 8)}`);
     this.server = http.createServer((req, res) => {
       this.handle(req, res).catch((err) => {
         log.error({ err }, 'agent request failed');
         if (!res.headersSent) text(res, 500, String((err as Error).message));
       });
     });
-    await new Promise<void>((resolve) => this.server!.listen(0, this.opts.host, () => resolve()));
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once('error', reject);
+      this.server!.listen(this.opts.port ?? 0, this.opts.host, () => resolve());
+    });
     this.port = (this.server.address() as AddressInfo).port;
     if (typeof this.opts.master === 'string') {
-      this.detector = createDetector(this.opts.master);
-      this.offDetector = this.detector.onChange(() => this.register());
-    }
-    this.register();
+      this.connection = new RemoteMasterConnection(this.opts.master, this);
+      this.connection.start();
+    } else this.register(this.opts.master);
+  }
+
+  get hostname(): string {
+    return this.opts.hostname ?? this.opts.host;
   }
 
   /** Stops the agent as a crash would: every process it started is killed. */
@@ -138,8 +157,7 @@ export class Agent {
     if (this.stopped) return;
     this.stopped = true;
     clearTimeout(this.registerTimer);
-    this.offDetector?.();
-    await this.detector?.close();
+    await this.connection?.stop();
     for (const u of this.updates.values()) clearTimeout(u.timer);
     const exits: Promise<void>[] = [];
     for (const f of this.frameworks.values()) {
@@ -155,6 +173,7 @@ export class Agent {
       }
     }
     await Promise.race([Promise.all(exits), new Promise((r) => setTimeout(r, 5000))]);
+    await this.isolation?.destroyAll();
     await new Promise<void>((resolve) => {
       this.server?.close(() => resolve());
       this.server?.closeAllConnections();
@@ -170,22 +189,20 @@ export class Agent {
 
   // ------------------------------------------------------------------------------------------ master link
 
-  private register(): void {
+  /** Registers with a master in this process (once it leads). */
+  private register(m: Master): void {
     if (this.stopped) return;
     clearTimeout(this.registerTimer);
-    let m: Master | undefined;
-    if (typeof this.opts.master === 'string') {
-      const ep = this.detector?.leader;
-      m = ep ? MasterRegistry.get(`${ep.host}:${ep.port}`) : undefined;
-    } else m = this.opts.master;
-    if (!m || !m.isLeader) {
-      // No leader yet, or it lives in another process: try again shortly.
-      this.registerTimer = setTimeout(() => this.register(), 250);
+    if (!m.isLeader) {
+      this.registerTimer = setTimeout(() => this.register(m), 250);
       this.registerTimer.unref();
       return;
     }
-    if (m === this.master) return;
-    this.master = m;
+    this.registered(m.registerAgent(this, this.registration()), m);
+  }
+
+  /** What the agent tells a master when it (re)registers: who it is and what it runs. */
+  registration(): Registration {
     const tasks: TaskSnapshot[] = [];
     const executors: { frameworkId: string; info: ExecutorInfo }[] = [];
     for (const [fid, f] of this.frameworks) {
@@ -195,17 +212,30 @@ export class Agent {
         for (const t of e.tasks.values()) tasks.push({ info: t.info, frameworkId: fid, executorId: e.info.executor_id.value, state: t.state, statuses: t.statuses });
       }
     }
-    this.id = m.registerAgent(this, {
+    return {
       ...(this.id ? { id: this.id } : {}),
-      hostname: this.opts.host,
+      hostname: this.hostname,
+      ip: this.opts.host,
       port: this.port,
       resources: this.opts.resources,
       attributes: this.opts.attributes ?? [],
       tasks,
       frameworks: [...this.frameworks.values()].map((f) => f.info),
       executors,
-    });
+    };
+  }
+
+  /** The master accepted the (re)registration: pending status updates go to it now. */
+  registered(id: string, link: MasterLink): void {
+    this.id = id;
+    this.master = link;
     for (const u of this.updates.values()) this.forward(u);
+    for (const l of this.registeredListeners) l(id);
+  }
+
+  /** Called with the agent id after each (re)registration. */
+  onRegistered(listener: (id: string) => void): void {
+    this.registeredListeners.push(listener);
   }
 
   // ------------------------------------------------------------------------------------------ calls from the master
@@ -247,7 +277,7 @@ export class Agent {
       }
       e = {
         frameworkId: fid, info, command: isCommand, containerId, directory: dir, process: undefined, stream: undefined,
-        tasks: new Map(), registrationTimer: undefined, killTimer: undefined, exited: false, shuttingDown: false,
+        tasks: new Map(), registrationTimer: undefined, killTimer: undefined, exited: false, shuttingDown: false, limitation: undefined,
       };
       f.executors.set(eid, e);
       e.tasks.set(task.task_id.value, { info: task, state: 'TASK_STAGING', statuses: [], delivered: false, killRequested: false });
@@ -255,7 +285,14 @@ export class Agent {
       return;
     }
     e.tasks.set(task.task_id.value, { info: task, state: 'TASK_STAGING', statuses: [], delivered: false, killRequested: false });
+    this.isolation?.update(e.containerId, this.containerSize(e));
     if (e.stream?.isOpen) this.deliver(e, task);
+  }
+
+  /** The container's resources: executor + tasks (+ the command executor's share), as Mesos sizes it. */
+  private containerSize(e: Executor): { cpus: number; memMb: number } {
+    const tasks = [...e.tasks.values()].filter((t) => !isTerminalTaskState(t.state)).map((t) => t.info.resources ?? []);
+    return containerResources([e.command ? [] : (e.info.resources ?? []), ...tasks], e.command);
   }
 
   killTask(frameworkId: string, taskId: string, graceMs: number | undefined): void {
@@ -361,8 +398,15 @@ export class Agent {
     const stdout = openSync(join(e.directory, 'stdout'), 'a');
     const stderr = openSync(join(e.directory, 'stderr'), 'a');
     const shell = command.shell ?? true;
-    const argv = shell ? ['/bin/sh', '-c', command.value ?? ''] : [command.value ?? '', ...(command.arguments ?? []).slice(1)];
+    let argv = shell ? ['/bin/sh', '-c', command.value ?? ''] : [command.value ?? '', ...(command.arguments ?? []).slice(1)];
     let child: ChildProcess;
+    try {
+      argv = [...(this.isolation?.prepare(e.containerId, this.containerSize(e)) ?? []), ...argv];
+    } catch (err) {
+      closeSync(stdout);
+      closeSync(stderr);
+      return failLaunch(`Failed to launch container: ${(err as Error).message}`);
+    }
     try {
       child = spawn(argv[0]!, argv.slice(1), { cwd: e.directory, env, stdio: ['ignore', stdout, stderr], detached: true });
     } finally {
@@ -372,6 +416,11 @@ export class Agent {
     e.process = child;
     child.on('error', (err) => log.warn({ err }, 'executor process failed to start'));
     child.on('exit', (code, signal) => this.containerExited(e, code, signal));
+    this.isolation?.watch(e.containerId, (l) => {
+      log.warn({ container: e.containerId, executor: e.info.executor_id.value }, 'container exceeded its memory and was killed');
+      e.limitation = l;
+      if (e.process) killGroup(e.process, 'SIGKILL');
+    });
     if (e.command) {
       const t = e.tasks.get(task.task_id.value)!;
       t.delivered = true;
@@ -408,6 +457,8 @@ export class Agent {
       MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD: `${Math.round((nanosToMs(e.info.shutdown_grace_period?.nanoseconds) ?? this.opts.executorShutdownGraceMs) / 1000)}secs`,
       MESOS_HTTP_COMMAND_EXECUTOR: '0',
       LIBPROCESS_PORT: '0',
+      // As an agent started with --ip: executors bind and advertise the agent's address.
+      LIBPROCESS_IP: this.opts.host,
     });
     if (f.info.checkpoint) {
       env.MESOS_RECOVERY_TIMEOUT = '15mins';
@@ -449,6 +500,19 @@ export class Agent {
     clearTimeout(e.killTimer);
     e.stream?.close();
     const fid = e.frameworkId;
+    // An OOM kill the watcher has not seen yet is found here, before the exit is taken for a plain crash.
+    const limitation = e.limitation ?? this.isolation?.limitation(e.containerId);
+    void this.isolation?.destroy(e.containerId);
+    const waitStatus = signal ? (osConstants.signals[signal] ?? 9) : ((code ?? 0) << 8);
+    if (limitation) {
+      // Mesos' executor-terminated updates after a limitation: TASK_FAILED from the agent, with the limitation.
+      const mem = { resources: [{ name: 'mem', type: 'SCALAR' as const, scalar: { value: limitation.memMb } }] };
+      for (const t of e.tasks.values()) {
+        if (!isTerminalTaskState(t.state)) this.agentUpdate(fid, t.info, 'TASK_FAILED', 'REASON_CONTAINER_LIMITATION_MEMORY', limitation.message, e, mem);
+      }
+      if (!e.command && !this.stopped) this.master?.executorExited(this.id!, fid, e.info.executor_id.value, waitStatus);
+      return;
+    }
     if (e.command) {
       const t = [...e.tasks.values()][0];
       if (t && !isTerminalTaskState(t.state)) {
@@ -464,7 +528,6 @@ export class Agent {
         this.agentUpdate(fid, t.info, e.shuttingDown ? 'TASK_KILLED' : 'TASK_FAILED', 'REASON_EXECUTOR_TERMINATED', 'Executor terminated', e);
       }
     }
-    const waitStatus = signal ? (osConstants.signals[signal] ?? 9) : ((code ?? 0) << 8);
     if (!this.stopped) this.master?.executorExited(this.id!, fid, e.info.executor_id.value, waitStatus);
   }
 
@@ -487,12 +550,13 @@ export class Agent {
   }
 
   /** An update the agent itself produces (launch failures, executor exits). */
-  private agentUpdate(frameworkId: string, task: TaskInfo, state: TaskState, reason: string, message: string, e?: Executor): void {
+  private agentUpdate(frameworkId: string, task: TaskInfo, state: TaskState, reason: string, message: string, e?: Executor, limitation?: TaskStatus['limitation']): void {
     const t = e?.tasks.get(task.task_id.value) ?? { info: task, state: 'TASK_STAGING' as TaskState, statuses: [], delivered: false, killRequested: false };
     const s: TaskStatus = {
       task_id: task.task_id, state, source: 'SOURCE_AGENT', reason, message, uuid: newStatusUuid(), timestamp: Date.now() / 1000,
     };
     if (e) s.executor_id = e.info.executor_id;
+    if (limitation) s.limitation = limitation;
     this.record(frameworkId, t, s);
   }
 
@@ -550,6 +614,7 @@ export class Agent {
       res.end(JSON.stringify(this.state()));
       return;
     }
+    if (p === '/flags' || p === '/slave(1)/flags') return json(res, 200, { flags: this.flags() });
     if (p === '/health') return text(res, 200);
     text(res, 404);
   }
@@ -589,7 +654,7 @@ export class Agent {
       subscribed: {
         executor_info: e.info,
         framework_info: f.info,
-        agent_info: { hostname: this.opts.host, port: this.port, id: { value: this.id ?? '' }, resources: this.opts.resources, attributes: this.opts.attributes ?? [] },
+        agent_info: { hostname: this.hostname, port: this.port, id: { value: this.id ?? '' }, resources: this.opts.resources, attributes: this.opts.attributes ?? [] },
         container_id: { value: e.containerId },
       },
     });
@@ -629,12 +694,32 @@ export class Agent {
     if (ack || dup) e.stream?.send({ type: 'ACKNOWLEDGED', acknowledged: { task_id: status.task_id, uuid: status.uuid } });
   }
 
-  state(): Record<string, unknown> {
+  /** A container's cgroup control values (undefined when it is not isolated). */
+  containerControls(containerId: string): Record<string, string> | undefined {
+    return this.isolation?.controls(containerId);
+  }
+
+  /** The agent's flags as `/flags` shows them (every value a string). */
+  flags(): Record<string, string> {
     return {
+      work_dir: this.opts.workDir,
+      containerizers: (this.opts.containerizers ?? ['mesos']).join(','),
+      hostname: this.hostname,
+      ip: this.opts.host,
+      port: String(this.port),
+      // Without credentials a ZooKeeper URL may carry.
+      ...(typeof this.opts.master === 'string' ? { master: this.opts.master.replace(/\/\/[^@/]*@/, '//') } : {}),
+      ...(this.isolation?.flags ?? {}),
+    };
+  }
+
+  /** The agent's `/state` JSON (without secret values, as Mesos shows none). */
+  state(): Record<string, unknown> {
+    return scrubSecrets({
       id: this.id,
       pid: `slave(1)@${this.opts.host}:${this.port}`,
-      hostname: this.opts.host,
-      flags: { work_dir: this.opts.workDir, containerizers: (this.opts.containerizers ?? ['mesos']).join(',') },
+      hostname: this.hostname,
+      flags: this.flags(),
       frameworks: [...this.frameworks.entries()].map(([fid, f]) => ({
         id: fid,
         name: f.info.name,
@@ -648,7 +733,7 @@ export class Agent {
           completed_tasks: [...e.tasks.values()].filter((t) => isTerminalTaskState(t.state)).map((t) => ({ id: t.info.task_id.value, name: t.info.name, state: t.state })),
         })),
       })),
-    };
+    });
   }
 }
 

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, type AgentOptions } from './Agent.js';
+import { AgentProcess } from './AgentProcess.js';
 import { Master, type MasterOptions } from './Master.js';
 import { DEFAULT_AGENT_RESOURCES, parseAttributesSpec, parseResourcesSpec } from './specs.js';
 import { IllegalArgumentException } from '../util/errors.js';
@@ -10,6 +11,11 @@ export interface MiniClusterOptions {
   host?: string;
   port?: number;
   agents?: number;
+  /**
+   * Each agent's host, in order (others use `host`): loopback addresses such as 127.0.0.2 give agents distinct hosts,
+   * so processes on different agents can listen on the same port.
+   */
+  agentHosts?: string[];
   /** Agent resources in Mesos flag syntax, the same for every agent (e.g. `cpus:4;mem:4096;ports:[31000-32000]`). */
   resources?: string;
   /** Agent attributes in Mesos flag syntax. */
@@ -22,6 +28,13 @@ export interface MiniClusterOptions {
   credentials?: { principal: string; secret: string }[];
   master?: Partial<MasterOptions>;
   agent?: Partial<AgentOptions>;
+  /**
+   * Agents run as processes of their own (`spark-mesos mini-cluster --role agent`) that register with the master
+   * over HTTP, instead of objects in this process; they are in `agentProcesses`.
+   */
+  agentProcesses?: boolean;
+  /** Extra `--role agent` arguments for process agents. */
+  agentArgs?: string[];
 }
 
 /** Reads a Mesos credentials file: `{"credentials":[{"principal":"p","secret":"s"}]}`. */
@@ -39,10 +52,11 @@ export function readCredentialsFile(path: string): { principal: string; secret: 
   return list as { principal: string; secret: string }[];
 }
 
-/** A master and N agents in this process, all on loopback. */
+/** A master and N agents, in this process or (with `agentProcesses`) as processes of their own, on loopback. */
 export class MiniCluster {
   readonly master: Master;
   readonly agents: Agent[] = [];
+  readonly agentProcesses: AgentProcess[] = [];
   readonly workDir: string;
   private readonly opts: MiniClusterOptions;
 
@@ -68,12 +82,38 @@ export class MiniCluster {
     const resources = parseResourcesSpec(this.opts.resources ?? DEFAULT_AGENT_RESOURCES);
     const attributes = parseAttributesSpec(this.opts.attributes ?? '');
     await this.master.start();
-    for (let i = 0; i < (this.opts.agents ?? 1); i++) await this.addAgent(resources, attributes);
-    await this.waitForAgents(this.agents.length);
+    try {
+      if (this.opts.agentProcesses) {
+        // Started together: each takes a second or two to boot.
+        await Promise.all(Array.from({ length: this.opts.agents ?? 1 }, (_, i) => this.addAgentProcess(this.opts.agentHosts?.[i])));
+      } else {
+        for (let i = 0; i < (this.opts.agents ?? 1); i++) await this.addAgent(resources, attributes, this.opts.agentHosts?.[i]);
+      }
+      await this.waitForAgents(this.agents.length + this.agentProcesses.length);
+    } catch (err) {
+      await this.stop();
+      throw err;
+    }
     return this;
   }
 
-  async addAgent(resources = parseResourcesSpec(this.opts.resources ?? DEFAULT_AGENT_RESOURCES), attributes = parseAttributesSpec(this.opts.attributes ?? '')): Promise<Agent> {
+  /** Starts one more agent process; resolves once it registered. */
+  async addAgentProcess(host?: string, extraArgs: string[] = this.opts.agentArgs ?? []): Promise<AgentProcess> {
+    const i = this.agents.length + this.agentProcesses.length;
+    const a = new AgentProcess({
+      master: this.opts.zk ?? `${this.master.endpoint.host}:${this.master.endpoint.port}`,
+      resources: this.opts.resources ?? DEFAULT_AGENT_RESOURCES,
+      ...(this.opts.attributes ? { attributes: this.opts.attributes } : {}),
+      workDir: join(this.workDir, `agent-${i}`),
+      host: host ?? this.opts.host ?? '127.0.0.1',
+      extraArgs,
+    });
+    this.agentProcesses.push(a);
+    await a.start();
+    return a;
+  }
+
+  async addAgent(resources = parseResourcesSpec(this.opts.resources ?? DEFAULT_AGENT_RESOURCES), attributes = parseAttributesSpec(this.opts.attributes ?? ''), host?: string): Promise<Agent> {
     const i = this.agents.length;
     const agent = new Agent({
       master: this.opts.zk ?? this.master,
@@ -82,6 +122,7 @@ export class MiniCluster {
       workDir: join(this.workDir, `agent-${i}`),
       host: this.opts.host ?? '127.0.0.1',
       ...this.opts.agent,
+      ...(host !== undefined ? { host } : {}),
     });
     await agent.start();
     this.agents.push(agent);
@@ -97,7 +138,7 @@ export class MiniCluster {
   }
 
   async stop(): Promise<void> {
-    await Promise.all(this.agents.map((a) => a.stop()));
+    await Promise.all([...this.agents.map((a) => a.stop()), ...this.agentProcesses.map((a) => a.stop())]);
     await this.master.stop();
   }
 }

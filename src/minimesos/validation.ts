@@ -26,8 +26,14 @@ export interface TaskContext {
   available: readonly Resource[];
 }
 
-function sameExecutor(a: ExecutorInfo, b: ExecutorInfo): boolean {
-  const strip = (e: ExecutorInfo) => JSON.stringify({ ...e, framework_id: undefined, resources: normalize(e.resources ?? []) });
+/** JSON with object keys sorted: protobuf messages are equal whatever order their fields arrived in. */
+function canonical(v: unknown): string {
+  return JSON.stringify(v, (_k, x: unknown) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([p], [q]) => (p < q ? -1 : p > q ? 1 : 0))) : x));
+}
+
+/** Mesos compares ExecutorInfos as messages: field order (an agent re-registering sends its own copy) does not matter. */
+export function sameExecutor(a: ExecutorInfo, b: ExecutorInfo): boolean {
+  const strip = (e: ExecutorInfo) => canonical({ ...e, framework_id: undefined, resources: normalize(e.resources ?? []) });
   return strip(a) === strip(b);
 }
 

@@ -1,48 +1,62 @@
 import { EventEmitter } from 'node:events';
 import net from 'node:net';
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { encode, FrameDecoder } from './framing.js';
+import { serialize, deserialize } from 'node:v8';
+import { frame, FrameDecoder, MAX_MESSAGE } from './framing.js';
+import { FrameCipher } from './FrameCipher.js';
+import {
+  answerChallenge, makeChallenge, verifyAnswer, PRE_AUTH_MAX_FRAME, DEFAULT_HANDSHAKE_TIMEOUT_MS, DEFAULT_MAX_PENDING_HANDSHAKES,
+  type Challenge, type SessionKeys,
+} from './handshake.js';
 
 export type Message = { t: string; [k: string]: unknown };
 
-/** The MAC that proves knowledge of the shared secret for one challenge. */
-export function authMac(secret: string, nonce: string, who: string): string {
-  return createHmac('sha256', secret).update(`${nonce}:${who}`).digest('hex');
+/** The shared secret of `spark.authenticate`, and whether this side wants frames encrypted (`spark.network.crypto.enabled`). */
+export interface RpcAuth {
+  secret: string;
+  encrypt?: boolean;
 }
 
-function macEquals(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
+/** A bare secret, the secret with its encryption setting, or nothing (no authentication). */
+export type RpcAuthLike = string | RpcAuth | undefined;
+
+function normalise(auth: RpcAuthLike): RpcAuth | undefined {
+  if (auth === undefined) return undefined;
+  return typeof auth === 'string' ? { secret: auth, encrypt: false } : auth;
 }
 
 /**
- * One framed connection. With a secret, the accepting side first sends a challenge and drops the peer unless its
- * first message is `{t:'auth', who, mac}` with the right HMAC (`spark.authenticate`): nothing else is read before.
+ * One framed connection. With a secret, nothing but the handshake (handshake.ts) is read until both sides have
+ * proved the secret: frames above a few KiB close the connection, and so does any other message. After it, frames
+ * are encrypted when either side asked for it.
  */
 export class Connection extends EventEmitter {
   private readonly decoder = new FrameDecoder();
+  private readonly auth: RpcAuth | undefined;
   private closed = false;
   private authed: boolean;
-  private nonce: string | undefined;
-  /** Who the peer said it is in its handshake. */
+  private challenge: Challenge | undefined;
+  private finish: ((reply: unknown) => SessionKeys) | undefined;
+  private cipher: FrameCipher | undefined;
+  /** Who the peer said it is in its handshake (proved only together with the secret). */
   peer: string | undefined;
 
   constructor(
     readonly socket: net.Socket,
     private readonly role: 'accept' | 'connect',
-    private readonly secret: string | undefined,
+    auth: RpcAuthLike,
     private readonly who = 'peer',
   ) {
     super();
-    this.authed = secret === undefined;
+    this.auth = normalise(auth);
+    this.authed = this.auth === undefined;
+    if (!this.authed) this.decoder.maxFrame = PRE_AUTH_MAX_FRAME;
     socket.setNoDelay(true);
     socket.on('data', (c: Buffer) => this.onData(c));
     socket.on('close', () => this.markClosed('connection closed'));
     socket.on('error', (err) => this.markClosed(err.message));
-    if (role === 'accept' && secret !== undefined) {
-      this.nonce = randomBytes(16).toString('hex');
-      this.send({ t: 'challenge', nonce: this.nonce });
+    if (role === 'accept' && this.auth) {
+      this.challenge = makeChallenge(this.auth.encrypt === true);
+      this.write(this.challenge);
     }
   }
 
@@ -50,8 +64,25 @@ export class Connection extends EventEmitter {
     return !this.closed;
   }
 
+  /** Whether the handshake (if any) is complete. */
+  get isAuthenticated(): boolean {
+    return this.authed;
+  }
+
+  /** Whether frames on this connection are encrypted. */
+  get encrypted(): boolean {
+    return this.cipher !== undefined;
+  }
+
   send(msg: Message): void {
-    if (!this.closed) this.socket.write(encode(msg));
+    if (this.closed) return;
+    if (!this.authed) throw new Error(`cannot send '${msg.t}' before the connection is authenticated`);
+    this.write(msg);
+  }
+
+  private write(msg: object): void {
+    const body = serialize(msg);
+    this.socket.write(frame(this.cipher ? this.cipher.seal(body) : body));
   }
 
   close(): void {
@@ -66,54 +97,84 @@ export class Connection extends EventEmitter {
     this.emit('close', reason);
   }
 
+  private fail(event: 'protocolError' | 'authFailed', why: string): void {
+    this.emit(event, why);
+    this.close();
+  }
+
   private onData(chunk: Buffer): void {
-    let msgs: unknown[];
+    let frames: Buffer[];
     try {
-      msgs = this.decoder.push(chunk);
+      frames = this.decoder.pushFrames(chunk);
     } catch (err) {
-      this.emit('protocolError', (err as Error).message);
-      return this.close();
+      return this.fail(this.authed ? 'protocolError' : 'authFailed', (err as Error).message);
     }
-    for (const m of msgs as Message[]) {
+    for (const f of frames) {
       if (this.closed) return;
-      if (!this.authed) {
-        if (this.role === 'accept') {
-          if (m.t === 'auth' && typeof m.mac === 'string' && typeof m.who === 'string' && macEquals(m.mac, authMac(this.secret!, this.nonce!, m.who))) {
-            this.authed = true;
-            this.peer = m.who;
-            this.send({ t: 'authOk' });
-            this.emit('authenticated', m.who);
-          } else {
-            this.emit('authFailed', m.t === 'auth' ? `bad credentials from ${String(m.who)}` : `'${m.t}' before authentication`);
-            this.send({ t: 'refused', reason: 'authentication failed' });
-            this.close();
-          }
-        } else if (m.t === 'challenge') {
-          this.send({ t: 'auth', who: this.who, mac: authMac(this.secret!, String(m.nonce), this.who) });
-        } else if (m.t === 'authOk') {
-          this.authed = true;
-          this.emit('authenticated', 'server');
-        } else {
-          this.emit('message', m);
-        }
-        continue;
+      let m: Message;
+      try {
+        m = deserialize(this.cipher ? this.cipher.open(f) : f) as Message;
+        if (typeof m !== 'object' || m === null || typeof m.t !== 'string') throw new Error('a frame that is not a message');
+      } catch (err) {
+        return this.fail(this.authed ? 'protocolError' : 'authFailed', (err as Error).message);
       }
-      this.emit('message', m);
+      if (this.authed) this.emit('message', m);
+      else if (this.role === 'accept') this.onAnswer(m);
+      else this.onServerHandshake(m);
     }
   }
 
-  /** Connects, answering the server's challenge when a secret is given; resolves once usable. */
-  static connect(host: string, port: number, secret: string | undefined, who: string, timeoutMs = 10_000): Promise<Connection> {
+  private authenticated(keys: SessionKeys | undefined, peer: string): void {
+    this.authed = true;
+    this.peer = peer;
+    this.decoder.maxFrame = MAX_MESSAGE;
+    if (keys?.encrypt) this.cipher = new FrameCipher(keys.send, keys.receive);
+    this.emit('authenticated', peer);
+  }
+
+  private onAnswer(m: Message): void {
+    const ok = verifyAnswer(this.auth!.secret, this.challenge!, m);
+    if (!ok) {
+      this.write({ t: 'refused', reason: 'authentication failed' });
+      return this.fail('authFailed', m.t === 'auth' ? `bad credentials from ${String(m.who).slice(0, 256)}` : `'${m.t}' before authentication`);
+    }
+    this.write(ok.reply);
+    this.authenticated(ok.keys, ok.who);
+  }
+
+  private onServerHandshake(m: Message): void {
+    try {
+      if (m.t === 'challenge' && !this.finish) {
+        const { request, finish } = answerChallenge(this.auth!.secret, this.who, m, this.auth!.encrypt === true);
+        this.finish = finish;
+        this.write(request);
+      } else if (m.t === 'authOk' && this.finish) {
+        this.authenticated(this.finish(m), 'server');
+      } else if (m.t === 'refused') {
+        this.fail('authFailed', `refused: ${String(m.reason).slice(0, 256)}`);
+      } else {
+        // A peer that skips or reorders the handshake is not the server we share a secret with.
+        this.fail('authFailed', `'${m.t}' before authentication`);
+      }
+    } catch (err) {
+      this.fail('authFailed', (err as Error).message);
+    }
+  }
+
+  /** Connects, completing the handshake when a secret is given; resolves once usable. */
+  static connect(host: string, port: number, auth: RpcAuthLike, who: string, timeoutMs = 10_000): Promise<Connection> {
     return new Promise((resolve, reject) => {
       const socket = net.connect({ host, port });
-      const conn = new Connection(socket, 'connect', secret, who);
+      const conn = new Connection(socket, 'connect', auth, who);
+      let why: string | undefined;
       const timer = setTimeout(() => {
         conn.close();
         reject(new Error(`could not connect to ${host}:${port} within ${timeoutMs} ms`));
       }, timeoutMs);
+      conn.once('authFailed', (reason: string) => (why = reason));
       const fail = (reason: string) => {
         clearTimeout(timer);
-        reject(new Error(`connection to ${host}:${port} failed: ${reason}`));
+        reject(new Error(`connection to ${host}:${port} failed: ${why ?? reason}`));
       };
       conn.once('close', fail);
       const ok = () => {
@@ -121,20 +182,51 @@ export class Connection extends EventEmitter {
         conn.off('close', fail);
         resolve(conn);
       };
-      if (secret === undefined) socket.once('connect', ok);
-      else {
-        conn.once('authenticated', ok);
-        conn.on('message', (m: Message) => {
-          if (m.t === 'refused') fail(String(m.reason));
-        });
-      }
+      if (conn.isAuthenticated) socket.once('connect', ok);
+      else conn.once('authenticated', ok);
     });
   }
 }
 
-/** A TCP server of framed connections on `host:port` (0 = any free port). */
-export async function listen(host: string, port: number, secret: string | undefined, onConnection: (c: Connection) => void): Promise<net.Server> {
-  const server = net.createServer((socket) => onConnection(new Connection(socket, 'accept', secret)));
+export interface ListenOptions {
+  /** How long a connection may take to authenticate. */
+  handshakeTimeoutMs?: number;
+  /** How many connections may be authenticating at once. */
+  maxPendingHandshakes?: number;
+}
+
+/**
+ * A TCP server of framed connections on `host:port` (0 = any free port). With a secret, connections still
+ * authenticating are bounded in time and in number, so idle or hostile peers cannot pile up.
+ */
+export async function listen(host: string, port: number, auth: RpcAuthLike, onConnection: (c: Connection) => void, opts: ListenOptions = {}): Promise<net.Server> {
+  const timeoutMs = opts.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS;
+  const maxPending = opts.maxPendingHandshakes ?? DEFAULT_MAX_PENDING_HANDSHAKES;
+  let pending = 0;
+  const server = net.createServer((socket) => {
+    if (auth !== undefined && pending >= maxPending) {
+      socket.destroy();
+      server.emit('handshakeRejected', 'too many connections authenticating');
+      return;
+    }
+    const conn = new Connection(socket, 'accept', auth);
+    if (!conn.isAuthenticated) {
+      pending++;
+      const timer = setTimeout(() => {
+        conn.emit('authFailed', `no authentication within ${timeoutMs} ms`);
+        conn.close();
+      }, timeoutMs);
+      const settle = () => {
+        clearTimeout(timer);
+        pending--;
+        conn.off('authenticated', settle);
+        conn.off('close', settle);
+      };
+      conn.on('authenticated', settle);
+      conn.on('close', settle);
+    }
+    onConnection(conn);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());

@@ -7,7 +7,11 @@ import { serialize, deserialize } from 'node:v8';
 export const MAX_MESSAGE = 512 * 1024 * 1024;
 
 export function encode(msg: unknown): Buffer {
-  const body = serialize(msg);
+  return frame(serialize(msg));
+}
+
+/** A frame around an already encoded (or encrypted) body. */
+export function frame(body: Buffer): Buffer {
   const head = Buffer.allocUnsafe(4);
   head.writeUInt32BE(body.length, 0);
   return Buffer.concat([head, body]);
@@ -22,22 +26,30 @@ export class FrameDecoder {
   private buffered = 0;
   /** Length of the frame being received, once its header is in. */
   private need: number | undefined;
+  /** The largest frame accepted now; a connection lowers it until its peer has authenticated. */
+  maxFrame = MAX_MESSAGE;
 
+  /** Decoded messages of the frames completed by this chunk. */
   push(chunk: Buffer): unknown[] {
+    return this.pushFrames(chunk).map((b) => deserialize(b));
+  }
+
+  /** Raw bodies of the frames completed by this chunk. A header announcing more than `maxFrame` throws at once. */
+  pushFrames(chunk: Buffer): Buffer[] {
     this.chunks.push(chunk);
     this.buffered += chunk.length;
-    const out: unknown[] = [];
+    const out: Buffer[] = [];
     for (;;) {
       if (this.need === undefined) {
         if (this.buffered < 4) break;
         const len = this.take(4).readUInt32BE(0);
-        if (len > MAX_MESSAGE) throw new Error(`message of ${len} bytes exceeds the limit`);
+        if (len > this.maxFrame) throw new Error(`message of ${len} bytes exceeds the limit of ${this.maxFrame}`);
         this.need = len;
       }
       if (this.buffered < this.need) break;
       const body = this.take(this.need);
       this.need = undefined;
-      out.push(deserialize(body));
+      out.push(body);
     }
     return out;
   }

@@ -1,7 +1,9 @@
 import type { Aggregation, MapStatus, PartitionerSpec, Plan, Sink, TaskDescription, TaskResult } from '../core/plan.js';
 import { SparkException } from '../util/errors.js';
+import type { TaskMemorySettings } from '../memory/settings.js';
 import { getLogger } from '../util/logging.js';
 import type { ListenerBus } from './ListenerBus.js';
+import type { RddInfoLite, StageInfoLite } from './events.js';
 import type { MapOutputTracker } from './MapOutputTracker.js';
 import type { TaskStatusUpdate } from './SchedulerBackend.js';
 import type { SchedulableTask, TaskScheduler } from './TaskScheduler.js';
@@ -56,6 +58,7 @@ interface Job {
   resolve: () => void;
   reject: (e: Error) => void;
   group: string | undefined;
+  description: string | undefined;
   finished: boolean;
   waiting: Set<Stage>;
 }
@@ -64,8 +67,11 @@ export interface DAGOptions {
   maxTaskFailures: number;
   localDir: string;
   spillThreshold: number;
+  /** Memory settings every task carries (reduce-side spilling). */
+  memory?: TaskMemorySettings;
   appPath: string | undefined;
   maxBytesInFlight: number;
+  fetchTimeoutMs: number;
   broadcastIdsOf: (plan: Plan, sink: Sink) => number[];
   onBlocks: (executorId: string, blocks: string[]) => void;
 }
@@ -128,7 +134,7 @@ export class DAGScheduler {
           const finalStage = await this.newStage(rdd, undefined, id);
           const job: Job = {
             id, finalStage, partitions, sink, done: new Set(), onResult, onAccumulators, resolve, reject,
-            group: props.group, finished: false, waiting: new Set(),
+            group: props.group, description: props.description, finished: false, waiting: new Set(),
           };
           this.jobs.set(id, job);
           const stageIds: number[] = [];
@@ -137,7 +143,14 @@ export class DAGScheduler {
             s.parents.forEach(collect);
           };
           collect(finalStage);
-          this.bus.post({ type: 'jobStart', jobId: id, stageIds, time: Date.now(), group: props.group, description: props.description });
+          const stages: StageInfoLite[] = [];
+          const info = (s: Stage) => {
+            if (stages.some((x) => x.stageId === s.id)) return;
+            stages.push(this.stageInfo(s, job));
+            s.parents.forEach(info);
+          };
+          info(finalStage);
+          this.bus.post({ type: 'jobStart', jobId: id, stageIds, time: Date.now(), group: props.group, description: props.description, stages });
           if (partitions.length === 0) return this.finishJob(job, 'succeeded');
           this.submitStage(job, finalStage);
         } catch (err) {
@@ -211,6 +224,22 @@ export class DAGScheduler {
     return stage.shuffleDep ? `shuffle map at ${stage.rdd.name}` : `${job.sink.k} at ${stage.rdd.name}`;
   }
 
+  /** The stage as the UI shows it: its RDDs up to the shuffle boundaries, and its parents. */
+  private stageInfo(stage: Stage, job: Job): StageInfoLite {
+    const rdds: RddInfoLite[] = [];
+    const seen = new Set<number>();
+    const visit = (r: RDDLike) => {
+      if (seen.has(r.id)) return;
+      seen.add(r.id);
+      const deps = r.dependencies();
+      rdds.push({ id: r.id, name: r.name, numPartitions: r.numPartitions, parentIds: deps.map((d) => d.rdd.id), cached: (r as { isCached?: boolean }).isCached === true });
+      for (const d of deps) if (d.kind === 'narrow') visit(d.rdd);
+    };
+    visit(stage.rdd);
+    const numTasks = stage.shuffleDep ? stage.rdd.numPartitions : job.partitions.length;
+    return { stageId: stage.id, attempt: stage.attempt, name: this.stageName(stage, job), numTasks, parentIds: stage.parents.map((p) => p.id), rdds };
+  }
+
   private submitMissingTasks(job: Job, stage: Stage): void {
     const partitions = stage.shuffleDep
       ? this.outputs.missing(stage.shuffleDep.shuffleId)
@@ -219,7 +248,10 @@ export class DAGScheduler {
     if (todo.length === 0) return;
     if (!stage.running) {
       stage.running = true;
-      this.bus.post({ type: 'stageSubmitted', stageId: stage.id, attempt: stage.attempt, name: this.stageName(stage, job), numTasks: partitions.length, time: Date.now() });
+      this.bus.post({
+        type: 'stageSubmitted', stageId: stage.id, attempt: stage.attempt, name: this.stageName(stage, job), numTasks: partitions.length, time: Date.now(),
+        info: this.stageInfo(stage, job), jobId: job.id, description: job.description, group: job.group,
+      });
     }
     const tasks: SchedulableTask[] = todo.map((p) => this.makeTask(job, stage, p));
     this.tasks.submit(tasks);
@@ -238,7 +270,8 @@ export class DAGScheduler {
     const desc: TaskDescription = {
       taskId: this.nextTask++, jobId: job.id, stageId: stage.id, stageAttempt: stage.attempt, partition, attempt, plan, sink,
       shuffleInputs, broadcasts: {}, localDir: this.opts.localDir, spillThreshold: this.opts.spillThreshold, appPath: this.opts.appPath,
-      maxBytesInFlight: this.opts.maxBytesInFlight,
+      maxBytesInFlight: this.opts.maxBytesInFlight, fetchTimeoutMs: this.opts.fetchTimeoutMs,
+      ...(this.opts.memory ? { memory: this.opts.memory } : {}),
     };
     stage.inFlight.add(partition);
     return {
@@ -256,6 +289,8 @@ export class DAGScheduler {
     this.bus.post({
       type: 'taskEnd', stageId: stage.id, taskId: desc.taskId, partition: desc.partition, attempt: desc.attempt, executorId: u.executorId,
       time: Date.now(), result, records, ...(u.error ? { error: u.error.message } : {}),
+      stageAttempt: desc.stageAttempt, shuffleMap: stage.shuffleDep !== undefined, ...(u.error?.stack ? { stack: u.error.stack } : {}),
+      ...(u.result?.metrics ? { metrics: u.result.metrics } : {}),
     });
     if (u.state === 'FINISHED') return this.taskSucceeded(job, stage, desc, u.executorId, u.result!);
     if (u.state === 'KILLED' && job.finished) return;
@@ -316,6 +351,12 @@ export class DAGScheduler {
     this.outputs.removeOutput(f.shuffleId, f.mapId);
     // Several tasks of one attempt may fail on the same loss: the attempt counts once.
     if (desc.stageAttempt === stage.attempt) {
+      if (stage.running) {
+        this.bus.post({
+          type: 'stageCompleted', stageId: stage.id, attempt: stage.attempt, name: this.stageName(stage, job), numTasks: 0, time: Date.now(),
+          failure: `FetchFailed: shuffle ${f.shuffleId} map ${f.mapId} on executor ${f.executorId} could not be read`,
+        });
+      }
       const parent = this.shuffleStages.get(f.shuffleId);
       if (parent) parent.attempt++;
       stage.attempt++;
@@ -359,6 +400,14 @@ export class DAGScheduler {
       add(j.finalStage);
     }
     this.tasks.cancel((t) => t.jobId === job.id || (!stagesOfOthers.has(t.stageId) && this.stageOfJob(job, t.stageId)));
+    const endRunning = (s: Stage) => {
+      if (s.running && !stagesOfOthers.has(s.id)) {
+        s.running = false;
+        this.bus.post({ type: 'stageCompleted', stageId: s.id, attempt: s.attempt, name: this.stageName(s, job), numTasks: 0, time: Date.now(), failure: err.message });
+      }
+      s.parents.forEach(endRunning);
+    };
+    endRunning(job.finalStage);
     this.bus.post({ type: 'jobEnd', jobId: job.id, time: Date.now(), result, error: err.message });
     job.reject(err);
   }
@@ -378,8 +427,20 @@ export class DAGScheduler {
     if (job) this.failJob(job, new SparkException(`Job ${jobId} cancelled ${reason}`), 'cancelled');
   }
 
+  /** Cancels every active job that runs the stage (the UI's kill link). */
+  cancelStage(stageId: number, reason: string): void {
+    for (const j of [...this.jobs.values()]) {
+      if (this.stageOfJob(j, stageId)) this.failJob(j, new SparkException(`Job ${j.id} cancelled because Stage ${stageId} was cancelled (${reason})`), 'cancelled');
+    }
+  }
+
   cancelJobGroup(group: string): void {
     for (const j of [...this.jobs.values()]) if (j.group === group) this.cancelJob(j.id, `part of cancelled job group ${group}`);
+  }
+
+  /** Fails every active job: the application cannot run (Spark's `abort` of its task sets). */
+  abortAllJobs(reason: string): void {
+    for (const j of [...this.jobs.values()]) this.failJob(j, new SparkException(`Job ${j.id} aborted: ${reason}`));
   }
 
   cancelAllJobs(): void {

@@ -1,8 +1,8 @@
 /**
  * Dynamic allocation (Spark's ExecutorAllocationManager, simplified): asks the backend for more executors while
  * tasks wait longer than `spark.dynamicAllocation.schedulerBacklogTimeout` (doubling the increase each
- * `sustainedSchedulerBacklogTimeout`), and releases executors idle for `executorIdleTimeout`, within
- * `[minExecutors, maxExecutors]`.
+ * `sustainedSchedulerBacklogTimeout`), and releases executors idle for `executorIdleTimeout` (or, when they hold
+ * cached blocks, `cachedExecutorIdleTimeout`), within `[minExecutors, maxExecutors]`.
  */
 import type { SparkConf } from '../conf/SparkConf.js';
 import * as config from '../conf/catalog.js';
@@ -19,6 +19,8 @@ export interface AllocationPolicy {
   backlogTimeoutMs: number;
   sustainedBacklogTimeoutMs: number;
   idleTimeoutMs: number;
+  /** Idle timeout of executors holding cached blocks (`spark.dynamicAllocation.cachedExecutorIdleTimeout`). */
+  cachedIdleTimeoutMs: number;
   ratio: number;
 }
 
@@ -32,6 +34,7 @@ export function allocationPolicy(conf: SparkConf): AllocationPolicy {
     backlogTimeoutMs: conf.get(config.DYN_ALLOC_SCHEDULER_BACKLOG_TIMEOUT) * 1000,
     sustainedBacklogTimeoutMs: conf.get(config.DYN_ALLOC_SUSTAINED_SCHEDULER_BACKLOG_TIMEOUT) * 1000,
     idleTimeoutMs: conf.get(config.DYN_ALLOC_EXECUTOR_IDLE_TIMEOUT) * 1000,
+    cachedIdleTimeoutMs: conf.get(config.DYN_ALLOC_CACHED_EXECUTOR_IDLE_TIMEOUT) * 1000,
     ratio: conf.get(config.DYN_ALLOC_EXECUTOR_ALLOCATION_RATIO),
   };
 }
@@ -40,6 +43,22 @@ export function allocationPolicy(conf: SparkConf): AllocationPolicy {
 export function targetExecutors(p: AllocationPolicy, tasks: number, coresPerExecutor: number, current: number, toAdd: number): number {
   const needed = Math.ceil((tasks * p.ratio) / Math.max(1, coresPerExecutor));
   return Math.max(p.min, Math.min(p.max, needed, current + toAdd));
+}
+
+export interface IdleExecutor {
+  id: string;
+  idleForMs: number;
+  /** Whether it holds cached blocks (persisted RDD partitions). */
+  cached: boolean;
+}
+
+/**
+ * Which idle executors to release: those idle past their timeout (the cached-blocks one for executors holding cached
+ * blocks, so cached data is not lost to a short idle timeout), in order, keeping `min` of the `live` executors.
+ */
+export function releasableExecutors(p: AllocationPolicy, idle: readonly IdleExecutor[], live: number): string[] {
+  const expired = idle.filter((e) => e.idleForMs >= (e.cached ? p.cachedIdleTimeoutMs : p.idleTimeoutMs)).map((e) => e.id);
+  return expired.slice(0, Math.max(0, live - p.min));
 }
 
 export class ExecutorAllocationManager {
@@ -56,12 +75,14 @@ export class ExecutorAllocationManager {
     private readonly backend: SchedulerBackend,
     private readonly tasks: TaskScheduler,
     private readonly coresPerExecutor: number,
+    /** Whether an executor holds cached blocks; none do unless told. */
+    private readonly hasCachedBlocks: (executorId: string) => boolean = () => false,
   ) {
     this.target = p.initial;
   }
 
   async start(): Promise<void> {
-    await this.backend.requestTotalExecutors!(this.target);
+    await this.backend.requestTotalExecutors!(this.target, this.tasks.hostToLocalTaskCount());
     this.timer = setInterval(() => void this.tick(), 100);
     this.timer.unref();
   }
@@ -87,7 +108,7 @@ export class ExecutorAllocationManager {
         if (want > this.target) {
           log.info({ from: this.target, to: want, pending }, 'requesting more executors');
           this.target = want;
-          await this.backend.requestTotalExecutors!(want);
+          await this.backend.requestTotalExecutors!(want, this.tasks.hostToLocalTaskCount());
           this.toAdd *= 2;
         }
         this.lastAdd = now;
@@ -98,16 +119,16 @@ export class ExecutorAllocationManager {
       this.toAdd = 1;
     }
     // Shrink idle executors, keeping at least minExecutors.
-    const idle: string[] = [];
+    const idle: IdleExecutor[] = [];
     for (const e of executors) {
       if (this.tasks.runningOn(e) > 0 || pending > 0) this.idleSince.delete(e);
       else {
         const since = this.idleSince.get(e) ?? now;
         this.idleSince.set(e, since);
-        if (now - since >= this.p.idleTimeoutMs) idle.push(e);
+        idle.push({ id: e, idleForMs: now - since, cached: this.hasCachedBlocks(e) });
       }
     }
-    const removable = idle.slice(0, Math.max(0, executors.length - this.p.min));
+    const removable = releasableExecutors(this.p, idle, executors.length);
     if (removable.length > 0) {
       log.info({ executors: removable }, 'releasing idle executors');
       for (const e of removable) {
@@ -115,7 +136,7 @@ export class ExecutorAllocationManager {
         this.idleSince.delete(e);
       }
       this.target = Math.max(this.p.min, executors.length - removable.length);
-      await this.backend.requestTotalExecutors!(this.target);
+      await this.backend.requestTotalExecutors!(this.target, this.tasks.hostToLocalTaskCount());
       await this.backend.killExecutors!(removable);
     }
     for (const k of this.killed) if (!executors.includes(k) && !this.tasks.executorIds.includes(k)) this.killed.delete(k);

@@ -26,7 +26,8 @@ export class MapOutputTracker {
   statuses(shuffleId: number): MapStatus[] {
     const arr = this.shuffles.get(shuffleId) ?? [];
     if (arr.some((s) => !s)) throw new Error(`map outputs of shuffle ${shuffleId} are incomplete`);
-    return arr as MapStatus[];
+    // A copy: a task waiting to launch keeps the outputs it was made with, not holes left by a later loss.
+    return [...arr] as MapStatus[];
   }
 
   /** Forgets outputs held by an executor that is gone; returns the shuffles affected. */

@@ -14,6 +14,8 @@ export interface ExecutorInfoView {
   id: string;
   host: string;
   cores: number;
+  /** Where its logs can be read (the UI links them), e.g. `stdout` and `stderr` in its Mesos sandbox. */
+  logUrls?: Record<string, string>;
 }
 
 /** What the task scheduler needs from a cluster: executors with cores, task launch and kill, and their news. */
@@ -26,8 +28,11 @@ export interface SchedulerBackend {
   /** Drops cached blocks whose names start with `prefix` on every executor. */
   dropBlocks(prefix: string): void;
   readonly applicationId: string;
-  /** Dynamic allocation: the total number of executors wanted (backends that can grow and shrink). */
-  requestTotalExecutors?(total: number): Promise<boolean>;
+  /**
+   * Dynamic allocation: the total number of executors wanted (backends that can grow and shrink), and how many
+   * pending tasks prefer each host (Spark's `hostToLocalTaskCount`), so new executors can go where tasks want them.
+   */
+  requestTotalExecutors?(total: number, hostToLocalTaskCount?: ReadonlyMap<string, number>): Promise<boolean>;
   /** Offer-driven backends: tasks are waiting, so ask the cluster for offers. */
   reviveOffers?(): void;
   /** Dynamic allocation: releases these executors. */
@@ -54,4 +59,8 @@ export interface BackendEvents {
   resourceOffers(offers: readonly WorkerOffer[]): LaunchedTask[];
   /** Tasks waiting for a core. */
   pendingTasks(): number;
+  /** The cluster can give the application nothing (e.g. every agent excluded): fail its active jobs with `reason`. */
+  abort?(reason: string): void;
+  /** The driver's HTTP address (`http://host:port`) when it serves one: cluster managers link to it. */
+  readonly uiWebUrl?: string;
 }

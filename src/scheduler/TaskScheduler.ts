@@ -1,6 +1,9 @@
 import type { TaskDescription } from '../core/plan.js';
 import type { ExecutorInfoView, LaunchedTask, SchedulerBackend, TaskStatusUpdate, WorkerOffer } from './SchedulerBackend.js';
 import type { ListenerBus } from './ListenerBus.js';
+import { getLogger } from '../util/logging.js';
+
+const log = getLogger('TaskScheduler');
 
 export interface SchedulableTask {
   desc: TaskDescription;
@@ -31,6 +34,8 @@ export class TaskScheduler {
   private readonly executors = new Map<string, ExecutorSlot>();
   private pending: SchedulableTask[] = [];
   private readonly running = new Map<number, { task: SchedulableTask; executorId: string }>();
+  /** Status updates ignored because they came from an executor that does not run the task. */
+  refusedUpdates = 0;
   private readyWaiters: (() => void)[] = [];
 
   constructor(
@@ -62,6 +67,22 @@ export class TaskScheduler {
   /** Tasks waiting for a core. */
   get pendingCount(): number {
     return this.pending.length;
+  }
+
+  /**
+   * How many pending tasks prefer each host (the hosts of the executors caching their input): Spark's
+   * `hostToLocalTaskCount`, which dynamic allocation hands the backend to place new executors.
+   */
+  hostToLocalTaskCount(): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const t of this.pending) {
+      const hosts = new Set(t.preferred.flatMap((id) => {
+        const slot = this.executors.get(id);
+        return slot ? [slot.info.host] : [];
+      }));
+      for (const h of hosts) counts.set(h, (counts.get(h) ?? 0) + 1);
+    }
+    return counts;
   }
 
   /** Tasks running on an executor. */
@@ -97,7 +118,7 @@ export class TaskScheduler {
 
   executorAdded(e: ExecutorInfoView): void {
     this.executors.set(e.id, { info: e, free: e.cores, offerDriven: false, broadcastsSent: new Set(), failures: 0, excluded: false });
-    this.bus.post({ type: 'executorAdded', executorId: e.id, host: e.host, cores: e.cores, time: Date.now() });
+    this.bus.post({ type: 'executorAdded', executorId: e.id, host: e.host, cores: e.cores, time: Date.now(), ...(e.logUrls ? { logUrls: e.logUrls } : {}) });
     for (const w of this.readyWaiters.splice(0)) w();
     this.schedule();
   }
@@ -160,6 +181,12 @@ export class TaskScheduler {
   statusUpdate(u: TaskStatusUpdate): void {
     const r = this.running.get(u.taskId);
     if (!r) return;
+    // Only the executor running a task may end it: another (buggy or hostile) executor's word is ignored.
+    if (u.executorId !== r.executorId) {
+      this.refusedUpdates++;
+      log.warn({ task: u.taskId, from: u.executorId, runningOn: r.executorId }, 'ignored a status update from an executor that does not run the task');
+      return;
+    }
     this.running.delete(u.taskId);
     const slot = this.executors.get(r.executorId);
     if (slot) {
@@ -234,9 +261,19 @@ export class TaskScheduler {
     }
     const desc = { ...task.desc, broadcasts };
     this.running.set(desc.taskId, { task, executorId: slot.info.id });
-    this.bus.post({ type: 'taskStart', stageId: desc.stageId, taskId: desc.taskId, partition: desc.partition, attempt: desc.attempt, executorId: slot.info.id, time: Date.now() });
+    this.bus.post({
+      type: 'taskStart', stageId: desc.stageId, taskId: desc.taskId, partition: desc.partition, attempt: desc.attempt, executorId: slot.info.id, time: Date.now(),
+      stageAttempt: desc.stageAttempt, host: slot.info.host, locality: this.locality(task, slot),
+    });
     if (this.collecting) this.collecting.push({ executorId: slot.info.id, task: desc });
     else this.backend.launchTask(slot.info.id, desc);
+  }
+
+  /** How close the task runs to its cached input (the UI's Locality Level). */
+  private locality(task: SchedulableTask, slot: ExecutorSlot): 'PROCESS_LOCAL' | 'NODE_LOCAL' | 'NO_PREF' | 'ANY' {
+    if (task.preferred.length === 0) return 'NO_PREF';
+    if (task.preferred.includes(slot.info.id)) return 'PROCESS_LOCAL';
+    return task.preferred.some((e) => this.executors.get(e)?.info.host === slot.info.host) ? 'NODE_LOCAL' : 'ANY';
   }
 
   /** Forget that executors hold a broadcast (it was destroyed). */

@@ -1,7 +1,7 @@
 import { mkdirSync, rmSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type net from 'node:net';
-import { listen, type Connection, type Message } from '../rpc/Connection.js';
+import { listen, type Connection, type Message, type RpcAuthLike } from '../rpc/Connection.js';
 import { readSegment } from '../executor/BlockServer.js';
 import { getLogger } from '../util/logging.js';
 
@@ -12,7 +12,10 @@ export interface ShuffleServiceOptions {
   port: number;
   /** Where executors on this host write the shuffle files of each application (`<dir>/<appId>/`). */
   dir: string;
-  secret: string | undefined;
+  /** The shared secret (and encryption setting) of `spark.authenticate`; undefined when it is off. */
+  secret: RpcAuthLike;
+  /** How long a connection may take to authenticate. */
+  handshakeTimeoutMs?: number;
   /** How often heartbeats are checked (`spark.shuffle.cleaner.interval`). */
   cleanerIntervalMs: number;
 }
@@ -22,6 +25,20 @@ interface App {
   lastHeartbeat: number;
   /** The connection that registered the application: only it may heartbeat for it. */
   owner: Connection;
+}
+
+/** The most a driver may ask the service to wait for its heartbeats: a day. */
+export const MAX_HEARTBEAT_TIMEOUT_MS = 24 * 3600 * 1000;
+
+/**
+ * A registration's heartbeat timeout, checked: a zero, negative, non-finite or absurd value would get a live
+ * application's files deleted at once, or never.
+ */
+export function heartbeatTimeout(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > MAX_HEARTBEAT_TIMEOUT_MS) {
+    throw new Error(`heartbeatTimeoutMs should be a number of milliseconds in (0, ${MAX_HEARTBEAT_TIMEOUT_MS}], but was ${String(value).slice(0, 40)}`);
+  }
+  return value;
 }
 
 /**
@@ -40,7 +57,7 @@ export class ExternalShuffleService {
 
   async start(): Promise<void> {
     mkdirSync(this.opts.dir, { recursive: true });
-    this.server = await listen(this.opts.host, this.opts.port, this.opts.secret, (c) => this.accept(c));
+    this.server = await listen(this.opts.host, this.opts.port, this.opts.secret, (c) => this.accept(c), { handshakeTimeoutMs: this.opts.handshakeTimeoutMs });
     this.address = { host: this.opts.host, port: (this.server.address() as net.AddressInfo).port };
     this.cleaner = setInterval(() => this.clean(), this.opts.cleanerIntervalMs);
     this.cleaner.unref();
@@ -61,8 +78,9 @@ export class ExternalShuffleService {
             const appId = String(m.appId);
             const existing = this.apps.get(appId);
             if (existing && existing.owner !== conn && existing.owner.isOpen) throw new Error(`application ${appId} is registered by another driver`);
+            const timeoutMs = heartbeatTimeout(m.heartbeatTimeoutMs);
             mkdirSync(this.appDir(appId), { recursive: true });
-            this.apps.set(appId, { timeoutMs: Number(m.heartbeatTimeoutMs), lastHeartbeat: Date.now(), owner: conn });
+            this.apps.set(appId, { timeoutMs, lastHeartbeat: Date.now(), owner: conn });
             log.info({ appId, timeoutMs: m.heartbeatTimeoutMs }, 'driver registered');
             conn.send({ t: 'registered', reqId: m.reqId });
             break;

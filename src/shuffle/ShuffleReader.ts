@@ -3,8 +3,11 @@ import { compareKeys, KeyMap } from '../core/keys.js';
 import type { MapStatus } from '../core/plan.js';
 import { unframe } from './frames.js';
 
-/** Gets the bytes of one reducer's segment of one map output (from local disk, or from a remote executor). */
-export type BlockFetcher = (status: MapStatus, reducePartition: number) => Promise<Buffer>;
+/**
+ * Gets the bytes of one reducer's segment of one map output (from local disk, or from a remote executor, failing
+ * with a FetchFailedError when the peer gives no answer within `timeoutMs`).
+ */
+export type BlockFetcher = (status: MapStatus, reducePartition: number, timeoutMs?: number) => Promise<Buffer>;
 
 export class FetchFailedError extends Error {
   constructor(

@@ -4,6 +4,12 @@ import { KeyMap } from '../core/keys.js';
 import { frame } from './frames.js';
 import type { PartitionFn } from './partitioning.js';
 
+/** Memory-aware spilling (src/shuffle/mapSideMemory.ts): asked after each held record; told of each spill. */
+export interface SpillPolicy {
+  mustSpill(entry: unknown, held: number): boolean;
+  spilled(diskBytes: number): void;
+}
+
 export interface Combiner {
   createCombiner: (v: unknown) => unknown;
   mergeValue: (c: unknown, v: unknown) => unknown;
@@ -28,6 +34,7 @@ export class ShuffleWriter {
     private readonly partition: PartitionFn,
     private readonly combiner: Combiner | undefined,
     private readonly spillThreshold: number,
+    private readonly policy?: SpillPolicy,
   ) {
     mkdirSync(dir, { recursive: true });
     this.buckets = Array.from({ length: numPartitions }, () => []);
@@ -50,7 +57,7 @@ export class ShuffleWriter {
       this.buckets[p]!.push(record);
       this.held++;
     }
-    if (this.held >= this.spillThreshold) this.spill();
+    if (this.held >= this.spillThreshold || this.policy?.mustSpill(record, this.held)) this.spill();
   }
 
   private bucketRecords(p: number): unknown[] {
@@ -87,6 +94,7 @@ export class ShuffleWriter {
     }
     this.spills.push({ path, segments });
     this.clear();
+    this.policy?.spilled(off);
   }
 
   /** Writes the data file; returns its path and the start offset of each reducer's segment (plus the end). */
@@ -128,5 +136,10 @@ export class ShuffleWriter {
 
   get spillCount(): number {
     return this.spills.length;
+  }
+
+  /** Bytes written to spill files (Spark's "disk bytes spilled"). */
+  get spilledBytes(): number {
+    return this.spills.reduce((n, s) => n + s.segments.reduce((m, [, len]) => m + len, 0), 0);
   }
 }

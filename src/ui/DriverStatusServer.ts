@@ -1,9 +1,11 @@
 import type http from 'node:http';
+import type { TlsOptions } from 'node:tls';
 import { listenWithRetries } from '../util/listen.js';
 import type { AddressInfo } from 'node:net';
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { SparkListenerEvent } from '../scheduler/events.js';
 import { getLogger } from '../util/logging.js';
+import type { RouteHandler } from './routes.js';
 
 const log = getLogger('DriverStatusServer');
 
@@ -25,6 +27,8 @@ export class DriverStatusServer {
   constructor(
     private readonly status: () => Record<string, unknown>,
     private readonly extra: () => Promise<string> = async () => '',
+    /** The application UI's routes (`/api/v1`, pages), tried before the 404. */
+    private readonly routes?: RouteHandler,
   ) {}
 
   onEvent(e: SparkListenerEvent): void {
@@ -54,10 +58,25 @@ export class DriverStatusServer {
     }
   }
 
+  /** Whether it serves HTTPS (`spark.ssl.ui.*`). */
+  private tls = false;
+  /** The name others reach it by, when it binds a wildcard or another address (`SPARK_PUBLIC_DNS`, the driver host). */
+  private advertisedHost: string | undefined;
+
+  /** `http://host:port` of the bound server (the host it listens on, as executors are told the driver's), if it runs. */
+  get url(): string | undefined {
+    if (!this.address) return undefined;
+    const advertised = this.advertisedHost ?? this.address.host;
+    const host = advertised.includes(':') ? `[${advertised}]` : advertised;
+    return `${this.tls ? 'https' : 'http'}://${host}:${this.address.port}`;
+  }
+
   /** Listens on `port`, or the next free one of `retries` after it (Spark's spark.port.maxRetries). */
-  async start(host: string, port: number, retries: number): Promise<void> {
+  async start(host: string, port: number, retries: number, tls?: TlsOptions, advertisedHost?: string): Promise<void> {
+    this.tls = tls !== undefined;
+    this.advertisedHost = advertisedHost;
     try {
-      this.server = await listenWithRetries(host, port, retries, (req, res) => void this.handle(req, res));
+      this.server = await listenWithRetries(host, port, retries, (req, res) => void this.handle(req, res), tls);
     } catch (err) {
       log.warn({ port, retries, err: (err as Error).message }, 'no free port for the driver status server');
       return;
@@ -68,13 +87,19 @@ export class DriverStatusServer {
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
-    if (path === '/metrics/prometheus') {
+    if (path === '/' && !this.routes) {
+      // Where cluster managers' links (Mesos `webui_url`) land; with the application UI, its Jobs page does.
+      res.writeHead(302, { Location: '/api/status' });
+      res.end();
+    } else if (path === '/metrics/prometheus') {
       const body = (await this.registry.metrics()) + (await this.extra());
       res.writeHead(200, { 'Content-Type': this.registry.contentType });
       res.end(body);
     } else if (path === '/api/status') {
       res.writeHead(200, { 'Content-Type': 'application/json' });
       res.end(JSON.stringify({ ...this.status(), activeJobs: [...this.activeJobs], executors: [...this.executorIds] }));
+    } else if (this.routes && (await this.routes(req, res, new URL(req.url ?? '/', 'http://x')))) {
+      return;
     } else {
       res.writeHead(404, { 'Content-Type': 'text/plain' });
       res.end('not found');

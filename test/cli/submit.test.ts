@@ -92,3 +92,24 @@ test('bad arguments: a clear message and exit code 1', async () => {
     assert.match(r.err, re, args.join(' '));
   }
 });
+
+test('--class: names the exported function to run with the arguments; a Spark class name the module lacks is ignored with one log line', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'submit-class-'));
+  const app = join(dir, 'mains.mjs');
+  writeFileSync(app, `console.log('loaded');\nexport async function main(args) { await new Promise((r) => setTimeout(r, 50)); console.log('main ' + JSON.stringify(args)); }\nexport function other() { console.log('other'); }\n`);
+  const picked = await run(['submit', '--master', 'local[1]', '--class', 'main', app, 'a1', '--x']);
+  assert.equal(picked.code, 0, picked.err);
+  assert.deepEqual(picked.out.trim().split('\n'), ['loaded', 'main ["a1","--x"]']);
+  const spark = await run(['submit', '--master', 'local[1]', '--class', 'org.apache.spark.examples.SparkPi', app], { SPARK_MESOS_LOG_LEVEL: 'info' });
+  assert.equal(spark.code, 0, spark.err);
+  assert.equal(spark.out.trim(), 'loaded');
+  assert.equal(spark.err.split('\n').filter((l) => l.includes('--class org.apache.spark.examples.SparkPi')).length, 1, spark.err);
+  assert.match(spark.err, /no exported function of that name; ignored/);
+  // spark-submit takes the same option.
+  const p = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/cli/spark-submit.ts'), '--master', 'local[1]', '--class', 'other', app], { cwd: root, env: { ...process.env, SPARK_MESOS_LOG_LEVEL: 'warn' } });
+  let out = '';
+  p.stdout.on('data', (c) => (out += c));
+  const code = await new Promise((r) => p.on('exit', r));
+  assert.equal(code, 0);
+  assert.deepEqual(out.trim().split('\n'), ['loaded', 'other']);
+});

@@ -9,7 +9,7 @@ import { freePort } from '../helpers/zookeeper.js';
 import { waitFor } from '../helpers/events.js';
 
 test('target executors: enough for the tasks, within bounds, growing step by step', () => {
-  const p = { min: 1, max: 6, initial: 1, backlogTimeoutMs: 0, sustainedBacklogTimeoutMs: 0, idleTimeoutMs: 0, ratio: 1 };
+  const p = { min: 1, max: 6, initial: 1, backlogTimeoutMs: 0, sustainedBacklogTimeoutMs: 0, idleTimeoutMs: 0, cachedIdleTimeoutMs: 0, ratio: 1 };
   assert.equal(targetExecutors(p, 10, 2, 1, 1), 2, 'one more at first');
   assert.equal(targetExecutors(p, 10, 2, 2, 4), 5, 'ten tasks on two-core executors need five');
   assert.equal(targetExecutors(p, 100, 1, 4, 8), 6, 'never above max');

@@ -12,11 +12,11 @@ const ctx = { taskId: '7', appId: 'fw-0001', appName: 'app', driverUrl: 'spark:/
 
 test('executor command: home, URI, library path, extra cores, hostname', () => {
   const cases: [Record<string, string>, string, { value: string; cache?: boolean }[] | undefined][] = [
-    [{}, ' "/opt/spark-mesos/bin/spark-mesos" executor --driver-url spark://CoarseGrainedScheduler@driver:7078 --executor-id 7 --cores 2 --app-id fw-0001 --hostname agent-1', undefined],
-    [{ 'spark.mesos.executor.home': '/srv/sm/' }, ' "/srv/sm/bin/spark-mesos" executor --driver-url spark://CoarseGrainedScheduler@driver:7078 --executor-id 7 --cores 2 --app-id fw-0001 --hostname agent-1', undefined],
+    [{}, ' /opt/spark-mesos/bin/spark-mesos executor --driver-url spark://CoarseGrainedScheduler@driver:7078 --executor-id 7 --cores 2 --app-id fw-0001 --hostname agent-1', undefined],
+    [{ 'spark.mesos.executor.home': '/srv/sm/' }, ' /srv/sm/bin/spark-mesos executor --driver-url spark://CoarseGrainedScheduler@driver:7078 --executor-id 7 --cores 2 --app-id fw-0001 --hostname agent-1', undefined],
     [{ 'spark.executor.uri': 'http://repo/spark-mesos-0.1.0.tgz', 'spark.mesos.fetcherCache.enable': 'true' }, 'cd spark-mesos-0*;  ./bin/spark-mesos executor --driver-url spark://CoarseGrainedScheduler@driver:7078 --executor-id 7 --cores 2 --app-id fw-0001 --hostname agent-1', [{ value: 'http://repo/spark-mesos-0.1.0.tgz', cache: true }]],
     [{ 'spark.executor.extraLibraryPath': '/native', 'spark.mesos.extra.cores': '1', 'spark.mesos.network.name': 'cni', 'spark.mesos.uris': 'a.txt, b.txt' },
-      'LD_LIBRARY_PATH="/native:$LD_LIBRARY_PATH" "/opt/spark-mesos/bin/spark-mesos" executor --driver-url spark://CoarseGrainedScheduler@driver:7078 --executor-id 7 --cores 3 --app-id fw-0001',
+      'LD_LIBRARY_PATH=/native:"$LD_LIBRARY_PATH" /opt/spark-mesos/bin/spark-mesos executor --driver-url spark://CoarseGrainedScheduler@driver:7078 --executor-id 7 --cores 3 --app-id fw-0001',
       [{ value: 'a.txt', cache: false }, { value: 'b.txt', cache: false }]],
   ];
   for (const [settings, value, uris] of cases) {
@@ -76,4 +76,11 @@ test('FrameworkInfo from the configuration', () => {
     webui_url: 'http://d:4040', id: { value: 'fw-42' }, capabilities: [{ type: 'GPU_RESOURCES' }],
   });
   assert.equal(buildFrameworkInfo(new SparkConf({ 'spark.app.name': 'x' }), undefined, { SPARK_PUBLIC_DNS: 'public', SPARK_USER: 'u' }).hostname, 'public');
+});
+
+test('spark.local.dir reaches executors only when set: unset, they use their own temporary directory', () => {
+  const names = (settings: Record<string, string>) => buildExecutorCommand(new SparkConf(settings), planned, ctx).environment!.variables!.map((v) => v.name);
+  assert.ok(!names({}).includes('SPARK_CONF_LOCAL_DIR'));
+  const vars = buildExecutorCommand(new SparkConf({ 'spark.local.dir': '/scratch' }), planned, ctx).environment!.variables!;
+  assert.deepEqual(vars.find((v) => v.name === 'SPARK_CONF_LOCAL_DIR'), { name: 'SPARK_CONF_LOCAL_DIR', value: '/scratch' });
 });

@@ -63,7 +63,7 @@ test('fine-grained: executor and task resources, constraints, role, labels and c
         assert.equal(e.executor_id, e.slave_id);
         assert.deepEqual([e.resources.cpus, e.resources.mem], [0.5, 1124], 'the executor holds mesosExecutor.cores and the executor memory');
         assert.deepEqual(e.container, { type: 'MESOS', mesos: { image: { type: 'DOCKER', docker: { name: 'apache/spark:3.5.6' }, cached: true } } });
-        assert.match(e.command!.value, /spark-mesos" executor --mesos$/);
+        assert.match(e.command!.value, /spark-mesos executor --mesos$/);
       }
       const tasks = allTasks(fw);
       assert.equal(tasks.length, 6);

@@ -152,6 +152,80 @@ test('kill: a queued driver is removed, a running one killed; Spark\'s literal R
   });
 });
 
+test('Spark\'s own client request (mainClass, supervise) runs to FINISHED; bad values get 400; a driver no agent fits says why it waits; the unauthenticated opt-out warns', async () => {
+  await withCluster('cpus:4;mem:8192', async (c) => {
+    const d = await startDispatcher(c.masterUrl, [...recoveryDir(), '--conf', 'spark.mesos.dispatcher.rest.allowUnauthenticated=true']);
+    const base = `${d.restUrl.replace('mesos://', 'http://')}/v1/submissions`;
+    const post = async (body: string) => {
+      const r = await fetch(`${base}/create`, { method: 'POST', headers: { 'Content-Type': 'application/json', charset: 'utf-8' }, body });
+      return { status: r.status, json: (await r.json()) as { action: string; success?: boolean; submissionId?: string; message?: string } };
+    };
+    const status = async (id: string) => (await (await fetch(`${base}/status/${id}`)).json()) as { driverState: string; message?: string };
+    try {
+      // Exactly as Spark's RestSubmissionClient writes it (spark-submit --class ... --supervise --deploy-mode cluster).
+      const app = `file://${root}examples/pi.ts`;
+      const spark = (props: string) => `{
+  "action" : "CreateSubmissionRequest",
+  "appArgs" : [ "4" ],
+  "appResource" : "${app}",
+  "clientSparkVersion" : "3.5.1",
+  "environmentVariables" : {
+    "SPARK_MESOS_LOG_LEVEL" : "info",
+    "SPARK_SCALA_VERSION" : "2.12",
+    "SPARK_USER" : "alice"
+  },
+  "mainClass" : "org.apache.spark.examples.SparkPi",
+  "sparkProperties" : {
+    "spark.app.name" : "org.apache.spark.examples.SparkPi",
+    "spark.cores.max" : "2",
+    ${props}
+    "spark.executor.memory" : "256m",
+    "spark.jars" : "${app}",
+    "spark.master" : "${d.restUrl}",
+    "spark.submit.deployMode" : "cluster"
+  }
+}`;
+      for (const [props, re] of [
+        ['"spark.driver.memory" : "lots",', /^Malformed request: spark\.driver\.memory should be .*but was 'lots'/],
+        ['"spark.driver.memory" : "10000000000000000",', /^Malformed request: spark\.driver\.memory should be more than 0 and at most 1073741824 MiB \(1 PiB\)/],
+        ['"spark.driver.cores" : "0",', /^Malformed request: spark\.driver\.cores should be more than 0 and at most 4096 cpus/],
+      ] as const) {
+        const bad = await post(spark(props));
+        assert.equal(bad.status, 400, props);
+        assert.equal(bad.json.action, 'ErrorResponse');
+        assert.match(bad.json.message ?? '', re);
+      }
+      const tooBig = await post(spark('"spark.driver.cores" : "64", "spark.driver.supervise" : "false",'));
+      assert.equal(tooBig.status, 200);
+      const created = await post(spark('"spark.driver.memory" : "256m", "spark.driver.supervise" : "true",'));
+      assert.equal(created.status, 200);
+      assert.equal(created.json.success, true, created.json.message);
+      const id = created.json.submissionId!;
+      await waitFor(async () => (await status(id)).driverState === 'FINISHED', 90_000, 'the SparkPi submission finished');
+      assert.match((await status(id)).message ?? '', /State: TASK_FINISHED/);
+      const fw = frameworks(c).active.find((f) => f.name === 'Spark Cluster')!;
+      assert.deepEqual([...fw.tasks, ...fw.completed_tasks].filter((t) => t.id.startsWith(id)).map((t) => [t.id, t.state]), [[id, 'TASK_FINISHED']], 'one attempt, no relaunch');
+      const [stdout] = await fg(`**/executors/${id}/runs/latest/stdout`, { cwd: c.workDir, absolute: true, followSymbolicLinks: true });
+      assert.match(readFileSync(stdout!, 'utf8'), /Pi is roughly 3\.1/);
+      const stderr = readFileSync(stdout!.replace(/stdout$/, 'stderr'), 'utf8');
+      assert.equal(stderr.split('\n').filter((l) => l.includes('--class org.apache.spark.examples.SparkPi')).length, 1, 'one log line about the ignored main class');
+
+      // The driver no agent fits stays queued, and says why (REST status and UI).
+      const waiting = /^waiting: needs 64 cpus \/ 1408 MiB; largest offer seen: [0-9.]+ cpus \/ [0-9.]+ MiB$/;
+      const st = await status(tooBig.json.submissionId!);
+      assert.equal(st.driverState, 'QUEUED');
+      assert.match(st.message ?? '', waiting);
+      const ui = await (await fetch(`${d.uiUrl}/`)).text();
+      assert.match(ui, /waiting: needs 64 cpus \/ 1408 MiB; largest offer seen/);
+      // Submissions are unauthenticated, as asked: the log and the UI say so.
+      assert.match(ui, /id="warning"[^>]*>Warning: REST submissions to 127\.0\.0\.1 are unauthenticated/);
+      assert.match(d.stderr(), /REST submissions to 127\.0\.0\.1 are unauthenticated/);
+    } finally {
+      await d.stop();
+    }
+  });
+});
+
 test('dispatcher arguments: --master is required and must be mesos://', async () => {
   const none = await cli(['dispatcher', '--host', '127.0.0.1']);
   assert.equal(none.code, 1);

@@ -108,7 +108,7 @@ test('driver command: our submit CLI in client mode with Spark\'s options, sorte
   const d = driver({ 'spark.app.name': 'app name', 'spark.master': 'mesos://dispatcher:7077', 'spark.submit.deployMode': 'cluster', 'spark.cores.max': '4', 'another.conf': '\\value' }, { arguments: ['--a=$2', '--b', 'x y z'] });
   const { value, uris } = buildDriverCommandLine(d, ctx());
   assert.equal(value, [
-    '"/opt/spark-mesos/bin/spark-mesos" submit', "--name 'app name'", '--master mesos://zk://zk1:2181/mesos', '--driver-cores 1', '--driver-memory 1024M',
+    '/opt/spark-mesos/bin/spark-mesos submit', "--name 'app name'", '--master mesos://zk://zk1:2181/mesos', '--driver-cores 1', '--driver-memory 1024M',
     '--total-executor-cores 4', "--conf 'another.conf=\\value'", "--conf 'spark.app.name=app name'", '--conf spark.cores.max=4',
     '--conf spark.executor.memory=512m', '--conf spark.mesos.driver.frameworkId=FW-driver-20261201000000-0001', './job.ts', "'--a=$2'", '--b', "'x y z'",
   ].join(' '));

@@ -54,6 +54,8 @@ test('the dispatcher UI renders queued, launched, finished and retrying drivers 
     const rows = async (id: string) => page.locator(`#${id} tbody tr`).allInnerTexts();
     assert.deepEqual((await rows('queued')).map((r) => r.split('\t')[0]), [queued]);
     assert.match((await rows('queued'))[0]!, /cpus: 64, mem: 448/);
+    // It waits for an agent that has 64 cpus, and says so.
+    assert.match((await rows('queued'))[0]!, /waiting: needs 64 cpus \/ 448 MiB; largest offer seen: [0-9.]+ cpus \/ [0-9.]+ MiB/);
     const launched = await rows('launched');
     assert.equal(launched.length, 1);
     assert.match(launched[0]!, new RegExp(`${running}.*State: TASK_RUNNING`, 's'));
@@ -79,6 +81,7 @@ test('the dispatcher UI renders queued, launched, finished and retrying drivers 
     await page.waitForURL(/driver\?id=/);
     assert.equal(await page.title(), `Details for Job ${queued}`);
     assert.equal(await page.locator('#driver-state').innerText(), 'Driver state: QUEUED');
+    assert.match(await page.locator('#waiting').innerText(), /^waiting: needs 64 cpus/);
     const body = await page.locator('body').innerText();
     assert.ok(!body.includes('hunter2') && !body.includes('tok-123'), 'secrets are not shown');
     assert.match(body, /spark\.mesos\.driver\.secret\.values\s+\*+\(redacted\)/);

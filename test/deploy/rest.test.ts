@@ -86,6 +86,12 @@ test('each kind of bad request gets its status and ErrorResponse', async () => {
     ['POST', '/v1/submissions/create', '{"action":"ErrorResponse","message":"x","serverSparkVersion":"1"}', 400, /^Received message of unexpected type ErrorResponse\.$/],
     ['POST', '/v1/submissions/create', SPARK_CLIENT_REQUEST.replace('"appResource" : "http://path/to/examples.jar",', ''), 400, /^Malformed request: Application jar 'appResource' is missing\.$/],
     ['POST', '/v1/submissions/create', SPARK_CLIENT_REQUEST.replace('"clientSparkVersion" : "3.5.1",', ''), 400, /clientSparkVersion/],
+    // Property values that fail validation, or ask for impossible resources: 400 naming the key (and the bound).
+    ['POST', '/v1/submissions/create', SPARK_CLIENT_REQUEST.replace('"spark.driver.supervise" : "true"', '"spark.driver.memory" : "lots"'), 400, /^Malformed request: spark\.driver\.memory should be .*but was 'lots'/],
+    ['POST', '/v1/submissions/create', SPARK_CLIENT_REQUEST.replace('"spark.driver.supervise" : "true"', '"spark.driver.supervise" : "yes"'), 400, /^Malformed request: spark\.driver\.supervise should be true or false/],
+    ['POST', '/v1/submissions/create', SPARK_CLIENT_REQUEST.replace('"spark.driver.supervise" : "true"', '"spark.driver.memory" : "10000000000000000"'), 400, /^Malformed request: spark\.driver\.memory should be more than 0 and at most 1073741824 MiB \(1 PiB\)/],
+    ['POST', '/v1/submissions/create', SPARK_CLIENT_REQUEST.replace('"spark.driver.supervise" : "true"', '"spark.driver.cores" : "Infinity"'), 400, /^Malformed request: spark\.driver\.cores should be more than 0 and at most 4096 cpus, but was 'Infinity'$/],
+    ['POST', '/v1/submissions/create', SPARK_CLIENT_REQUEST.replace('"spark.driver.supervise" : "true"', '"spark.driver.cores" : "0"'), 400, /^Malformed request: spark\.driver\.cores should be more than 0/],
     ['POST', '/v2/submissions/create', SPARK_CLIENT_REQUEST, 468, /^Unknown protocol version 'v2'\. Please submit requests through/],
     ['GET', '/', '', 400, /^Missing protocol version\./],
     ['GET', '/v1', '', 400, /^Missing the \/submissions prefix\./],

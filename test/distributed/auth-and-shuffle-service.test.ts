@@ -76,7 +76,7 @@ test('the shuffle-service command serves and stops on SIGTERM', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'ess-cli-'));
   const { command, args } = executorCommand();
   const cliArgs = args.slice(0, -1);
-  const p = spawn(command, [...cliArgs, 'shuffle-service', '--port', String(port), '--dir', dir], { env: { ...process.env, SPARK_MESOS_LOG_LEVEL: 'silent' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const p = spawn(command, [...cliArgs, 'shuffle-service', '--host', '127.0.0.1', '--port', String(port), '--dir', dir], { env: { ...process.env, SPARK_MESOS_LOG_LEVEL: 'silent' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   p.stdout.on('data', (c) => (out += c));
   const exited = new Promise<number | null>((r) => p.on('exit', (c) => r(c)));

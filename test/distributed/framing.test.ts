@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { encode, FrameDecoder } from '../../src/rpc/framing.js';
-import { authMac } from '../../src/rpc/Connection.js';
 
 test('frames survive any chunking, and values keep their types', () => {
   const msgs = [{ t: 'a', n: 1 }, { t: 'big', data: Buffer.alloc(200_000, 3), m: new Map([[1, 2n]]) }, { t: 'c' }];
@@ -17,10 +16,13 @@ test('frames survive any chunking, and values keep their types', () => {
   }
 });
 
-test('the handshake MAC depends on the secret, the challenge and who answers', () => {
-  const base = authMac('s', 'nonce', 'exec-1');
-  assert.match(base, /^[0-9a-f]{64}$/);
-  assert.notEqual(authMac('t', 'nonce', 'exec-1'), base);
-  assert.notEqual(authMac('s', 'other', 'exec-1'), base);
-  assert.notEqual(authMac('s', 'nonce', 'exec-2'), base);
+test('a header announcing more than the current cap throws before the body is buffered', () => {
+  const d = new FrameDecoder();
+  d.maxFrame = 4096;
+  const head = Buffer.alloc(4);
+  head.writeUInt32BE(256 * 1024 * 1024, 0);
+  assert.throws(() => d.pushFrames(head), /exceeds the limit of 4096/);
+  const ok = new FrameDecoder();
+  ok.maxFrame = 4096;
+  assert.equal(ok.push(encode({ t: 'small' })).length, 1);
 });

@@ -15,9 +15,10 @@ export interface DispatcherProcess {
   kill(): Promise<void>;
 }
 
-export async function startDispatcher(master: string, extra: string[] = [], timeoutMs = 30_000): Promise<DispatcherProcess> {
+/** `env` adds to (or overrides) this process's environment, e.g. HOME for the default recovery directory. */
+export async function startDispatcher(master: string, extra: string[] = [], timeoutMs = 30_000, env: Record<string, string> = {}): Promise<DispatcherProcess> {
   const proc = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/cli/main.ts'), 'dispatcher', '--host', '127.0.0.1', '--port', '0', '--webui-port', '0', '--master', master, ...extra], {
-    cwd: root, env: { ...process.env, SPARK_MESOS_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'pipe'],
+    cwd: root, env: { ...process.env, SPARK_MESOS_LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'ignore', 'pipe'],
   });
   let err = '';
   const exited = new Promise<number | null>((r) => proc.on('exit', (code) => r(code)));
@@ -31,7 +32,10 @@ export async function startDispatcher(master: string, extra: string[] = [], time
         resolve(m);
       }
     });
-    void exited.then((code) => reject(new Error(`dispatcher exited with ${code}: ${err}`)));
+    void exited.then((code) => {
+      clearTimeout(t);
+      reject(new Error(`dispatcher exited with ${code}: ${err}`));
+    });
   });
   return {
     proc,

@@ -50,6 +50,8 @@ function ruok(port: number): Promise<boolean> {
 
 export interface ZooKeeperServer {
   port: number;
+  /** The server process (tests freeze it with SIGSTOP to simulate a partition). */
+  pid: number;
   connectString: string;
   stop(): Promise<void>;
 }
@@ -77,6 +79,7 @@ export async function startZooKeeper(): Promise<ZooKeeperServer> {
   }
   return {
     port,
+    pid: proc.pid!,
     connectString: `127.0.0.1:${port}`,
     async stop() {
       proc.kill('SIGTERM');

@@ -67,3 +67,37 @@ test('bad mini-cluster arguments are refused with a message naming them', async 
     assert.match(err, re);
   }
 });
+
+test('mini-cluster --role master and --role agent run separately; the agent registers over HTTP', async () => {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'mc-role-'));
+  const master = cli(['mini-cluster', '--role', 'master', '--port', String(port)]);
+  let mout = '';
+  master.stdout.on('data', (c) => (mout += c));
+  const agent = cli(['mini-cluster', '--role', 'agent', '--master', `127.0.0.1:${port}`, '--hostname', 'agent-a', '--resources', 'cpus:3;mem:256', '--work-dir', join(dir, 'a')]);
+  let aout = '';
+  agent.stdout.on('data', (c) => (aout += c));
+  try {
+    await waitFor(() => mout.includes(`mini-mesos master at http://127.0.0.1:${port}`), 20_000, 'master startup line');
+    await waitFor(() => /mini-mesos agent \S+-S0 at http:\/\/127\.0\.0\.1:[0-9]+ registered/.test(aout), 20_000, 'agent registered line');
+    const state = (await (await fetch(`http://127.0.0.1:${port}/master/state`)).json()) as { slaves: { hostname: string; resources: Record<string, unknown> }[] };
+    assert.equal(state.slaves.length, 1);
+    assert.equal(state.slaves[0]!.hostname, 'agent-a');
+    assert.equal(state.slaves[0]!.resources.cpus, 3);
+  } finally {
+    for (const p of [agent, master]) {
+      const exited = new Promise((r) => p.once('exit', r));
+      if (p.exitCode === null) p.kill('SIGTERM');
+      await exited;
+    }
+  }
+});
+
+test('mini-cluster --role agent without a master says how to name one', async () => {
+  const proc = cli(['mini-cluster', '--role', 'agent', '--work-dir', '/tmp/x']);
+  let err = '';
+  proc.stderr.on('data', (c) => (err += c));
+  const code = await new Promise<number | null>((r) => proc.once('exit', (c) => r(c)));
+  assert.equal(code, 1);
+  assert.match(err, /--role agent needs --master host:port or --zk/);
+});

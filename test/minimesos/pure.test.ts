@@ -81,3 +81,12 @@ test('call parsing: stout leniencies and the validation messages', () => {
   const noExec = parseExecutorCall('{"type":"HEARTBEAT","framework_id":{"value":"F"}}');
   assert.ok(!noExec.ok && /Missing required fields: executor_id/.test(noExec.message));
 });
+
+test('ExecutorInfos are compared as messages: the same fields in another order are the same executor', async () => {
+  const { sameExecutor } = await import('../../src/minimesos/validation.js');
+  const a = { executor_id: { value: 'S1' }, name: 'x', source: 'spark', command: { value: 'run', environment: { variables: [{ name: 'A', value: '1' }] } }, container: { type: 'MESOS' as const } };
+  const b = { container: { type: 'MESOS' as const }, command: { environment: { variables: [{ value: '1', name: 'A' }] }, value: 'run' }, source: 'spark', name: 'x', executor_id: { value: 'S1' } };
+  assert.equal(sameExecutor(a, b), true);
+  assert.equal(sameExecutor(a, { ...b, name: 'y' }), false);
+  assert.equal(sameExecutor(a, { ...a, command: { ...a.command, environment: { variables: [{ name: 'A', value: '2' }] } } }), false);
+});

@@ -35,8 +35,11 @@ export interface CoarsePlannerState {
   executorLimit: number;
   /** Failed executors per agent id. */
   agentFailures: ReadonlyMap<string, number>;
-  /** Hosts to prefer with dynamic allocation and locality (empty: any). */
-  satisfiesLocality: (hostname: string) => boolean;
+  /**
+   * Dynamic allocation's host preference (`locality.ts`): whether an offer from `hostname` may get an executor now,
+   * given the hosts that got one earlier in this round.
+   */
+  satisfiesLocality: (hostname: string, launchedThisRound: ReadonlySet<string>) => boolean;
 }
 
 export interface PlannedExecutor {
@@ -81,6 +84,7 @@ export function planOffers(offers: readonly Offer[], cfg: CoarsePlannerConfig, s
   let executors = st.numExecutors;
   const coresFor = (offerCpus: number) => cfg.executorCores ?? Math.min(offerCpus, cfg.maxCores - coresAcquired);
   const remaining = new Map(matched.map((o) => [o.id.value, [...(o.resources ?? [])]]));
+  const launchedHosts = new Set<string>();
   for (;;) {
     let launched = false;
     for (const o of matched) {
@@ -95,7 +99,7 @@ export function planOffers(offers: readonly Offer[], cfg: CoarsePlannerConfig, s
         executors < st.executorLimit &&
         (st.agentFailures.get(o.agent_id.value) ?? 0) < MAX_AGENT_FAILURES &&
         checkPorts(cfg.ports, U.getRangeResource(res, 'ports')) &&
-        st.satisfiesLocality(o.hostname);
+        st.satisfiesLocality(o.hostname, launchedHosts);
       if (!canLaunch) continue;
       launched = true;
       const gpus = Math.min(Math.max(0, cfg.maxGpus - gpusAcquired), Math.floor(U.getResource(res, 'gpus')));
@@ -110,6 +114,7 @@ export function planOffers(offers: readonly Offer[], cfg: CoarsePlannerConfig, s
         resources: [...cpuPieces, ...memPieces, ...portPieces, ...gpuPieces],
       });
       decision.launch.set(o.id.value, list);
+      launchedHosts.add(o.hostname);
       coresAcquired += cpus;
       gpusAcquired += gpus;
       executors++;

@@ -3,9 +3,10 @@
  * configuration, credentials, the subscription's event loop, calls whose failures are logged rather than thrown,
  * and teardown.
  */
-import { userInfo, hostname as osHostname } from 'node:os';
+import { userInfo } from 'node:os';
 import type { SparkConf } from '../../conf/SparkConf.js';
 import * as config from '../../conf/catalog.js';
+import { driverHost } from '../../conf/hostAddress.js';
 import { SchedulerClient, type ClientEvent } from '../../mesos/client/SchedulerClient.js';
 import type { FrameworkInfo } from '../../mesos/wire/framework.js';
 import { getLogger } from '../../util/logging.js';
@@ -19,7 +20,7 @@ export function buildFrameworkInfo(conf: SparkConf, principal: string | undefine
     user: env.SPARK_USER ?? userInfo().username,
     name: conf.get(config.APP_NAME) ?? 'spark-mesos',
     failover_timeout: conf.get(config.MESOS_DRIVER_FAILOVER_TIMEOUT),
-    hostname: env.SPARK_PUBLIC_DNS ?? conf.get(config.DRIVER_HOST) ?? osHostname(),
+    hostname: env.SPARK_PUBLIC_DNS ?? driverHost(conf, env),
   };
   const role = conf.get(config.MESOS_ROLE);
   if (role !== undefined) info.role = role;
@@ -30,6 +31,14 @@ export function buildFrameworkInfo(conf: SparkConf, principal: string | undefine
   if (fid !== undefined) info.id = { value: fid };
   if (conf.get(config.MESOS_GPUS_MAX) > 0) info.capabilities = [{ type: 'GPU_RESOURCES' }];
   return info;
+}
+
+/**
+ * `webui_url` as Spark's backends default it: `spark.mesos.driver.webui.url` when set (already in `info`), else the
+ * driver's own HTTP address, so the Mesos UI links to the application.
+ */
+export function withDriverUi(info: FrameworkInfo, uiWebUrl: string | undefined): FrameworkInfo {
+  return info.webui_url === undefined && uiWebUrl !== undefined ? { ...info, webui_url: uiWebUrl } : info;
 }
 
 export class FrameworkConnection {

@@ -2,7 +2,7 @@ import { userInfo } from 'node:os';
 import type { SparkConf } from '../../conf/SparkConf.js';
 import * as config from '../../conf/catalog.js';
 import type { ClientEvent } from '../../mesos/client/SchedulerClient.js';
-import { FrameworkConnection } from './FrameworkConnection.js';
+import { FrameworkConnection, withDriverUi } from './FrameworkConnection.js';
 import { Calls, Operations } from '../../mesos/calls.js';
 import type { Offer } from '../../mesos/wire/framework.js';
 import type { TaskStatus } from '../../mesos/wire/task.js';
@@ -11,9 +11,14 @@ import { EndpointBackend } from '../../scheduler/cluster/EndpointBackend.js';
 import { DriverEndpoint, authSecret, endpointOptions } from '../../scheduler/cluster/DriverEndpoint.js';
 import { MesosExternalBlockStoreClient } from '../../shuffle/MesosExternalBlockStoreClient.js';
 import { IllegalArgumentException } from '../../util/errors.js';
-import { getLogger } from '../../util/logging.js';
+import { getLogger, warn } from '../../util/logging.js';
+import { launchFailure, readStderrTail, STARVATION_WARNING, starvationWarning } from './launchDiagnostics.js';
+
+/** Starvation warnings in a row, with every agent excluded, after which the active jobs fail. */
+const EXCLUDED_WARNINGS_BEFORE_ABORT = 4;
 import { effectiveMaxCores, planOffers, MAX_AGENT_FAILURES, type CoarsePlannerConfig } from './CoarseOfferPlanner.js';
 import { buildExecutorTaskInfo, installationRoot } from './executorTask.js';
+import { nextLaunchPhase, satisfiesLocality, type LaunchPhase } from './locality.js';
 import { MesosSchedulerBackendUtil } from './MesosSchedulerBackendUtil.js';
 import { MesosSchedulerUtils } from './MesosSchedulerUtils.js';
 import { MesosBackendMetrics } from './metrics.js';
@@ -25,6 +30,8 @@ interface AgentState {
   taskIds: Set<string>;
   failures: number;
   shuffleRegistered: boolean;
+  /** The last executor failure there (for the starvation warning). */
+  lastFailure?: string;
 }
 
 
@@ -45,13 +52,27 @@ export class MesosCoarseGrainedSchedulerBackend extends EndpointBackend implemen
   private totalGpusAcquired = 0;
   private nextTaskId = 0;
   private executorLimit = Infinity;
+  /** Dynamic allocation's locality hint: pending tasks per preferred host, and the wait for those hosts. */
+  private localityHint: ReadonlyMap<string, number> = new Map();
+  private launchPhase: LaunchPhase = { launching: false, waitStart: Date.now() };
+  private readonly localityWaitMs: number;
+  private readonly dynamicAllocation: boolean;
   private stopping = false;
   private suppressed = false;
   private offerInterest: Promise<void> = Promise.resolve();
   private shuffleClient: MesosExternalBlockStoreClient | undefined;
   private readonly secret: string | undefined;
   private readonly startedAt = Date.now();
+  /** The driver's HTTP address, the framework's default `webui_url`. */
+  private uiWebUrl: string | undefined;
   readonly metrics = new MesosBackendMetrics();
+  /** Agents' HTTP addresses (from offers), to read failed executors' stderr through `/files`. */
+  private readonly agentAddresses = new Map<string, { host: string; port: number }>();
+  private offersSinceWarning = 0;
+  private declinedSinceWarning = new Map<string, number>();
+  private starvationTimer: NodeJS.Timeout | undefined;
+  /** Consecutive starvation warnings while every agent that offered is excluded. */
+  private excludedWarnings = 0;
 
   constructor(
     private readonly master: string,
@@ -72,9 +93,11 @@ export class MesosCoarseGrainedSchedulerBackend extends EndpointBackend implemen
     };
     this.secret = authSecret(conf);
     // With dynamic allocation the allocation manager sets the limit; it starts at 0 (Spark's rule).
-    if (conf.get(config.DYN_ALLOC_ENABLED)) this.executorLimit = conf.get(config.DYN_ALLOC_INITIAL_EXECUTORS);
+    this.dynamicAllocation = conf.get(config.DYN_ALLOC_ENABLED);
+    if (this.dynamicAllocation) this.executorLimit = conf.get(config.DYN_ALLOC_INITIAL_EXECUTORS);
+    this.localityWaitMs = conf.get(config.LOCALITY_WAIT);
     this.endpoint = new DriverEndpoint(endpointOptions(conf, (id) => this.launchedTasks.has(id)));
-    this.framework = new FrameworkConnection(master, conf);
+    this.framework = new FrameworkConnection(master, conf, (info) => withDriverUi(info, this.uiWebUrl));
   }
 
   get applicationId(): string {
@@ -101,16 +124,46 @@ export class MesosCoarseGrainedSchedulerBackend extends EndpointBackend implemen
   }
 
   async start(events: BackendEvents): Promise<void> {
+    this.uiWebUrl = events.uiWebUrl;
     await this.endpoint.start(events);
+    // Spark's starvation warning: tasks wait, no executor is there to run them.
+    this.starvationTimer = setInterval(() => this.warnIfStarved(events), this.conf.get(config.STARVATION_TIMEOUT));
+    this.starvationTimer.unref();
     const frameworkId = await this.framework.start((e) => this.onEvent(e));
     if (this.conf.get(config.SHUFFLE_SERVICE_ENABLED)) {
-      this.shuffleClient = new MesosExternalBlockStoreClient(frameworkId, this.secret, this.secret !== undefined, this.conf.get(config.SHUFFLE_REGISTRATION_TIMEOUT));
+      this.shuffleClient = MesosExternalBlockStoreClient.fromConf(this.conf, frameworkId, this.secret);
     }
     // Readiness: registered cores reach spark.cores.max × ratio, or the waiting time passes (Spark's isReady).
     const ratio = Math.min(1, this.conf.get(config.MIN_REGISTERED_RESOURCES_RATIO) ?? 0);
     const want = Math.ceil((this.conf.get(config.CORES_MAX) ?? 0) * ratio);
     const deadline = Date.now() + this.conf.get(config.MAX_REGISTERED_RESOURCES_WAITING_TIME);
     while (this.endpoint.totalCores < want && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  }
+
+  private warnIfStarved(events: BackendEvents): void {
+    if (this.stopping || events.pendingTasks() === 0 || this.endpoint.executors.size > 0) return;
+    const excluded = [...this.agents.values()].filter((a) => a.failures >= MAX_AGENT_FAILURES)
+      .map((a) => ({ hostname: a.hostname, failures: a.failures, lastFailure: a.lastFailure }));
+    const message = starvationWarning({ offers: this.offersSinceWarning, declined: this.declinedSinceWarning, excluded, launching: this.numExecutors });
+    warn(log, 'MesosCoarseGrainedSchedulerBackend', message);
+    this.offersSinceWarning = 0;
+    this.declinedSinceWarning = new Map();
+    // Going beyond Spark (which waits forever): with every agent excluded, jobs fail after a few warnings.
+    const known = [...this.agentAddresses.keys()];
+    const allExcluded = known.length > 0 && this.numExecutors === 0 && known.every((id) => (this.agents.get(id)?.failures ?? 0) >= MAX_AGENT_FAILURES);
+    this.excludedWarnings = allExcluded ? this.excludedWarnings + 1 : 0;
+    if (this.excludedWarnings >= EXCLUDED_WARNINGS_BEFORE_ABORT) {
+      this.excludedWarnings = 0;
+      log.error({ reason: message }, 'every agent is excluded; failing the active jobs');
+      events.abort?.(`no executor can start: ${message.slice(STARVATION_WARNING.length).replace(/^ \(|\)$/g, '')}`);
+    }
+  }
+
+  /** An executor ended before it registered: log Mesos' status and the tail of its stderr (via the agent's /files). */
+  private async explainLaunchFailure(taskId: string, agentId: string, hostname: string, s: TaskStatus): Promise<void> {
+    const address = this.agentAddresses.get(agentId);
+    const tail = address && this.framework.frameworkId ? await readStderrTail(address, this.framework.frameworkId, taskId) : undefined;
+    warn(log, 'MesosCoarseGrainedSchedulerBackend', launchFailure(taskId, hostname, s, tail));
   }
 
   private async onEvent(e: ClientEvent): Promise<void> {
@@ -142,10 +195,30 @@ export class MesosCoarseGrainedSchedulerBackend extends EndpointBackend implemen
     return this.framework.call(body);
   }
 
-  private satisfiesLocality = (): boolean => true;
+  /** Pending tasks per preferred host, as of the last executor request (dynamic allocation's locality hint). */
+  get hostToLocalTaskCount(): ReadonlyMap<string, number> {
+    return this.localityHint;
+  }
+
+  /** Spark's `satisfiesLocality` for this round: hosts with executors now, plus those given one earlier in the round. */
+  private localityCheck(now: number): (hostname: string, launchedThisRound: ReadonlySet<string>) => boolean {
+    if (!this.dynamicAllocation) return () => true;
+    const withExecutors = new Set([...this.agents.values()].filter((a) => a.taskIds.size > 0).map((a) => a.hostname));
+    return (hostname, launchedThisRound) => satisfiesLocality(hostname, {
+      hostToLocalTaskCount: this.localityHint, hostsWithExecutors: new Set([...withExecutors, ...launchedThisRound]),
+      waitStart: this.launchPhase.waitStart, localityWaitMs: this.localityWaitMs, now,
+    });
+  }
 
   private async resourceOffers(offers: Offer[]): Promise<void> {
     this.metrics.offersReceived.inc(offers.length);
+    this.offersSinceWarning += offers.length;
+    for (const o of offers) {
+      const a = o.url?.address;
+      if (a) this.agentAddresses.set(o.agent_id.value, { host: a.ip ?? a.hostname ?? o.hostname, port: a.port });
+    }
+    const now = Date.now();
+    if (!this.stopping) this.launchPhase = nextLaunchPhase(this.launchPhase, this.numExecutors >= this.executorLimit, now);
     const agentFailures = new Map([...this.agents].map(([id, a]) => [id, a.failures]));
     let decision;
     try {
@@ -156,7 +229,7 @@ export class MesosCoarseGrainedSchedulerBackend extends EndpointBackend implemen
         numExecutors: this.numExecutors,
         executorLimit: this.executorLimit,
         agentFailures,
-        satisfiesLocality: this.satisfiesLocality,
+        satisfiesLocality: this.localityCheck(now),
       });
     } catch (err) {
       // A constraint that cannot be evaluated must not stop the framework: decline and say why.
@@ -202,7 +275,10 @@ export class MesosCoarseGrainedSchedulerBackend extends EndpointBackend implemen
       calls.push(this.call(Calls.accept([offerId], [Operations.launch(tasks)])));
     }
     const bySeconds = new Map<number | undefined, string[]>();
-    for (const d of decision.decline) bySeconds.set(d.refuseSeconds, [...(bySeconds.get(d.refuseSeconds) ?? []), d.offerId]);
+    for (const d of decision.decline) {
+      bySeconds.set(d.refuseSeconds, [...(bySeconds.get(d.refuseSeconds) ?? []), d.offerId]);
+      this.declinedSinceWarning.set(d.reason, (this.declinedSinceWarning.get(d.reason) ?? 0) + 1);
+    }
     for (const [secs, ids] of bySeconds) {
       this.metrics.offersDeclined.inc(ids.length);
       calls.push(this.call(Calls.decline(ids, secs)));
@@ -264,6 +340,8 @@ export class MesosCoarseGrainedSchedulerBackend extends EndpointBackend implemen
       this.gpusByTask.delete(taskId);
       if (state === 'FAILED' || state === 'LOST') {
         agent.failures++;
+        agent.lastFailure = [s.state, s.reason, s.message?.split('\n')[0]].filter(Boolean).join(' ');
+        if (!this.stopping && !this.endpoint.executors.has(taskId)) void this.explainLaunchFailure(taskId, agentId!, agent.hostname, s);
         this.metrics.executorsFailed.inc();
         if (agent.failures >= MAX_AGENT_FAILURES) log.warn({ agent: agentId }, `excluding agent after ${agent.failures} executor failures`);
       }
@@ -276,10 +354,15 @@ export class MesosCoarseGrainedSchedulerBackend extends EndpointBackend implemen
 
   // ------------------------------------------------------------------------------------------ dynamic allocation
 
-  /** The number of executors wanted (dynamic allocation); offers are revived when more are wanted. */
-  async requestTotalExecutors(total: number): Promise<boolean> {
+  /**
+   * The number of executors wanted (dynamic allocation) and the hosts pending tasks prefer; offers are revived when
+   * more are wanted. Each request restarts the wait for preferred hosts (Spark's rule).
+   */
+  async requestTotalExecutors(total: number, hostToLocalTaskCount: ReadonlyMap<string, number> = new Map()): Promise<boolean> {
     const more = total > this.executorLimit;
     this.executorLimit = total;
+    this.localityHint = new Map(hostToLocalTaskCount);
+    this.launchPhase = { ...this.launchPhase, waitStart: Date.now() };
     // Going beyond Spark (which waits for filters to expire): more executors wanted means offers now.
     await this.updateSuppression(more);
     return true;
@@ -297,6 +380,7 @@ export class MesosCoarseGrainedSchedulerBackend extends EndpointBackend implemen
   async stop(): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
+    clearInterval(this.starvationTimer);
     await this.endpoint.stop();
     // Wait (bounded) for the executors' tasks to end before tearing the framework down.
     const deadline = Date.now() + this.conf.get(config.MESOS_COARSE_SHUTDOWN_TIMEOUT);

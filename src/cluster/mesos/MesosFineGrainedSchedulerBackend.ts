@@ -13,7 +13,7 @@ import { IllegalArgumentException } from '../../util/errors.js';
 import { getLogger } from '../../util/logging.js';
 import { executorContainer, executorEnvironment, executorLauncher, installationRoot } from './executorTask.js';
 import { partitionFineGrainedResources, planFineGrainedOffers, type FinePlannerConfig } from './FineGrainedOfferPlanner.js';
-import { FrameworkConnection } from './FrameworkConnection.js';
+import { FrameworkConnection, withDriverUi } from './FrameworkConnection.js';
 import { MesosProtoUtils } from './MesosProtoUtils.js';
 import { MesosSchedulerBackendUtil } from './MesosSchedulerBackendUtil.js';
 import { MesosSchedulerUtils } from './MesosSchedulerUtils.js';
@@ -68,7 +68,7 @@ export class MesosFineGrainedSchedulerBackend implements SchedulerBackend {
     this.secret = authSecret(conf);
     this.appName = conf.get(config.APP_NAME) ?? 'spark-mesos';
     this.labels = MesosProtoUtils.mesosLabels(conf.get(config.MESOS_TASK_LABELS));
-    this.framework = new FrameworkConnection(master, conf);
+    this.framework = new FrameworkConnection(master, conf, (info) => withDriverUi(info, this.events?.uiWebUrl));
   }
 
   get applicationId(): string {
@@ -182,8 +182,7 @@ export class MesosFineGrainedSchedulerBackend implements SchedulerBackend {
 
   /** Spark's `createExecutorInfo`: our executor in Mesos-executor mode, with the coarse backend's env, URIs and container. */
   private executorInfo(agentId: string, resources: ExecutorInfo['resources']): ExecutorInfo {
-    const home = { defaultHome: installationRoot() };
-    const { run, uris } = executorLauncher(this.conf, home);
+    const { run, uris } = executorLauncher(this.conf, { defaultHome: installationRoot(), appId: this.applicationId, taskId: agentId });
     const environment = executorEnvironment(this.conf, {
       appId: this.applicationId, taskId: agentId, user: process.env.SPARK_USER ?? userInfo().username,
       ...(this.secret !== undefined ? { authSecret: this.secret } : {}),

@@ -4,7 +4,7 @@ import {
   BLOCK_MANAGER_PORT, EXECUTOR_MEMORY, EXECUTOR_MEMORY_OVERHEAD_FACTOR, MESOS_EXECUTOR_MEMORY_OVERHEAD, MESOS_PRINCIPAL,
   MESOS_PRINCIPAL_FILE, MESOS_REJECT_OFFER_DURATION, MESOS_REJECT_OFFER_DURATION_MAX_CORES,
   MESOS_REJECT_OFFER_DURATION_UNMET_CONSTRAINTS, MESOS_SECRET, MESOS_SECRET_FILE, DRIVER_MEMORY,
-  DRIVER_MEMORY_OVERHEAD_FACTOR, MESOS_DRIVER_MEMORY_OVERHEAD,
+  DRIVER_MEMORY_OVERHEAD_FACTOR, MESOS_DRIVER_MEMORY_OVERHEAD, EXECUTOR_MEMORY_OVERHEAD, DRIVER_MEMORY_OVERHEAD,
 } from '../../conf/catalog.js';
 import type { Attribute, Range, Resource } from '../../mesos/wire/resources.js';
 import { IllegalArgumentException, SparkException } from '../../util/errors.js';
@@ -87,23 +87,31 @@ function matchesAttributeRequirements(constraints: Map<string, Set<string>>, off
   return true;
 }
 
-/** Executor container memory in MiB: heap plus `spark.mesos.executor.memoryOverhead`, else max(384, factor × heap). */
+/**
+ * Container memory overhead in MiB: the Mesos-specific key, else Spark's generic key (the Mesos one wins when both
+ * are set), else max(384, factor × heap).
+ */
+function memoryOverhead(mesosKey: number | undefined, genericKey: number | undefined, factor: number, heap: number): number {
+  return mesosKey ?? genericKey ?? Math.trunc(Math.max(factor * heap, MEMORY_OVERHEAD_MINIMUM));
+}
+
+/**
+ * Executor container memory in MiB: heap plus `spark.mesos.executor.memoryOverhead`, else
+ * `spark.executor.memoryOverhead`, else max(384, factor × heap).
+ */
 function executorMemory(conf: SparkConf): number {
   const envMem = process.env.SPARK_EXECUTOR_MEMORY;
   const heap = conf.contains(EXECUTOR_MEMORY.key) || envMem === undefined ? conf.get(EXECUTOR_MEMORY) : EXECUTOR_MEMORY.parse(envMem);
-  const overhead =
-    conf.get(MESOS_EXECUTOR_MEMORY_OVERHEAD) ??
-    Math.trunc(Math.max(conf.get(EXECUTOR_MEMORY_OVERHEAD_FACTOR) * heap, MEMORY_OVERHEAD_MINIMUM));
-  return heap + overhead;
+  return heap + memoryOverhead(conf.get(MESOS_EXECUTOR_MEMORY_OVERHEAD), conf.get(EXECUTOR_MEMORY_OVERHEAD), conf.get(EXECUTOR_MEMORY_OVERHEAD_FACTOR), heap);
 }
 
-/** Driver task memory in MiB for cluster mode: the same rule with the driver's settings. */
+/**
+ * Driver task memory in MiB for cluster mode: the same rule with the driver's settings
+ * (`spark.mesos.driver.memoryOverhead`, else `spark.driver.memoryOverhead`), added once.
+ */
 function driverContainerMemory(conf: SparkConf): number {
   const heap = conf.get(DRIVER_MEMORY);
-  const overhead =
-    conf.get(MESOS_DRIVER_MEMORY_OVERHEAD) ??
-    Math.trunc(Math.max(conf.get(DRIVER_MEMORY_OVERHEAD_FACTOR) * heap, MEMORY_OVERHEAD_MINIMUM));
-  return heap + overhead;
+  return heap + memoryOverhead(conf.get(MESOS_DRIVER_MEMORY_OVERHEAD), conf.get(DRIVER_MEMORY_OVERHEAD), conf.get(DRIVER_MEMORY_OVERHEAD_FACTOR), heap);
 }
 
 /** Sum of the scalar resources named `name`, across all roles. */

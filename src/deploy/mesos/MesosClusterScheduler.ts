@@ -11,10 +11,13 @@ import { getLogger } from '../../util/logging.js';
 import type { CreateSubmissionRequest } from '../rest/messages.js';
 import type { SubmissionHandler } from '../rest/RestSubmissionServer.js';
 import type { PersistenceEngine } from '../persistence/PersistenceEngine.js';
+import { checkStoreIdentity, normalizeMaster, type StoreIdentity } from '../persistence/storeIdentity.js';
 import { describeDriver, type MesosDriverDescription, type StateChange } from './MesosDriverDescription.js';
-import { compareQueued, planDriverLaunches } from './driverOffers.js';
+import { compareQueued, driverNeeds, planDriverLaunches } from './driverOffers.js';
+import { waitingReason, type OfferSeen } from './waitingReason.js';
 import { buildDriverTaskInfo } from './driverTask.js';
 import { nextRetryState, shouldRelaunch } from './retry.js';
+import { parseQueueWeights, queueOf, queueWeight } from './queues.js';
 import { driverTaskId, submissionId, submissionOfTask } from './submissionId.js';
 
 const log = getLogger('MesosClusterScheduler');
@@ -80,7 +83,9 @@ export class MesosClusterScheduler implements SubmissionHandler {
   private seq = 0;
   private lock: Promise<unknown> = Promise.resolve();
   private retryTimer: NodeJS.Timeout | undefined;
-  private readonly queuePriorities = new Map<string, number>();
+  private readonly queueWeights: ReadonlyMap<string, number>;
+  /** Each agent's most recent offer, to say why a queued driver waits. */
+  private readonly offersSeen = new Map<string, OfferSeen>();
   private readonly maxDrivers: number;
   private readonly retainedDrivers: number;
   private readonly maxRetryWaitSeconds: number;
@@ -98,11 +103,7 @@ export class MesosClusterScheduler implements SubmissionHandler {
     this.retainedDrivers = conf.get(config.MESOS_RETAINED_DRIVERS);
     this.maxRetryWaitSeconds = conf.get(config.MESOS_CLUSTER_RETRY_WAIT_MAX);
     this.rejectOfferSeconds = MesosSchedulerUtils.getRejectOfferDuration(conf);
-    for (const [name, v] of conf.getAllWithPrefix('spark.mesos.dispatcher.queue.')) {
-      const p = Number(v);
-      if (v.trim() === '' || !Number.isFinite(p)) throw new Error(`spark.mesos.dispatcher.queue.${name} should be a number (the queue's priority), but was '${v}'`);
-      this.queuePriorities.set(name, p);
-    }
+    this.queueWeights = parseQueueWeights(conf.getAllWithPrefix('spark.mesos.dispatcher.queue.'));
   }
 
   /** Runs state changes one at a time (each awaits its writes), in arrival order. */
@@ -125,15 +126,24 @@ export class MesosClusterScheduler implements SubmissionHandler {
     this.queued.splice(lo, 0, d);
   }
 
-  private priority = (d: MesosDriverDescription): number => {
-    const q = d.conf['spark.mesos.dispatcher.queue'];
-    return q === undefined || q === 'default' ? 0 : (this.queuePriorities.get(q) ?? 0);
-  };
+  /** A queue undeclared since the driver was stored (a restart with other settings) weighs 0. */
+  private priority = (d: MesosDriverDescription): number => queueWeight(queueOf(d.conf['spark.mesos.dispatcher.queue']), this.queueWeights) ?? 0;
 
   // ------------------------------------------------------------------------------------------ lifecycle
 
-  /** Restores the persisted state, registers with Mesos (failing over to the stored framework id) and reconciles. */
+  /** Whose state this dispatcher keeps: its Mesos master and framework name. */
+  get identity(): StoreIdentity {
+    return { master: normalizeMaster(this.master), frameworkName: this.conf.get(config.APP_NAME) ?? 'spark-mesos' };
+  }
+
+  /**
+   * Restores the persisted state, registers with Mesos (failing over to the stored framework id) and reconciles;
+   * state stored for another Mesos master is refused (see storeIdentity).
+   */
   async start(): Promise<void> {
+    const decision = checkStoreIdentity(await this.store.fetch<StoreIdentity>('scheduler', 'identity'), this.identity, this.conf.get(config.MESOS_DISPATCHER_RECOVERY_ALLOW_MASTER_CHANGE), this.store.location);
+    if (decision.action === 'adopt') log.warn(decision.warning);
+    if (decision.action !== 'keep') await this.store.persist('scheduler', 'identity', this.identity);
     await this.recover();
     const storedId = await this.store.fetch<string>('scheduler', 'frameworkId');
     this.framework = new FrameworkConnection(this.master, this.conf, (info) => ({
@@ -195,8 +205,8 @@ export class MesosClusterScheduler implements SubmissionHandler {
       // Unlike Spark, queued and retrying drivers count too: the queue is bounded.
       const held = this.queued.length + this.launched.size + this.retrying.length;
       if (held >= this.maxDrivers) return { success: false, message: 'Already reached maximum submission size' };
-      const queue = req.sparkProperties?.['spark.mesos.dispatcher.queue'];
-      if (queue !== undefined && queue !== 'default' && !this.queuePriorities.has(queue)) {
+      const queue = queueOf(req.sparkProperties?.['spark.mesos.dispatcher.queue']);
+      if (queueWeight(queue, this.queueWeights) === undefined) {
         return { success: false, message: `Unknown dispatcher queue '${queue}' (spark.mesos.dispatcher.queue): declare it with spark.mesos.dispatcher.queue.${queue}=<priority>` };
       }
       const now = Date.now();
@@ -247,10 +257,19 @@ export class MesosClusterScheduler implements SubmissionHandler {
     if (!this.ready) return { success: false, message: 'Scheduler is not ready to take requests' };
     const v = this.find(id);
     if (!v) return { success: false, driverState: 'NOT_FOUND' };
-    if (v.state === 'QUEUED') return { success: true, driverState: 'QUEUED' };
+    if (v.state === 'QUEUED') {
+      const message = this.waitingReason(v.driver);
+      return { success: true, driverState: 'QUEUED', ...(message ? { message } : {}) };
+    }
     if (v.state === 'RETRYING') return { success: true, driverState: 'RETRYING', message: describeStatus(v.driver.retryState?.lastFailureStatus) };
     const message = v.submission.error ?? describeStatus(v.submission.status);
     return { success: true, driverState: v.state, ...(message ? { message } : {}) };
+  }
+
+  /** Why a queued driver still waits, when no agent's last offer fits it (undefined when one does). */
+  waitingReason(d: MesosDriverDescription): string | undefined {
+    const needs = driverNeeds(d);
+    return 'error' in needs ? needs.error : waitingReason(needs, [...this.offersSeen.values()]);
   }
 
   /** A driver by id: queued, launched, finished or retrying. */
@@ -300,12 +319,27 @@ export class MesosClusterScheduler implements SubmissionHandler {
       case 'ERROR':
         log.error({ message: e.error.message }, 'Mesos reported an error');
         return;
+      case 'FAILURE':
+        // An agent (not an executor) failed: its last offer no longer says what the cluster can run.
+        if (e.failure.agent_id && !e.failure.executor_id) this.offersSeen.delete(e.failure.agent_id.value);
+        return;
       default:
     }
   }
 
   private async resourceOffers(offers: Offer[]): Promise<SchedulerCallBody[]> {
     const now = Date.now();
+    const batch = new Map<string, OfferSeen>();
+    for (const o of offers) {
+      const prev = batch.get(o.agent_id.value);
+      const res = o.resources ?? [];
+      batch.set(o.agent_id.value, {
+        cpus: (prev?.cpus ?? 0) + MesosSchedulerUtils.getResource(res, 'cpus'),
+        mem: (prev?.mem ?? 0) + MesosSchedulerUtils.getResource(res, 'mem'),
+        attributes: o.attributes ?? [],
+      });
+    }
+    for (const [agent, seen] of batch) this.offersSeen.set(agent, seen);
     const due = this.retrying.filter((d) => (d.retryState?.nextRetry ?? 0) < now);
     const plan = planDriverLaunches([...due, ...this.queued], offers);
     for (const { driver, error } of plan.invalid) await this.finishWithoutLaunch(driver, error);

@@ -8,6 +8,7 @@ import type { Resource } from '../../mesos/wire/resources.js';
 import { MesosSchedulerUtils as U } from '../../cluster/mesos/MesosSchedulerUtils.js';
 import * as config from '../../conf/catalog.js';
 import { driverConf, type MesosDriverDescription } from './MesosDriverDescription.js';
+import type { DriverNeeds } from './waitingReason.js';
 
 export interface DriverLaunch {
   driver: MesosDriverDescription;
@@ -32,6 +33,7 @@ export function driverTaskMemory(d: MesosDriverDescription): number {
 interface Requirements {
   mem: number;
   constraints: Map<string, Set<string>>;
+  constraintString: string;
 }
 
 /** Each driver's needs, read from its configuration once (offer rounds look at every queued driver). */
@@ -41,13 +43,20 @@ function requirements(d: MesosDriverDescription): Requirements | { error: string
   let r = requirementsCache.get(d);
   if (!r) {
     try {
-      r = { mem: driverTaskMemory(d), constraints: U.parseConstraintString(driverConf(d).get(config.MESOS_DRIVER_CONSTRAINTS)) };
+      const constraintString = driverConf(d).get(config.MESOS_DRIVER_CONSTRAINTS);
+      r = { mem: driverTaskMemory(d), constraints: U.parseConstraintString(constraintString), constraintString };
     } catch (err) {
       r = { error: (err as Error).message };
     }
     requirementsCache.set(d, r);
   }
   return r;
+}
+
+/** What a driver needs from an offer: cpus, task memory and constraints (or why its configuration is unusable). */
+export function driverNeeds(d: MesosDriverDescription): DriverNeeds | { error: string } {
+  const r = requirements(d);
+  return 'error' in r ? r : { cpus: d.cores, ...r };
 }
 
 export function planDriverLaunches(candidates: readonly MesosDriverDescription[], offers: readonly Offer[]): DriverLaunchPlan {

@@ -3,7 +3,8 @@
  * client mode in the sandbox, the application file and URIs fetched there, the driver's environment, container,
  * labels and secrets. Sensitive properties travel as a Mesos secret, never on the command line.
  */
-import type { SparkConf } from '../../conf/SparkConf.js';
+import { SparkConf } from '../../conf/SparkConf.js';
+import { driverNodeOptions } from '../../conf/nodeOptions.js';
 import * as config from '../../conf/catalog.js';
 import { isSensitive } from '../../conf/redaction.js';
 import type { CommandURI, Environment } from '../../mesos/wire/container.js';
@@ -12,7 +13,7 @@ import type { TaskInfo } from '../../mesos/wire/task.js';
 import { MesosProtoUtils } from '../../cluster/mesos/MesosProtoUtils.js';
 import { MesosSchedulerBackendUtil } from '../../cluster/mesos/MesosSchedulerBackendUtil.js';
 import { MesosSecretConfig } from '../../cluster/mesos/MesosSecretConfig.js';
-import { uriBasename } from '../../cluster/mesos/executorTask.js';
+import { libraryPathPrefix, nodeOptionArgs, uriBasename } from '../../cluster/mesos/executorTask.js';
 import { SparkException } from '../../util/errors.js';
 import { driverConf, type MesosDriverDescription } from './MesosDriverDescription.js';
 import { shellEscape } from './shellEscape.js';
@@ -40,18 +41,18 @@ function lastSegment(url: string): string {
   return url.replace(/\/+$/, '').split('/').pop() ?? url;
 }
 
-/** Where the submit command comes from and where the sandbox is, relative to its working directory. */
+/** Where `bin/spark-mesos` comes from and where the sandbox is, relative to its working directory. */
 function launcher(d: MesosDriverDescription, conf: SparkConf, ctx: DriverTaskContext): { run: string; sandbox: string; executorUri?: string } {
-  if (conf.get(config.MESOS_EXECUTOR_DOCKER_IMAGE) !== undefined) return { run: './bin/spark-mesos submit', sandbox: '$MESOS_SANDBOX' };
+  if (conf.get(config.MESOS_EXECUTOR_DOCKER_IMAGE) !== undefined) return { run: './bin/spark-mesos', sandbox: '$MESOS_SANDBOX' };
   const uri = conf.get(config.EXECUTOR_URI) ?? d.environment.SPARK_EXECUTOR_URI;
   if (uri !== undefined) {
     const lib = ctx.dispatcherConf.get(config.EXECUTOR_EXTRA_LIBRARY_PATH);
-    const prefix = lib !== undefined ? `LD_LIBRARY_PATH="${lib}:$LD_LIBRARY_PATH" ` : '';
-    return { run: `cd ${uriBasename(uri)}*; ${prefix}bin/spark-mesos submit`, sandbox: '..', executorUri: uri };
+    const prefix = lib !== undefined ? `${libraryPathPrefix(lib)} ` : '';
+    return { run: `cd ${shellEscape(uriBasename(uri))}*; ${prefix}bin/spark-mesos`, sandbox: '..', executorUri: uri };
   }
   const home = conf.get(config.MESOS_EXECUTOR_HOME) ?? ctx.dispatcherConf.get(config.SPARK_HOME) ?? process.env.SPARK_HOME ?? ctx.defaultHome;
   if (!home) throw new SparkException('Executor Spark home `spark.mesos.executor.home` is not set!');
-  return { run: `"${home.replace(/\/$/, '')}/bin/spark-mesos" submit`, sandbox: '.' };
+  return { run: shellEscape(`${home.replace(/\/$/, '')}/bin/spark-mesos`), sandbox: '.' };
 }
 
 /** The driver's properties after the dispatcher's `spark.mesos.dispatcher.driverDefault.*`, split by sensitivity. */
@@ -84,10 +85,13 @@ export function buildDriverCommandLine(d: MesosDriverDescription, ctx: DriverTas
   if (conf.contains(config.CORES_MAX.key)) opts.push('--total-executor-cores', conf.getRaw(config.CORES_MAX.key)!);
   const { plain, secret } = driverProperties(d, ctx.dispatcherConf, ctx.driverFrameworkId);
   for (const [k, v] of plain) opts.push('--conf', `${k}=${v}`);
+  // The driver's Node options (with the dispatcher's defaults), unless sensitive: those stay off the command line,
+  // and the driver's submit applies them itself from its secret configuration.
+  const nodeArgs = nodeOptionArgs(driverNodeOptions(new SparkConf(plain)));
   const primary = containerLocal ? d.jarUrl.slice('local://'.length) : `${sandbox}/${lastSegment(d.jarUrl)}`;
   // `$MESOS_SANDBOX` must reach the shell unquoted to expand.
   const quotedPrimary = primary.startsWith('$MESOS_SANDBOX/') ? `"$MESOS_SANDBOX"/${shellEscape(primary.slice('$MESOS_SANDBOX/'.length))}` : shellEscape(primary);
-  const value = [run, ...opts.map(shellEscape), quotedPrimary, ...d.arguments.map(shellEscape)].join(' ');
+  const value = [`${run}${nodeArgs} submit`, ...opts.map(shellEscape), quotedPrimary, ...d.arguments.map(shellEscape)].join(' ');
   const cache = conf.get(config.MESOS_FETCHER_CACHE_ENABLE) || ctx.dispatcherConf.get(config.MESOS_FETCHER_CACHE_ENABLE);
   const uris = [
     ...(containerLocal ? [] : [d.jarUrl.replace(/^local:/, 'file:')]),

@@ -1,9 +1,2 @@
-/**
- * Quotes a token for the driver task's `sh -c` command line. Unlike Spark, a value that already looks quoted is
- * escaped too: otherwise `"$(cmd)"` from a submission would reach the shell as is (shell injection).
- */
-export function shellEscape(value: string): string {
-  if (value === '') return "''";
-  if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(value)) return value;
-  return `'${value.replaceAll("'", `'"'"'`)}'`;
-}
+/** The driver task's command line quoting: the shared shell quoting (the executor command line uses it too). */
+export { shellEscape } from '../../util/shellEscape.js';

@@ -2,7 +2,7 @@
  * FILESYSTEM recovery (the dispatcher's default on one machine): `<dir>/<state dir>/<name>.json`, each written to a
  * temporary file, fsynced and renamed into place, so a crash leaves either the old or the new document.
  */
-import { mkdirSync, openSync, closeSync, fsyncSync, writeFileSync, renameSync, rmSync, readdirSync, readFileSync, existsSync } from 'node:fs';
+import { mkdirSync, openSync, closeSync, fsyncSync, writeFileSync, renameSync, rmSync, readdirSync, readFileSync, existsSync, chmodSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { getLogger } from '../../util/logging.js';
 import { checkStateName, STATE_DIRS, type PersistenceEngine, type StateDir } from './PersistenceEngine.js';
@@ -22,7 +22,18 @@ export class FileSystemPersistenceEngine implements PersistenceEngine {
   private seq = 0;
 
   constructor(private readonly root: string) {
-    for (const d of STATE_DIRS) mkdirSync(join(root, d), { recursive: true });
+    // Submissions carry their Spark properties, secrets among them: only the dispatcher's user may read them.
+    // The root may be a directory the operator chose (never chmod'ed: it could be shared); the folders inside are ours.
+    if (!existsSync(root)) mkdirSync(root, { recursive: true, mode: 0o700 });
+    else if ((statSync(root).mode & 0o077) !== 0) log.warn({ dir: root }, 'the recovery directory is accessible to other users; its state folders are not');
+    for (const d of STATE_DIRS) {
+      mkdirSync(join(root, d), { recursive: true, mode: 0o700 });
+      chmodSync(join(root, d), 0o700);
+    }
+  }
+
+  get location(): string {
+    return `directory ${this.root}`;
   }
 
   private path(dir: StateDir, name: string): string {
@@ -32,7 +43,7 @@ export class FileSystemPersistenceEngine implements PersistenceEngine {
   async persist(dir: StateDir, name: string, value: unknown): Promise<void> {
     const target = this.path(dir, name);
     const tmp = `${target}.tmp-${process.pid}-${this.seq++}`;
-    const fd = openSync(tmp, 'w');
+    const fd = openSync(tmp, 'w', 0o600);
     try {
       writeFileSync(fd, JSON.stringify(value));
       fsyncSync(fd);

@@ -15,6 +15,8 @@ export function checkStateName(name: string): string {
 }
 
 export interface PersistenceEngine {
+  /** Where the state lives, for messages (a directory, a ZooKeeper path). */
+  readonly location: string;
   /** Creates or replaces `dir/name`. */
   persist(dir: StateDir, name: string, value: unknown): Promise<void>;
   /** Removes `dir/name` (nothing if absent). */
@@ -27,6 +29,7 @@ export interface PersistenceEngine {
 
 /** Recovery mode NONE: nothing is kept. */
 export class BlackHolePersistenceEngine implements PersistenceEngine {
+  readonly location = '(none: spark.deploy.recoveryMode=NONE)';
   async persist(): Promise<void> {}
   async expunge(): Promise<void> {}
   async fetch<T>(): Promise<T | undefined> {

@@ -5,15 +5,30 @@ import * as config from '../../conf/catalog.js';
 import { BlackHolePersistenceEngine, type PersistenceEngine } from './PersistenceEngine.js';
 import { FileSystemPersistenceEngine } from './FileSystemPersistenceEngine.js';
 import { ZooKeeperPersistenceEngine } from './ZooKeeperPersistenceEngine.js';
+import { chooseDefaultRecoveryDirectory, type StoreIdentity } from './storeIdentity.js';
+import { existsSync } from 'node:fs';
+import { getLogger } from '../../util/logging.js';
 
-/** The engine `spark.deploy.recoveryMode` names, with its settings checked (the key named when one is missing). */
-export async function createPersistenceEngine(conf: SparkConf): Promise<PersistenceEngine> {
+const log = getLogger('createPersistence');
+
+/**
+ * The engine `spark.deploy.recoveryMode` names, with its settings checked (the key named when one is missing). The
+ * default FILESYSTEM directory is scoped to the dispatcher's Mesos master and framework name.
+ */
+export async function createPersistenceEngine(conf: SparkConf, identity: StoreIdentity): Promise<PersistenceEngine> {
   const mode = conf.get(config.RECOVERY_MODE);
   if (mode === 'ZOOKEEPER') {
     const url = conf.get(config.ZOOKEEPER_URL);
     if (!url) throw new Error('spark.deploy.recoveryMode is ZOOKEEPER, but spark.deploy.zookeeper.url (or --zk) is not set');
-    return ZooKeeperPersistenceEngine.open(url, conf.get(config.ZOOKEEPER_DIR));
+    const auth = conf.get(config.ZOOKEEPER_AUTH) ?? process.env.SPARK_DEPLOY_ZOOKEEPER_AUTH;
+    return ZooKeeperPersistenceEngine.open(url, conf.get(config.ZOOKEEPER_DIR), { auth, sessionTimeoutMs: conf.get(config.ZOOKEEPER_SESSION_TIMEOUT) * 1000 });
   }
-  if (mode === 'FILESYSTEM') return new FileSystemPersistenceEngine(conf.get(config.RECOVERY_DIRECTORY) ?? join(homedir(), '.spark-mesos', 'recovery'));
+  if (mode === 'FILESYSTEM') {
+    const explicit = conf.get(config.RECOVERY_DIRECTORY);
+    if (explicit !== undefined) return new FileSystemPersistenceEngine(explicit);
+    const { dir, legacy } = chooseDefaultRecoveryDirectory(join(homedir(), '.spark-mesos', 'recovery'), identity, existsSync);
+    if (legacy) log.warn({ dir }, 'recovering from the unscoped store of an earlier version; set spark.deploy.recoveryDirectory to keep using it explicitly');
+    return new FileSystemPersistenceEngine(dir);
+  }
   return new BlackHolePersistenceEngine();
 }

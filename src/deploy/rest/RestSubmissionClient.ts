@@ -1,5 +1,13 @@
 import { SPARK_VERSION, type CreateSubmissionRequest, type SubmitRestProtocolResponse } from './messages.js';
 import { SparkException } from '../../util/errors.js';
+import { Agent, fetch as tlsFetch } from 'undici';
+
+/** TLS towards a dispatcher that serves HTTPS (`spark.ssl.standalone.*` on the client): trusted authorities and a client certificate. */
+export interface RestClientTls {
+  ca?: Buffer;
+  key?: Buffer;
+  cert?: Buffer;
+}
 
 /**
  * The client side of Spark's REST submission protocol, as `spark-submit` uses it against a Mesos cluster dispatcher
@@ -13,13 +21,17 @@ export class RestSubmissionClient {
     master: string,
     private readonly token?: string,
     private readonly timeoutMs = 10_000,
+    tls?: RestClientTls,
   ) {
     const m = /^(?:mesos|spark):\/\/(.+?)\/*$/.exec(master.trim());
     if (!m || m[1]!.startsWith('zk://')) {
       throw new SparkException(`Cluster mode, --kill and --status need the dispatcher's URL as master (mesos://host:port), but got '${master}'`);
     }
-    this.baseUrl = `http://${m[1]}/v1/submissions`;
+    this.baseUrl = `${tls ? 'https' : 'http'}://${m[1]}/v1/submissions`;
+    if (tls) this.agent = new Agent({ connect: { ...(tls.ca ? { ca: tls.ca } : {}), ...(tls.key && tls.cert ? { key: tls.key, cert: tls.cert } : {}) } });
   }
+
+  private readonly agent: Agent | undefined;
 
   private async send(method: 'GET' | 'POST', path: string, body?: unknown): Promise<SubmitRestProtocolResponse> {
     const headers: Record<string, string> = {};
@@ -27,12 +39,8 @@ export class RestSubmissionClient {
     if (this.token) headers.Authorization = `Bearer ${this.token}`;
     let res: Response;
     try {
-      res = await fetch(`${this.baseUrl}${path}`, {
-        method,
-        headers,
-        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
+      const init = { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}), signal: AbortSignal.timeout(this.timeoutMs) };
+      res = this.agent ? ((await tlsFetch(`${this.baseUrl}${path}`, { ...init, dispatcher: this.agent })) as unknown as Response) : await fetch(`${this.baseUrl}${path}`, init);
     } catch (err) {
       throw new SparkException(`Unable to connect to server ${this.baseUrl}: ${(err as Error).message}`, { cause: err });
     }

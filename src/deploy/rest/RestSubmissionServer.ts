@@ -2,9 +2,12 @@ import type http from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { listenWithRetries } from '../../util/listen.js';
 import type { AddressInfo } from 'node:net';
-import { timingSafeEqual } from 'node:crypto';
 import { SPARK_VERSION, type CreateSubmissionRequest, type SubmitRestProtocolResponse } from './messages.js';
 import { getLogger } from '../../util/logging.js';
+import { invalidSubmissionProperty } from '../mesos/submissionChecks.js';
+import { credentialMatches, restAuth, type RestAuth } from './restAuth.js';
+import { readBody, BodyTooLargeError } from '../../util/readBody.js';
+import type { TlsOptions } from 'node:tls';
 
 const log = getLogger('RestSubmissionServer');
 
@@ -23,19 +26,27 @@ export interface RestServerOptions {
   port: number;
   /**
    * Bearer token required from clients. Going beyond Spark (whose REST server let anyone who could reach it run
-   * code): a server listening beyond loopback refuses to start without one.
+   * code): a server listening beyond loopback refuses to start without one, unless `allowUnauthenticated`.
    */
   token?: string;
+  /** Accept unauthenticated requests beyond loopback (`spark.mesos.dispatcher.rest.allowUnauthenticated`). */
+  allowUnauthenticated?: boolean;
   /** Further ports tried when `port` is taken (`spark.port.maxRetries`). */
   retries?: number;
+  /** Largest request body accepted (`spark.mesos.dispatcher.rest.maxRequestSize`); larger ones get 413. */
+  maxBodyBytes?: number;
+  /** Serve HTTPS (`spark.ssl.standalone.*`). */
+  tls?: TlsOptions;
 }
+
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The default cap on a submission's body: far above any real submission, far below what would hurt the daemon. */
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
 const SUFFIX = ' Please submit requests through http://[host]:[port]/v1/submissions/...';
 const CREATE_FIELDS = new Set(['action', 'appResource', 'mainClass', 'appArgs', 'sparkProperties', 'environmentVariables', 'clientSparkVersion', 'message']);
 
-function isLoopback(host: string): boolean {
-  return host === '127.0.0.1' || host === 'localhost' || host === '::1' || host.startsWith('127.');
-}
 
 /**
  * The dispatcher's side of Spark's REST submission protocol: `/v1/submissions/create|kill|status`, the protocol
@@ -45,14 +56,13 @@ function isLoopback(host: string): boolean {
 export class RestSubmissionServer {
   private server: http.Server | undefined;
   address: { host: string; port: number } | undefined;
+  readonly auth: RestAuth;
 
   constructor(
     private readonly opts: RestServerOptions,
     private readonly handler: SubmissionHandler,
   ) {
-    if (!isLoopback(opts.host) && !opts.token) {
-      throw new Error(`The REST server would listen on ${opts.host} without authentication: set spark.mesos.dispatcher.rest.token (or listen on 127.0.0.1)`);
-    }
+    this.auth = restAuth(opts);
   }
 
   async start(): Promise<void> {
@@ -63,7 +73,7 @@ export class RestSubmissionServer {
         if (!res.headersSent) this.error(res, 500, `The dispatcher could not handle the request: ${err.message}`);
         else res.end();
       });
-    });
+    }, this.opts.tls);
     this.address = { host: this.opts.host, port: (this.server.address() as AddressInfo).port };
     log.info({ address: this.address }, 'REST submission server started');
   }
@@ -83,20 +93,25 @@ export class RestSubmissionServer {
   }
 
   private authorized(req: IncomingMessage): boolean {
-    if (!this.opts.token) return true;
-    const got = Buffer.from(String(req.headers.authorization ?? ''));
-    const want = Buffer.from(`Bearer ${this.opts.token}`);
-    return got.length === want.length && timingSafeEqual(got, want);
+    return this.auth.kind === 'open' || credentialMatches(req.headers.authorization, this.auth.token);
+  }
+
+  /** Answers without reading the rest of the request, and closes the connection so nothing more is taken in. */
+  private refuse(res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}): void {
+    res.writeHead(status, { 'Content-Type': 'application/json;charset=utf-8', Connection: 'close', ...headers });
+    res.end(JSON.stringify({ action: 'ErrorResponse', message, serverSparkVersion: SPARK_VERSION }, null, 2), () => res.socket?.destroy());
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const body = Buffer.concat(chunks).toString('utf8');
-    if (!this.authorized(req)) {
-      res.writeHead(401, { 'Content-Type': 'application/json;charset=utf-8', 'WWW-Authenticate': 'Bearer realm="spark-mesos-dispatcher"' });
-      res.end(JSON.stringify({ action: 'ErrorResponse', message: 'Missing or invalid credentials.', serverSparkVersion: SPARK_VERSION }, null, 2));
-      return;
+    // Credentials first: an unauthenticated client gets no byte of its body read.
+    if (!this.authorized(req)) return this.refuse(res, 401, 'Missing or invalid credentials.', { 'WWW-Authenticate': 'Bearer realm="spark-mesos-dispatcher"' });
+    let body: string;
+    try {
+      body = STRICT_UTF8.decode(await readBody(req, this.opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES));
+    } catch (err) {
+      if (err instanceof BodyTooLargeError) return this.refuse(res, 413, `${err.message} (spark.mesos.dispatcher.rest.maxRequestSize)`);
+      if (err instanceof TypeError) return this.error(res, 400, 'Malformed request: the body is not valid UTF-8.');
+      throw err;
     }
     const segments = new URL(req.url ?? '/', 'http://x').pathname.split('/').filter(Boolean);
     const [version, prefix, action, id] = segments;
@@ -163,6 +178,9 @@ export class RestSubmissionServer {
     if (typeof env !== 'object' || Array.isArray(env) || Object.values(env as object).some((v) => typeof v !== 'string')) {
       return this.error(res, 400, "Malformed request: 'environmentVariables' must be an object of strings.");
     }
+    // Bad or impossible property values are the request's fault: 400 naming the key, not an acknowledged failure.
+    const invalid = invalidSubmissionProperty(props as Record<string, string>);
+    if (invalid !== undefined) return this.error(res, 400, `Malformed request: ${invalid}`);
     const unknownFields = Object.keys(msg).filter((k) => !CREATE_FIELDS.has(k) || msg[k] === null);
     const r = await this.handler.submit(msg as unknown as CreateSubmissionRequest);
     this.send(res, 200, {

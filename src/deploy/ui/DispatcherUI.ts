@@ -11,10 +11,13 @@ import type { SparkConf } from '../../conf/SparkConf.js';
 import * as config from '../../conf/catalog.js';
 import { redact } from '../../conf/redaction.js';
 import { listenWithRetries } from '../../util/listen.js';
+import { credentialMatches, type RestAuth } from '../rest/restAuth.js';
+import type { TlsOptions } from 'node:tls';
 import { getLogger } from '../../util/logging.js';
 import type { MesosDriverDescription } from '../mesos/MesosDriverDescription.js';
 import { describeStatus, type MesosClusterScheduler, type MesosClusterSubmissionState } from '../mesos/MesosClusterScheduler.js';
 import { driverTaskMemory } from '../mesos/driverOffers.js';
+import { queueOf } from '../mesos/queues.js';
 
 const log = getLogger('DispatcherUI');
 
@@ -31,7 +34,7 @@ export function formatDate(ms: number | undefined): string {
 
 const STYLE = `body{font-family:system-ui,sans-serif;margin:1.5em;color:#222}h3{margin-top:1.5em}table{border-collapse:collapse;width:100%;margin-bottom:1em}
 th,td{border:1px solid #ccc;padding:4px 8px;text-align:left;font-size:14px}th{background:#eef}tr:nth-child(even){background:#f8f8f8}
-.state{font-family:monospace;font-size:12px}header{border-bottom:2px solid #36c;margin-bottom:1em}header h2{margin:.3em 0}`;
+.state{font-family:monospace;font-size:12px}.warning{background:#fee;border:1px solid #c33;padding:6px 10px;font-weight:bold}header{border-bottom:2px solid #36c;margin-bottom:1em}header h2{margin:.3em 0}`;
 
 function page(title: string, body: string): string {
   return `<!DOCTYPE html><html><head><meta charset="utf-8"><title>${esc(title)}</title><style>${STYLE}</style></head><body><header><h2>${esc(title)}</h2></header>${body}</body></html>`;
@@ -47,6 +50,10 @@ export interface DispatcherUIOptions {
   host: string;
   port: number;
   retries: number;
+  /** The REST server's rule: with a token, every page and the metrics require it (Bearer, or Basic with it as the password). */
+  auth?: RestAuth;
+  /** Serve HTTPS (`spark.ssl.standalone.*`). */
+  tls?: TlsOptions;
 }
 
 export class DispatcherUI {
@@ -55,6 +62,8 @@ export class DispatcherUI {
   address: { host: string; port: number } | undefined;
   private readonly historyUrl: string | undefined;
   private readonly proxyBase: string | undefined;
+  /** Shown on every page (e.g. that REST submissions are unauthenticated). */
+  warning: string | undefined;
 
   constructor(
     private readonly scheduler: MesosClusterScheduler,
@@ -73,13 +82,19 @@ export class DispatcherUI {
   }
 
   async start(opts: DispatcherUIOptions): Promise<void> {
+    const auth = opts.auth;
     this.server = await listenWithRetries(opts.host, opts.port, opts.retries, (req, res) => {
+      if (auth?.kind === 'token' && !credentialMatches(req.headers.authorization, auth.token)) {
+        res.writeHead(401, { 'Content-Type': 'text/plain', 'WWW-Authenticate': 'Basic realm="spark-mesos-dispatcher", charset="UTF-8"' });
+        res.end('Missing or invalid credentials: give the dispatcher\'s REST token (as the password, any user name).');
+        return;
+      }
       this.handle(req, res).catch((err: Error) => {
         log.error({ err: err.message }, 'UI request failed');
         if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' });
         res.end('internal error');
       });
-    });
+    }, opts.tls);
     this.address = { host: opts.host, port: (this.server.address() as AddressInfo).port };
     log.info({ address: this.address }, 'dispatcher UI started');
   }
@@ -128,14 +143,19 @@ export class DispatcherUI {
     const sub = (s: MesosClusterSubmissionState) => ({ ...brief(s.driver), taskId: s.taskId, agentId: s.agentId, taskState: s.status?.state ?? null, started: s.startDate ?? null, finished: s.finishDate ?? null });
     return {
       ready: this.scheduler.isReady,
+      ...(this.warning ? { warning: this.warning } : {}),
       frameworkId: st.frameworkId ?? null,
       master: st.master,
       counts: this.scheduler.counts,
-      queued: st.queued.map(brief),
+      queued: st.queued.map((d) => ({ ...brief(d), waiting: this.scheduler.waitingReason(d) ?? null })),
       launched: st.launched.map(sub),
       retrying: st.retrying.map((d) => ({ ...brief(d), retries: d.retryState?.retries ?? 0, nextRetry: d.retryState?.nextRetry ?? null })),
       finished: st.finished.map(sub),
     };
+  }
+
+  private banner(): string {
+    return this.warning ? `<p id="warning" class="warning">Warning: ${esc(this.warning)}</p>` : '';
   }
 
   private idLink(id: string): string {
@@ -153,7 +173,7 @@ export class DispatcherUI {
   }
 
   private queue(d: MesosDriverDescription): string {
-    return esc(d.conf['spark.mesos.dispatcher.queue'] ?? 'default');
+    return esc(queueOf(d.conf['spark.mesos.dispatcher.queue']));
   }
 
   private sandbox(s: MesosClusterSubmissionState): string {
@@ -187,9 +207,12 @@ export class DispatcherUI {
     const st = this.scheduler.state();
     const subHeaders = ['Driver ID', ...(this.historyUrl ? ['History'] : []), 'Submit Date', 'Main Class', 'Driver Resources', 'Queue', 'Start Date', 'Mesos Slave ID', 'State', 'Sandbox'];
     const body = [
+      this.banner(),
       `<p id="framework">Mesos Framework ID: ${esc(st.frameworkId ?? '(not registered)')}</p>`,
       `<h3>Queued Drivers (${st.queued.length})</h3>`,
-      table('queued', ['Driver ID', 'Submit Date', 'Main Class', 'Driver Resources', 'Queue'], st.queued.map((d) => [this.idLink(d.submissionId), esc(formatDate(d.submissionDate)), esc(d.mainClass || d.jarUrl), this.resources(d), this.queue(d)])),
+      table('queued', ['Driver ID', 'Submit Date', 'Main Class', 'Driver Resources', 'Queue', 'Status'], st.queued.map((d) => [
+        this.idLink(d.submissionId), esc(formatDate(d.submissionDate)), esc(d.mainClass || d.jarUrl), this.resources(d), this.queue(d), esc(this.scheduler.waitingReason(d) ?? ''),
+      ])),
       `<h3>Launched Drivers (${st.launched.length})</h3>`,
       table('launched', subHeaders, this.submissionRows(st.launched)),
       `<h3>Finished Drivers (${st.finished.length})</h3>`,
@@ -209,9 +232,11 @@ export class DispatcherUI {
     const d = v.driver;
     const kv = (rows: [string, unknown][]) => rows.map(([k, val]) => [esc(k), esc(val)]);
     const parts = [
+      this.banner(),
       `<p>Driver state information for driver id ${esc(id)}</p>`,
       '<p><a href="./">Back to Drivers</a></p>',
       `<p id="driver-state">Driver state: ${esc(v.state)}</p>`,
+      ...(v.state === 'QUEUED' && this.scheduler.waitingReason(d) ? [`<p id="waiting">${esc(this.scheduler.waitingReason(d))}</p>`] : []),
       '<h3>Driver properties</h3>',
       table('properties', ['Name', 'Value'], kv([['Name', d.name], ['Id', d.submissionId], ['Cores', d.cores], ['Memory', `${d.mem} MiB`], ['Submitted', formatDate(d.submissionDate)], ['Supervise', d.supervise]])),
       '<h3>Driver command</h3>',

@@ -94,5 +94,7 @@ export const TaskStatus = z.object({
     })
     .optional(),
   unreachable_time: z.object({ nanoseconds: z.number() }).optional(),
+  /** `TaskResourceLimitation` (1.5+): what a container exceeded, with the `REASON_CONTAINER_LIMITATION*` reasons. */
+  limitation: z.object({ resources: z.array(Resource).optional() }).optional(),
 });
 export type TaskStatus = z.infer<typeof TaskStatus>;

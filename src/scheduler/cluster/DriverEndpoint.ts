@@ -1,11 +1,13 @@
 import type net from 'node:net';
-import { listen, type Connection, type Message } from '../../rpc/Connection.js';
+import { listen, type Connection, type Message, type RpcAuth, type RpcAuthLike } from '../../rpc/Connection.js';
 import type { TaskDescription } from '../../core/plan.js';
 import type { BackendEvents, TaskStatusUpdate } from '../SchedulerBackend.js';
 import { getLogger } from '../../util/logging.js';
 import type { SparkConf } from '../../conf/SparkConf.js';
 import * as config from '../../conf/catalog.js';
+import { driverBindAddress, driverHost } from '../../conf/hostAddress.js';
 import { SparkException } from '../../util/errors.js';
+import { logUrlsFrom } from '../../executor/logUrls.js';
 
 const log = getLogger('DriverEndpoint');
 
@@ -13,15 +15,23 @@ export interface RegisteredExecutor {
   id: string;
   host: string;
   cores: number;
+  /** The port its block server listens on (as the executor registered it). */
+  blockPort: number;
   pid: number;
   conn: Connection;
   lastHeartbeat: number;
 }
 
 export interface DriverEndpointOptions {
+  /** The address executors are told (`spark.driver.host`). */
   host: string;
+  /** The address it listens on (`spark.driver.bindAddress`); defaults to `host`. */
+  bindHost?: string;
   port: number;
-  secret: string | undefined;
+  /** The secret (and encryption setting) executors must prove; undefined when `spark.authenticate` is off. */
+  secret: RpcAuthLike;
+  /** How long an executor's connection may take to authenticate (`spark.network.auth.rpcTimeout`). */
+  handshakeTimeoutMs?: number;
   heartbeatIntervalMs: number;
   /** An executor silent this long is lost (`spark.network.timeout`). */
   timeoutMs: number;
@@ -37,12 +47,20 @@ export function authSecret(conf: SparkConf): string | undefined {
   return secret;
 }
 
-/** Endpoint options from the configuration: driver host and port, secret, heartbeat interval and timeout. */
+/** The secret and the encryption setting of RPC connections (`spark.network.crypto.enabled`). */
+export function rpcAuth(conf: SparkConf): RpcAuth | undefined {
+  const secret = authSecret(conf);
+  return secret === undefined ? undefined : { secret, encrypt: conf.get(config.NETWORK_CRYPTO_ENABLED) };
+}
+
+/** Endpoint options from the configuration: driver host (advertised and bound) and port, secret, heartbeat interval and timeout. */
 export function endpointOptions(conf: SparkConf, accept: (executorId: string) => boolean): DriverEndpointOptions {
   return {
-    host: conf.get(config.DRIVER_HOST) ?? '127.0.0.1',
+    host: driverHost(conf),
+    bindHost: driverBindAddress(conf),
     port: conf.get(config.DRIVER_PORT),
-    secret: authSecret(conf),
+    secret: rpcAuth(conf),
+    handshakeTimeoutMs: conf.get(config.NETWORK_AUTH_RPC_TIMEOUT) * 1000,
     heartbeatIntervalMs: conf.get(config.EXECUTOR_HEARTBEAT_INTERVAL),
     timeoutMs: conf.get(config.NETWORK_TIMEOUT) * 1000,
     accept,
@@ -80,7 +98,7 @@ export class DriverEndpoint {
 
   async start(events: BackendEvents): Promise<void> {
     this.events = events;
-    this.server = await listen(this.opts.host, this.opts.port, this.opts.secret, (conn) => this.accept(conn));
+    this.server = await listen(this.opts.bindHost ?? this.opts.host, this.opts.port, this.opts.secret, (conn) => this.accept(conn), { handshakeTimeoutMs: this.opts.handshakeTimeoutMs });
     const a = this.server.address() as net.AddressInfo;
     this.address = { host: this.opts.host, port: a.port };
     this.checker = setInterval(() => this.checkHeartbeats(), Math.max(100, Math.min(this.opts.heartbeatIntervalMs, 1000)));
@@ -98,20 +116,23 @@ export class DriverEndpoint {
     conn.on('message', (m: Message) => {
       if (m.t === 'register') {
         const id = String(m.executorId);
-        if (this.executors.has(id) || (this.opts.accept && !this.opts.accept(id))) {
+        // With authentication, an executor registers under the name it proved in its handshake and no other.
+        const impostor = conn.peer !== undefined && conn.peer !== id;
+        if (impostor || this.executors.has(id) || (this.opts.accept && !this.opts.accept(id))) {
           this.refused++;
           log.warn({ executor: id }, 'refused an executor registration');
-          conn.send({ t: 'refused', reason: this.executors.has(id) ? `duplicate executor id ${id}` : `unexpected executor id ${id}` });
+          conn.send({ t: 'refused', reason: impostor ? `executor id ${id} is not the one authenticated` : this.executors.has(id) ? `duplicate executor id ${id}` : `unexpected executor id ${id}` });
           conn.close();
           return;
         }
         executorId = id;
-        const e: RegisteredExecutor = { id, host: String(m.host), cores: Number(m.cores), pid: Number(m.pid), conn, lastHeartbeat: Date.now() };
+        const e: RegisteredExecutor = { id, host: String(m.host), cores: Number(m.cores), blockPort: Number(m.port), pid: Number(m.pid), conn, lastHeartbeat: Date.now() };
         this.executors.set(id, e);
         conn.send({ t: 'registered', heartbeatIntervalMs: this.opts.heartbeatIntervalMs });
         log.info({ executor: id, host: e.host, cores: e.cores, pid: e.pid }, 'executor registered');
         this.onRegistered?.(e);
-        this.events?.executorAdded({ id, host: e.host, cores: e.cores });
+        const logUrls = logUrlsFrom(m.logUrls);
+        this.events?.executorAdded({ id, host: e.host, cores: e.cores, ...(logUrls ? { logUrls } : {}) });
         return;
       }
       const e = executorId ? this.executors.get(executorId) : undefined;

@@ -6,6 +6,9 @@ import { EndpointBackend } from './EndpointBackend.js';
 import { DriverEndpoint, authSecret, endpointOptions } from './DriverEndpoint.js';
 import { MesosExternalBlockStoreClient } from '../../shuffle/MesosExternalBlockStoreClient.js';
 import { executorCommand } from './executorCommand.js';
+import { CONF_LOCAL_DIR_ENV } from '../../executor/localDirs.js';
+import { CRYPTO_ENV } from '../../executor/cryptoEnv.js';
+import { executorNodeOptions } from '../../conf/nodeOptions.js';
 import { SparkException } from '../../util/errors.js';
 import { getLogger } from '../../util/logging.js';
 
@@ -68,7 +71,7 @@ export class LocalClusterBackend extends EndpointBackend implements SchedulerBac
     await this.endpoint.start(events);
     if (this.conf.get(config.SHUFFLE_SERVICE_ENABLED)) {
       // All executors share this host, so the driver registers with its one shuffle service.
-      this.shuffleClient = new MesosExternalBlockStoreClient(this.applicationId, this.secret, this.secret !== undefined, this.conf.get(config.SHUFFLE_REGISTRATION_TIMEOUT));
+      this.shuffleClient = MesosExternalBlockStoreClient.fromConf(this.conf, this.applicationId, this.secret);
       await this.shuffleClient.registerDriverWithShuffleService(
         '127.0.0.1',
         this.conf.get(config.SHUFFLE_SERVICE_PORT),
@@ -88,15 +91,20 @@ export class LocalClusterBackend extends EndpointBackend implements SchedulerBac
     const id = String(this.nextId++);
     const { command, args } = executorCommand();
     const env: NodeJS.ProcessEnv = { ...process.env, SPARK_EXECUTOR_MEMORY: `${this.spec.memoryMb}m` };
+    if (this.conf.contains(config.LOCAL_DIR.key)) env[CONF_LOCAL_DIR_ENV] = this.conf.get(config.LOCAL_DIR);
+    else delete env[CONF_LOCAL_DIR_ENV];
     delete env.NODE_TEST_CONTEXT;
     if (this.secret) env.SPARK_AUTHENTICATE_SECRET = this.secret;
     else delete env.SPARK_AUTHENTICATE_SECRET;
+    if (this.secret && this.conf.get(config.NETWORK_CRYPTO_ENABLED)) env[CRYPTO_ENV] = 'true';
+    else delete env[CRYPTO_ENV];
     const shuffleDir = this.conf.get(config.SHUFFLE_SERVICE_LOCAL_DIR);
     if (this.conf.get(config.SHUFFLE_SERVICE_ENABLED) && shuffleDir) {
       env.SPARK_SHUFFLE_SERVICE_DIR = shuffleDir;
       env.SPARK_SHUFFLE_SERVICE_PORT = String(this.conf.get(config.SHUFFLE_SERVICE_PORT));
     }
-    const p = spawn(command, [...args, '--driver-url', this.endpoint.url, '--executor-id', id, '--hostname', '127.0.0.1', '--cores', String(this.spec.cores), '--app-id', this.applicationId], {
+    const nodeOptions = executorNodeOptions(this.conf, { appId: this.applicationId, executorId: id });
+    const p = spawn(command, [...nodeOptions, ...args, '--driver-url', this.endpoint.url, '--executor-id', id, '--hostname', '127.0.0.1', '--cores', String(this.spec.cores), '--app-id', this.applicationId], {
       env,
       stdio: ['ignore', 'inherit', 'inherit'],
     });

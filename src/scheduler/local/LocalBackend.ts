@@ -2,6 +2,8 @@ import { Worker } from 'node:worker_threads';
 import type { TaskDescription } from '../../core/plan.js';
 import type { BackendEvents, SchedulerBackend, TaskStatusUpdate } from '../SchedulerBackend.js';
 import { getLogger } from '../../util/logging.js';
+import { removeTaskSpillDir } from '../../collection/spillFile.js';
+import { SharedMemoryState, sharedMemoryBuffer } from '../../memory/MemoryState.js';
 
 const log = getLogger('LocalBackend');
 
@@ -15,17 +17,19 @@ function workerUrl(): URL {
  * Starts a worker thread on a module. From TypeScript sources (tests, `tsx`), the worker first registers tsx's loader
  * itself: `--import tsx` in `execArgv` does not reach a worker's entry module on Node 20.
  */
-export function startWorker(url: URL, workerData: unknown): Worker {
-  if (!url.pathname.endsWith('.ts')) return new Worker(url, { workerData });
+export function startWorker(url: URL, workerData: unknown, resourceLimits?: { maxOldGenerationSizeMb: number }): Worker {
+  if (!url.pathname.endsWith('.ts')) return new Worker(url, { workerData, ...(resourceLimits ? { resourceLimits } : {}) });
   const api = import.meta.resolve('tsx/esm/api');
   const code = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(url.href)}); });`;
-  return new Worker(code, { eval: true, workerData });
+  return new Worker(code, { eval: true, workerData, ...(resourceLimits ? { resourceLimits } : {}) });
 }
 
 interface Slot {
   id: string;
   worker: Worker;
   running: Set<number>;
+  /** `worker.threadId`, kept: it reads −1 once the thread has stopped. */
+  threadId: number;
 }
 
 /**
@@ -37,7 +41,13 @@ export class LocalBackend implements SchedulerBackend {
   private events: BackendEvents | undefined;
   private nextWorker = 0;
   private stopped = false;
+  /** Each running task's local directory, to remove its spill files when its thread is ended under it. */
+  private readonly taskDirs = new Map<number, string>();
   readonly applicationId = `local-${Date.now()}`;
+
+  /** The driver heap's memory pool, shared by the task threads (src/memory/MemoryState.ts). */
+  private readonly memory = sharedMemoryBuffer();
+  private readonly memoryState = new SharedMemoryState(this.memory, 0);
 
   constructor(private readonly threads: number) {}
 
@@ -52,18 +62,26 @@ export class LocalBackend implements SchedulerBackend {
 
   private spawn(): Slot {
     const id = `local-${this.nextWorker++}`;
-    const worker = startWorker(workerUrl(), { executorId: id });
-    const slot: Slot = { id, worker, running: new Set() };
+    const worker = startWorker(workerUrl(), { executorId: id, sharedMemory: this.memory });
+    const slot: Slot = { id, worker, running: new Set(), threadId: worker.threadId };
     worker.on('message', (m: { type: 'status' } & TaskStatusUpdate) => {
       if (m.type !== 'status') return;
       slot.running.delete(m.taskId);
+      this.taskDirs.delete(m.taskId);
       this.events?.statusUpdate({ ...m, executorId: id });
     });
-    worker.on('error', (err) => log.error({ err, executor: id }, 'worker thread failed'));
+    let cause: Error | undefined;
+    worker.on('error', (err) => {
+      cause = err;
+      log.error({ err, executor: id }, 'worker thread failed');
+    });
     worker.on('exit', (code) => {
       if (this.slots.get(id) !== slot) return;
       this.slots.delete(id);
-      for (const t of slot.running) this.events?.statusUpdate({ taskId: t, executorId: id, state: 'LOST', error: { message: `executor ${id} exited with code ${code}` } });
+      const message = `executor ${id} exited with code ${code}${cause ? `: ${cause.message}` : ''}`;
+      for (const t of slot.running) this.removeSpills(t);
+      this.memoryState.threadEnded(slot.threadId, [...slot.running]);
+      for (const t of slot.running) this.events?.statusUpdate({ taskId: t, executorId: id, state: 'LOST', error: { message, ...(cause?.stack ? { stack: cause.stack } : {}) } });
       this.events?.executorRemoved(id, `worker thread exited with code ${code}`);
       if (!this.stopped) this.spawn();
     });
@@ -79,6 +97,7 @@ export class LocalBackend implements SchedulerBackend {
       return;
     }
     slot.running.add(task.taskId);
+    this.taskDirs.set(task.taskId, task.localDir);
     slot.worker.postMessage({ type: 'launch', task });
   }
 
@@ -88,11 +107,22 @@ export class LocalBackend implements SchedulerBackend {
     // JavaScript cannot interrupt a running loop: the thread is ended and replaced.
     this.slots.delete(executorId);
     slot.running.delete(taskId);
-    void slot.worker.terminate();
+    const lost = [taskId, ...slot.running];
+    void slot.worker.terminate().then(() => {
+      for (const t of lost) this.removeSpills(t);
+      this.memoryState.threadEnded(slot.threadId, lost); // its memory back to the pool, and the lock if it held it
+    });
     this.events?.statusUpdate({ taskId, executorId, state: 'KILLED' });
     this.events?.executorRemoved(executorId, 'task killed');
     for (const t of slot.running) this.events?.statusUpdate({ taskId: t, executorId, state: 'LOST', error: { message: 'executor replaced' } });
     if (!this.stopped) this.spawn();
+  }
+
+  /** A task ended with its thread: its spill files go (src/collection/spillFile.ts). */
+  private removeSpills(taskId: number): void {
+    const dir = this.taskDirs.get(taskId);
+    this.taskDirs.delete(taskId);
+    if (dir !== undefined) removeTaskSpillDir(dir, taskId);
   }
 
   dropBlocks(prefix: string): void {

@@ -1,0 +1,20 @@
+/**
+ * What the master asks of an agent (Mesos' RunTaskMessage, KillTaskMessage, ShutdownExecutorMessage,
+ * ShutdownFrameworkMessage, StatusUpdateAcknowledgementMessage, FrameworkToExecutorMessage). An agent in the
+ * master's process is its own link; an agent in another process is reached over HTTP (`RemoteAgentLink`).
+ */
+import type { FrameworkInfo } from '../../mesos/wire/framework.js';
+import type { TaskInfo } from '../../mesos/wire/task.js';
+
+export interface AgentLink {
+  launchTask(frameworkInfo: FrameworkInfo, task: TaskInfo): void;
+  killTask(frameworkId: string, taskId: string, graceMs: number | undefined): void;
+  shutdownExecutor(frameworkId: string, executorId: string): void;
+  shutdownFramework(frameworkId: string): void;
+  acknowledge(frameworkId: string, taskId: string, uuid: string): void;
+  /** Sends pending updates of a framework now (it has just re-subscribed). */
+  resendUpdates(frameworkId: string): void;
+  frameworkMessage(frameworkId: string, executorId: string, data: string): void;
+  /** Ends the link (the master dropped the agent); in-process agents have none. */
+  close?(): void;
+}

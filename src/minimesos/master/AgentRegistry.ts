@@ -1,0 +1,221 @@
+/**
+ * The agents a master knows (Mesos' `Master::Slaves`) and what agents tell the master: (re)registration with the
+ * tasks, executors and frameworks they carry, removal, status updates, executor exits and executor messages.
+ */
+import { getLogger } from '../../util/logging.js';
+import { isTerminalTaskState, type TaskState, type TaskStatus } from '../../mesos/wire/task.js';
+import { normalize } from '../resources.js';
+import type { AgentLink } from './AgentLink.js';
+import { hasCapability, masterStatus, now, roleOfTask, updateEvent, type AgentRegistration, type MAgent, type MasterContext, type MFramework, type MTask } from './model.js';
+
+const log = getLogger('minimesos.Master');
+
+export class AgentRegistry {
+  private readonly agents = new Map<string, MAgent>();
+  private readonly unreachable = new Map<string, { nanoseconds: number }>();
+  private nextAgent = 0;
+
+  constructor(private readonly ctx: MasterContext) {}
+
+  get(id: string): MAgent | undefined {
+    return this.agents.get(id);
+  }
+
+  has(id: string): boolean {
+    return this.agents.has(id);
+  }
+
+  all(): IterableIterator<MAgent> {
+    return this.agents.values();
+  }
+
+  get size(): number {
+    return this.agents.size;
+  }
+
+  /**
+   * An agent (re)registers; returns its id. Re-registration brings back its tasks (after a master failover); an
+   * agent this master had marked unreachable or disconnected gets its tasks back as Mesos 1.5+ does, each with an
+   * update carrying the task's state and `REASON_AGENT_REREGISTERED`.
+   */
+  register(link: AgentLink, reg: AgentRegistration): string {
+    const id = reg.id ?? `${this.ctx.id}-S${this.nextAgent++}`;
+    const existing = this.agents.get(id);
+    const wasUnreachable = this.unreachable.has(id);
+    const returning = wasUnreachable || (existing !== undefined && !existing.active);
+    this.unreachable.delete(id);
+    if (existing && existing.link !== link) existing.link.close?.();
+    this.agents.set(id, {
+      id, link, hostname: reg.hostname, ip: reg.ip ?? reg.hostname, port: reg.port, total: normalize(reg.resources), attributes: reg.attributes,
+      registeredTime: existing?.registeredTime ?? now(), reregisteredTime: reg.id ? now() : undefined, active: true,
+    });
+    for (const fi of reg.frameworks ?? []) this.ctx.frameworks.recover(fi);
+    for (const e of reg.executors ?? []) {
+      const f = this.ctx.frameworks.get(e.frameworkId);
+      if (!f) continue;
+      if (!f.executors.has(id)) f.executors.set(id, new Map());
+      f.executors.get(id)!.set(e.info.executor_id.value, e.info);
+    }
+    for (const t of reg.tasks ?? []) {
+      const f = this.ctx.frameworks.get(t.frameworkId);
+      if (!f) {
+        // A framework removed meanwhile: its executors on the agent go.
+        if (this.ctx.frameworks.isRemoved(t.frameworkId)) link.shutdownFramework(t.frameworkId);
+        continue;
+      }
+      const tid = t.info.task_id.value;
+      const known = f.tasks.get(tid);
+      const completed = f.completedTasks.find((c) => c.info.task_id.value === tid && c.agentId === id);
+      // Only what the master lost with the agent comes back; tasks it knows, or saw finish, stay as they are.
+      if (known) {
+        if (!returning || (known.state !== 'TASK_UNREACHABLE' && known.state !== 'TASK_LOST')) continue;
+      } else if (completed) {
+        if (!returning || completed.state !== 'TASK_LOST') continue;
+        f.completedTasks = f.completedTasks.filter((c) => c !== completed);
+      } else if (returning && isTerminalTaskState(t.state)) continue;
+      f.tasks.set(tid, {
+        info: t.info, frameworkId: t.frameworkId, agentId: id, executorId: t.executorId, role: roleOfTask(t.info, f),
+        state: t.state, statuses: t.statuses, resources: normalize(t.info.resources ?? []), terminalUuid: undefined,
+      });
+      if (returning) {
+        const s = masterStatus(tid, t.state, 'REASON_AGENT_REREGISTERED', 'Unreachable agent re-reregistered', id);
+        if (t.executorId !== undefined && t.info.executor) s.executor_id = { value: t.executorId };
+        const last = t.statuses[t.statuses.length - 1];
+        if (last?.container_status) s.container_status = last.container_status;
+        this.ctx.frameworks.send(f, updateEvent(s));
+      }
+    }
+    log.info({ agent: id, hostname: reg.hostname, reregistered: reg.id !== undefined, returning }, 'agent registered');
+    this.ctx.allocateSoon();
+    return id;
+  }
+
+  /**
+   * The agent's link broke (its process exited): no more offers from it; tasks of frameworks that do not
+   * checkpoint are lost at once (`REASON_AGENT_DISCONNECTED`), whatever their partition awareness. The health
+   * check keeps running, so an agent that does not come back is marked unreachable later.
+   */
+  disconnected(agentId: string, link: AgentLink): void {
+    const a = this.agents.get(agentId);
+    if (!a || a.link !== link || this.ctx.stopped) return;
+    a.active = false;
+    log.warn({ agent: agentId, hostname: a.hostname }, 'agent disconnected');
+    this.ctx.allocator.rescindAgentOffers(agentId);
+    for (const f of this.ctx.frameworks.all()) {
+      if (f.info.checkpoint) continue;
+      for (const t of [...f.tasks.values()]) {
+        if (t.agentId !== agentId || isTerminalTaskState(t.state)) continue;
+        const s = masterStatus(t.info.task_id.value, 'TASK_LOST', 'REASON_AGENT_DISCONNECTED', `Agent ${a.hostname} disconnected`, agentId);
+        this.lose(f, t, s, true);
+      }
+      f.executors.delete(agentId);
+    }
+  }
+
+  /**
+   * The health check gave up on the agent (Mesos' `markUnreachable`): its tasks become `TASK_UNREACHABLE`
+   * (partition-aware frameworks) or `TASK_LOST`, with `REASON_AGENT_REMOVED`, the cause as message and one shared
+   * `unreachable_time`; its offers are rescinded and every framework gets `FAILURE{agent_id}`.
+   */
+  markUnreachable(agentId: string, message: string): void {
+    const a = this.agents.get(agentId);
+    if (!a || this.ctx.stopped) return;
+    log.warn({ agent: agentId, hostname: a.hostname, message }, 'marking agent unreachable');
+    this.agents.delete(agentId);
+    const time = { nanoseconds: Date.now() * 1e6 };
+    this.unreachable.set(agentId, time);
+    a.link.close?.();
+    this.ctx.allocator.rescindAgentOffers(agentId);
+    for (const f of this.ctx.frameworks.all()) {
+      const pa = hasCapability(f.info, 'PARTITION_AWARE');
+      for (const t of [...f.tasks.values()]) {
+        if (t.agentId !== agentId || isTerminalTaskState(t.state)) continue;
+        const s = masterStatus(t.info.task_id.value, pa ? 'TASK_UNREACHABLE' : 'TASK_LOST', 'REASON_AGENT_REMOVED', message, agentId);
+        s.unreachable_time = time;
+        this.lose(f, t, s, !pa);
+      }
+      f.executors.delete(agentId);
+      this.ctx.frameworks.send(f, { type: 'FAILURE', failure: { agent_id: { value: agentId } } });
+    }
+  }
+
+  /** The master stops: links close and health checks end. */
+  closeAll(): void {
+    for (const a of this.agents.values()) a.link.close?.();
+  }
+
+  /** Agents marked unreachable, with when. */
+  unreachableAgents(): Map<string, { nanoseconds: number }> {
+    return this.unreachable;
+  }
+
+  private lose(f: MFramework, t: MTask, s: TaskStatus, complete: boolean): void {
+    if (t.executorId !== undefined && t.info.executor) s.executor_id = { value: t.executorId };
+    t.state = s.state;
+    t.statuses.push(s);
+    if (complete) {
+      f.tasks.delete(t.info.task_id.value);
+      f.completedTasks.push(t);
+    }
+    this.ctx.frameworks.send(f, updateEvent(s));
+  }
+
+  /** An agent went away for good: its tasks are lost (or unreachable for partition-aware frameworks). */
+  remove(agentId: string, reason = 'Agent removed'): void {
+    const a = this.agents.get(agentId);
+    if (!a) return;
+    this.agents.delete(agentId);
+    for (const f of this.ctx.frameworks.all()) {
+      for (const o of [...f.offers.values()]) {
+        if (o.offer.agent_id.value === agentId) {
+          this.ctx.allocator.takeOffer(f, o.offer.id.value);
+          this.ctx.frameworks.send(f, { type: 'RESCIND', rescind: { offer_id: o.offer.id } });
+        }
+      }
+      const pa = hasCapability(f.info, 'PARTITION_AWARE');
+      for (const t of [...f.tasks.values()]) {
+        if (t.agentId !== agentId) continue;
+        const state: TaskState = pa ? 'TASK_UNREACHABLE' : 'TASK_LOST';
+        const s = masterStatus(t.info.task_id.value, state, 'REASON_AGENT_REMOVED', reason, agentId);
+        if (pa) s.unreachable_time = { nanoseconds: Date.now() * 1e6 };
+        t.state = state;
+        t.statuses.push(s);
+        if (!pa) {
+          f.tasks.delete(t.info.task_id.value);
+          f.completedTasks.push(t);
+        }
+        this.ctx.frameworks.send(f, updateEvent(s));
+      }
+      f.executors.delete(agentId);
+      this.ctx.frameworks.send(f, { type: 'FAILURE', failure: { agent_id: { value: agentId } } });
+    }
+  }
+
+  /** A status update from an agent's status-update manager (carries a uuid; resent until acknowledged). */
+  statusUpdate(agentId: string, frameworkId: string, status: TaskStatus): void {
+    const f = this.ctx.frameworks.get(frameworkId);
+    if (!f) return;
+    const t = f.tasks.get(status.task_id.value);
+    if (t) {
+      if (!t.statuses.some((s) => s.uuid === status.uuid)) t.statuses.push(status);
+      t.state = status.state;
+      if (isTerminalTaskState(status.state)) t.terminalUuid = status.uuid;
+    }
+    this.ctx.frameworks.send(f, updateEvent({ ...status, agent_id: { value: agentId } }));
+    if (isTerminalTaskState(status.state)) this.ctx.allocateSoon();
+  }
+
+  /** A custom executor ended: the scheduler gets FAILURE with the wait status. */
+  executorExited(agentId: string, frameworkId: string, executorId: string, waitStatus: number): void {
+    const f = this.ctx.frameworks.get(frameworkId);
+    if (!f) return;
+    f.executors.get(agentId)?.delete(executorId);
+    this.ctx.frameworks.send(f, { type: 'FAILURE', failure: { agent_id: { value: agentId }, executor_id: { value: executorId }, status: waitStatus } });
+    this.ctx.allocateSoon();
+  }
+
+  executorMessage(agentId: string, frameworkId: string, executorId: string, data: string): void {
+    const f = this.ctx.frameworks.get(frameworkId);
+    if (f) this.ctx.frameworks.send(f, { type: 'MESSAGE', message: { agent_id: { value: agentId }, executor_id: { value: executorId }, data } });
+  }
+}

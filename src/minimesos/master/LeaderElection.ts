@@ -1,0 +1,106 @@
+/**
+ * Leader election as Mesos' ZooKeeper contender and detector do it: each master creates an ephemeral sequential
+ * `json.info_` node holding its MasterInfo; the lowest sequence leads. Without ZooKeeper a master leads alone.
+ */
+import zookeeper from 'node-zookeeper-client';
+import { getLogger } from '../../util/logging.js';
+import { parseMasterUrl } from '../../mesos/masterUrl.js';
+import { pickLeader, endpointFromZnode } from '../../mesos/client/detector.js';
+import type { MasterInfo } from '../../mesos/wire/framework.js';
+import { now } from './model.js';
+
+const log = getLogger('minimesos.Master');
+
+export class LeaderElection {
+  leader: { host: string; port: number } | undefined;
+  electedTime: number | undefined;
+  private zk: zookeeper.Client | undefined;
+  private zkNode: string | undefined;
+  private stopped = false;
+  private leaderKnown: (() => void) | undefined;
+
+  constructor(
+    /** This master's address (known once it listens). */
+    private readonly self: () => { host: string; port: number } | undefined,
+    private readonly masterInfo: () => MasterInfo,
+  ) {}
+
+  get isLeader(): boolean {
+    const a = this.self();
+    return this.leader !== undefined && a !== undefined && this.leader.host === a.host && this.leader.port === a.port;
+  }
+
+  /** Leads alone, or (with `zkUrl`) joins the group and returns once this master knows who leads. */
+  async start(zkUrl: string | undefined): Promise<void> {
+    if (!zkUrl) return this.becomeLeader();
+    // start() returns once this master knows who leads (itself or another), so it answers 307, not 503.
+    const known = new Promise<void>((r) => (this.leaderKnown = r));
+    await this.contend(zkUrl);
+    await Promise.race([known, new Promise((r) => setTimeout(r, 10_000).unref())]);
+  }
+
+  /** Leaves the group: the ZooKeeper node goes away with the session. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.zk) {
+      const zk = this.zk;
+      await new Promise<void>((resolve) => {
+        zk.once('disconnected', () => resolve());
+        zk.close();
+        setTimeout(resolve, 2000).unref();
+      });
+    }
+  }
+
+  private becomeLeader(): void {
+    this.leaderKnown?.();
+    if (this.isLeader) return;
+    this.leader = this.self();
+    this.electedTime = now();
+    log.info({ master: this.leader }, 'elected leading master');
+  }
+
+  private contend(zkUrl: string): Promise<void> {
+    const loc = parseMasterUrl(zkUrl);
+    if (loc.kind !== 'zookeeper') throw new Error(`--zk should be zk://host:port/path, but was '${zkUrl}'`);
+    const zk = zookeeper.createClient(loc.servers, { sessionTimeout: 4000, spinDelay: 200 });
+    if (loc.auth) zk.addAuthInfo('digest', Buffer.from(`${loc.auth.user}:${loc.auth.password}`));
+    this.zk = zk;
+    return new Promise((resolve, reject) => {
+      // Fail loudly rather than wait forever for a ZooKeeper that does not answer.
+      const timer = setTimeout(() => reject(new Error(`could not register with ZooKeeper at ${loc.servers} within 30 s`)), 30_000);
+      timer.unref();
+      zk.once('connected', () => {
+        zk.mkdirp(loc.path, (err) => {
+          if (err) return reject(err);
+          const data = Buffer.from(JSON.stringify(this.masterInfo()));
+          zk.create(`${loc.path}/json.info_`, data, zookeeper.CreateMode.EPHEMERAL_SEQUENTIAL, (err2, created) => {
+            if (err2) return reject(err2);
+            this.zkNode = created.slice(loc.path.length + 1);
+            this.watchElection(loc.path);
+            clearTimeout(timer);
+            resolve();
+          });
+        });
+      });
+      zk.connect();
+    });
+  }
+
+  private watchElection(path: string): void {
+    if (this.stopped || !this.zk) return;
+    this.zk.getChildren(path, () => this.watchElection(path), (err, children) => {
+      if (this.stopped) return;
+      // A failed read (connection loss under load) is tried again: a missed election would leave agents leaderless.
+      if (err) return void setTimeout(() => this.watchElection(path), 200).unref();
+      const lead = pickLeader(children);
+      if (!lead) return;
+      if (lead.name === this.zkNode) return this.becomeLeader();
+      this.zk!.getData(`${path}/${lead.name}`, (e2, data) => {
+        if (e2 || !data) return this.watchElection(path);
+        this.leader = endpointFromZnode(lead.label, data);
+        if (this.leader) this.leaderKnown?.();
+      });
+    });
+  }
+}

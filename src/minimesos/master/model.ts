@@ -1,0 +1,176 @@
+/**
+ * The master's in-memory model (tasks, offers, filters, frameworks, agents) and the small helpers every part of
+ * the master shares; the parts themselves follow Mesos' `src/master/` seams (allocator, HTTP endpoints,
+ * framework and agent registries, leader election).
+ */
+import type { FrameworkInfo, MasterInfo, Offer } from '../../mesos/wire/framework.js';
+import type { Resource } from '../../mesos/wire/resources.js';
+import type { ExecutorInfo, TaskInfo, TaskState, TaskStatus } from '../../mesos/wire/task.js';
+import type { EventStream } from '../EventStream.js';
+import { roleOf } from '../resources.js';
+import type { AgentLink } from './AgentLink.js';
+import type { Allocator } from './Allocator.js';
+import type { AgentRegistry } from './AgentRegistry.js';
+import type { FrameworkRegistry } from './FrameworkRegistry.js';
+import type { LeaderElection } from './LeaderElection.js';
+
+export const VERSION = '1.11.0';
+
+export interface MasterOptions {
+  host?: string;
+  port?: number;
+  hostname?: string;
+  /** How often offers are made (Mesos `--allocation_interval`, default 1 s). */
+  allocationIntervalMs?: number;
+  /** Offers are rescinded after this long (Mesos `--offer_timeout`, default never). */
+  offerTimeoutMs?: number;
+  /** Seconds between scheduler heartbeats (15 in Mesos). */
+  heartbeatIntervalSeconds?: number;
+  /** When set, schedulers must authenticate with HTTP basic credentials from this list. */
+  credentials?: { principal: string; secret: string }[];
+  /** Role whitelist (Mesos `--roles`); unset accepts any role. */
+  roles?: string[];
+  /** `zk://host:port/path`: join the master group there and follow its election. */
+  zk?: string;
+  /** Re-chunk event records at random byte offsets (exercises clients' RecordIO framing). */
+  chunkSplit?: boolean;
+  /** Agents on other processes are pinged this often (Mesos `--agent_ping_timeout`, 15 s). */
+  agentPingTimeoutMs?: number;
+  /** Consecutive missed pings after which an agent is unreachable (Mesos `--max_agent_ping_timeouts`, 5). */
+  maxAgentPingTimeouts?: number;
+}
+
+export type ResolvedMasterOptions = Required<Pick<MasterOptions, 'host' | 'allocationIntervalMs' | 'heartbeatIntervalSeconds' | 'agentPingTimeoutMs' | 'maxAgentPingTimeouts'>> & MasterOptions;
+
+export interface MTask {
+  info: TaskInfo;
+  frameworkId: string;
+  agentId: string;
+  executorId: string | undefined;
+  role: string;
+  state: TaskState;
+  statuses: TaskStatus[];
+  /** Resources the task holds (its own; executor resources are held by the executor). */
+  resources: Resource[];
+  terminalUuid: string | undefined;
+}
+
+export interface MOffer {
+  offer: Offer;
+  role: string;
+  timer: NodeJS.Timeout | undefined;
+}
+
+export interface Filter {
+  frameworkId: string;
+  role: string;
+  agentId: string;
+  resources: Resource[];
+  expires: number;
+}
+
+export interface MFramework {
+  id: string;
+  info: FrameworkInfo;
+  roles: string[];
+  stream: EventStream | undefined;
+  active: boolean;
+  recovered: boolean;
+  suppressed: Set<string>;
+  offers: Map<string, MOffer>;
+  tasks: Map<string, MTask>;
+  completedTasks: MTask[];
+  /** agentId → executorId → ExecutorInfo, for custom executors the master tracks. */
+  executors: Map<string, Map<string, ExecutorInfo>>;
+  registeredTime: number;
+  reregisteredTime: number | undefined;
+  unregisteredTime: number | undefined;
+  failoverTimer: NodeJS.Timeout | undefined;
+  principal: string | undefined;
+  /** Offers made so far: breaks ties between equal shares, so equal frameworks take turns. */
+  offersMade: number;
+}
+
+export interface MAgent {
+  id: string;
+  link: AgentLink;
+  hostname: string;
+  /** The address the agent's pid and offer URL carry (its `--ip`; the hostname when not given). */
+  ip: string;
+  port: number;
+  total: Resource[];
+  attributes: NonNullable<Offer['attributes']>;
+  registeredTime: number;
+  reregisteredTime: number | undefined;
+  active: boolean;
+}
+
+export interface TaskSnapshot {
+  info: TaskInfo;
+  frameworkId: string;
+  executorId?: string | undefined;
+  state: TaskState;
+  statuses: TaskStatus[];
+}
+
+export interface AgentRegistration {
+  hostname: string;
+  /** The agent's address (defaults to `hostname`). */
+  ip?: string;
+  port: number;
+  resources: Resource[];
+  attributes: NonNullable<Offer['attributes']>;
+  /** On re-registration: the agent's id, its tasks, frameworks and executors. */
+  id?: string;
+  tasks?: TaskSnapshot[];
+  frameworks?: FrameworkInfo[];
+  executors?: { frameworkId: string; info: ExecutorInfo }[];
+}
+
+/** What the master's parts share: the options, the registries, the allocator and the election. */
+export interface MasterContext {
+  readonly id: string;
+  readonly opts: ResolvedMasterOptions;
+  readonly frameworks: FrameworkRegistry;
+  readonly agents: AgentRegistry;
+  readonly allocator: Allocator;
+  readonly election: LeaderElection;
+  readonly startTime: number;
+  readonly stopped: boolean;
+  readonly endpoint: { host: string; port: number };
+  readonly masterInfo: MasterInfo;
+  readonly isLeader: boolean;
+  /** Runs an allocation round on the next turn of the event loop. */
+  allocateSoon(): void;
+}
+
+export const fmtId = (n: number) => String(n).padStart(4, '0');
+export const now = () => Date.now() / 1000;
+export const hasCapability = (info: FrameworkInfo, cap: string) => (info.capabilities ?? []).some((c) => c.type === cap);
+
+export function frameworkRoles(info: FrameworkInfo): string[] {
+  if (hasCapability(info, 'MULTI_ROLE')) return info.roles ?? [];
+  return [info.role ?? '*'];
+}
+
+export function roleOfTask(task: TaskInfo, f: MFramework): string {
+  const reserved = (task.resources ?? []).map(roleOf).find((r) => r !== '*');
+  return reserved ?? task.resources?.[0]?.allocation_info?.role ?? f.roles[0] ?? '*';
+}
+
+export function attributeV0(at: NonNullable<Offer['attributes']>[number]): number | string {
+  if (at.type === 'SCALAR') return at.scalar?.value ?? 0;
+  if (at.type === 'TEXT') return at.text?.value ?? '';
+  if (at.type === 'RANGES') return `[${(at.ranges?.range ?? []).map((x) => `${x.begin}-${x.end}`).join(', ')}]`;
+  return `{${(at.set?.item ?? []).join(',')}}`;
+}
+
+export function masterStatus(taskId: string, state: TaskState, reason: string, message: string, agentId?: string): TaskStatus {
+  const s: TaskStatus = { task_id: { value: taskId }, state, source: 'SOURCE_MASTER', reason, message, timestamp: now() };
+  if (agentId !== undefined) s.agent_id = { value: agentId };
+  return s;
+}
+
+export function updateEvent(status: TaskStatus): unknown {
+  return { type: 'UPDATE', update: { status } };
+}

@@ -1,0 +1,205 @@
+/**
+ * What the master does with each accepted scheduler call (Mesos' `Master::accept`, `decline`, `revive`,
+ * `suppress`, `kill`, `shutdown`, `acknowledge`, `reconcile`, `message`): offer validation and LAUNCH /
+ * LAUNCH_GROUP with per-task validation, refusal filters, and reconciliation answers.
+ */
+import type { Operation } from '../../mesos/wire/framework.js';
+import type { SchedulerCall } from '../../mesos/wire/scheduler.js';
+import { isTerminalTaskState, type TaskInfo, type TaskState, type TaskStatus } from '../../mesos/wire/task.js';
+import { normalize, subtract } from '../resources.js';
+import { validateTask } from '../validation.js';
+import { hasCapability, masterStatus, now, updateEvent, type MasterContext, type MFramework, type MOffer, type MTask } from './model.js';
+
+export function dispatch(ctx: MasterContext, f: MFramework, call: SchedulerCall): void {
+  switch (call.type) {
+    case 'TEARDOWN':
+      return ctx.frameworks.remove(f.id, 'TEARDOWN call');
+    case 'ACCEPT':
+      return accept(ctx, f, call.accept.offer_ids ?? [], call.accept.operations ?? [], call.accept.filters?.refuse_seconds);
+    case 'DECLINE':
+      return decline(ctx, f, call.decline.offer_ids ?? [], call.decline.filters?.refuse_seconds);
+    case 'REVIVE':
+      return revive(ctx, f, call.revive?.roles);
+    case 'SUPPRESS': {
+      const roles = call.suppress?.roles?.length ? call.suppress.roles : f.roles;
+      if (roles.some((r) => !f.roles.includes(r))) return;
+      for (const r of roles) f.suppressed.add(r);
+      return;
+    }
+    case 'KILL':
+      return kill(ctx, f, call.kill.task_id.value, call.kill.agent_id?.value, call.kill.kill_policy?.grace_period?.nanoseconds);
+    case 'SHUTDOWN': {
+      const a = ctx.agents.get(call.shutdown.agent_id.value);
+      a?.link.shutdownExecutor(f.id, call.shutdown.executor_id.value);
+      return;
+    }
+    case 'ACKNOWLEDGE':
+      return acknowledge(ctx, f, call.acknowledge.agent_id.value, call.acknowledge.task_id.value, call.acknowledge.uuid);
+    case 'RECONCILE':
+      return reconcile(ctx, f, call.reconcile.tasks ?? []);
+    case 'MESSAGE': {
+      const a = ctx.agents.get(call.message.agent_id.value);
+      a?.link.frameworkMessage(f.id, call.message.executor_id.value, call.message.data);
+      return;
+    }
+    default:
+      // REQUEST and inverse-offer answers are accepted and ignored, as the built-in allocator does.
+      return;
+  }
+}
+
+function decline(ctx: MasterContext, f: MFramework, offerIds: { value: string }[], refuseSeconds: number | undefined): void {
+  for (const { value } of offerIds) {
+    const o = ctx.allocator.takeOffer(f, value);
+    if (o) ctx.allocator.refuseFilter(f, o.role, o.offer.agent_id.value, o.offer.resources ?? [], refuseSeconds);
+  }
+}
+
+function revive(ctx: MasterContext, f: MFramework, roles: string[] | undefined): void {
+  const which = roles?.length ? roles : f.roles;
+  if (which.some((r) => !f.roles.includes(r))) return;
+  for (const r of which) f.suppressed.delete(r);
+  ctx.allocator.clearFilters(f.id, which);
+  ctx.allocateSoon();
+}
+
+function accept(ctx: MasterContext, f: MFramework, offerIds: { value: string }[], operations: Operation[], refuseSeconds: number | undefined): void {
+  const send = (event: unknown) => ctx.frameworks.send(f, event);
+  const launchTasks = operations.flatMap((op) =>
+    op.type === 'LAUNCH' ? (op.launch?.task_infos ?? []) : op.type === 'LAUNCH_GROUP' ? (op.launch_group?.task_group.tasks ?? []) : [],
+  );
+  const ids = offerIds.map((o) => o.value);
+  let invalid: string | undefined;
+  if (ids.length === 0) invalid = 'No offers specified';
+  else if (new Set(ids).size !== ids.length) invalid = 'Duplicate offers specified';
+  const offers: MOffer[] = [];
+  if (!invalid) {
+    for (const id of ids) {
+      const o = f.offers.get(id);
+      if (!o) {
+        invalid = `Offer ${id} is no longer valid`;
+        break;
+      }
+      offers.push(o);
+    }
+  }
+  if (!invalid && new Set(offers.map((o) => o.offer.agent_id.value)).size > 1) invalid = 'Aggregated offers must belong to one single agent';
+  if (!invalid && new Set(offers.map((o) => o.role)).size > 1) invalid = 'Aggregated offers must be allocated to the same role';
+  if (invalid) {
+    // Valid offers go back to the pool without a filter; launched tasks are lost.
+    for (const o of offers) ctx.allocator.takeOffer(f, o.offer.id.value);
+    const pa = hasCapability(f.info, 'PARTITION_AWARE');
+    for (const t of launchTasks) {
+      send(updateEvent(masterStatus(t.task_id.value, pa ? 'TASK_DROPPED' : 'TASK_LOST', 'REASON_INVALID_OFFERS', `Task launched with invalid offers: ${invalid}`, t.agent_id?.value)));
+    }
+    ctx.allocateSoon();
+    return;
+  }
+  for (const o of offers) ctx.allocator.takeOffer(f, o.offer.id.value);
+  const agentId = offers[0]!.offer.agent_id.value;
+  const role = offers[0]!.role;
+  const agent = ctx.agents.get(agentId);
+  let pool = normalize(offers.flatMap((o) => o.offer.resources ?? []));
+  const launchedHere = new Set<string>();
+  for (const op of operations) {
+    if (op.type !== 'LAUNCH' && op.type !== 'LAUNCH_GROUP') continue;
+    const group = op.type === 'LAUNCH_GROUP';
+    const tasks = group ? (op.launch_group?.task_group.tasks ?? []) : (op.launch?.task_infos ?? []);
+    const groupExecutor = group ? op.launch_group?.executor : undefined;
+    if (op.id !== undefined) {
+      for (const t of tasks) send(updateEvent(masterStatus(t.task_id.value, 'TASK_ERROR', 'REASON_TASK_INVALID', "'Offer.Operation.id' must not be set for LAUNCH or LAUNCH_GROUP", agentId)));
+      continue;
+    }
+    const known = new Map(f.executors.get(agentId) ?? []);
+    for (const t of tasks) {
+      const task: TaskInfo = groupExecutor ? { ...t, executor: t.executor ?? groupExecutor } : t;
+      const active = new Set([...[...f.tasks.values()].filter((x) => !isTerminalTaskState(x.state)).map((x) => x.info.task_id.value), ...launchedHere]);
+      const [validationError, needs] = validateTask(task, { agentId, activeTaskIds: active, knownExecutors: known, available: pool });
+      let error = validationError;
+      if (!error && group && groupExecutor?.type === undefined) error = "'ExecutorInfo.type' must be set";
+      if (!error && group && task.container?.type === 'DOCKER') error = 'Docker ContainerInfo is not supported on the task';
+      if (error || !agent) {
+        send(updateEvent(masterStatus(t.task_id.value, 'TASK_ERROR', group ? 'REASON_TASK_GROUP_INVALID' : 'REASON_TASK_INVALID', error ?? `Agent ${agentId} is not available`, agentId)));
+        continue;
+      }
+      pool = subtract(pool, needs)!;
+      launchedHere.add(task.task_id.value);
+      const executorId = task.executor?.executor_id.value;
+      if (task.executor && !known.has(executorId!)) {
+        known.set(executorId!, task.executor);
+        if (!f.executors.has(agentId)) f.executors.set(agentId, new Map());
+        f.executors.get(agentId)!.set(executorId!, { ...task.executor, framework_id: { value: f.id } });
+      }
+      const mt: MTask = {
+        info: task,
+        frameworkId: f.id,
+        agentId,
+        executorId: executorId ?? task.task_id.value,
+        role,
+        state: 'TASK_STAGING',
+        statuses: [],
+        resources: normalize(task.resources ?? []),
+        terminalUuid: undefined,
+      };
+      f.tasks.set(task.task_id.value, mt);
+      agent.link.launchTask(f.info, task);
+    }
+  }
+  // What no operation used is declined with the ACCEPT's filter.
+  ctx.allocator.refuseFilter(f, role, agentId, pool, refuseSeconds);
+}
+
+function kill(ctx: MasterContext, f: MFramework, taskId: string, agentId: string | undefined, graceNanos: number | undefined): void {
+  const t = f.tasks.get(taskId);
+  if (!t) return reconcile(ctx, f, [{ task_id: { value: taskId }, ...(agentId ? { agent_id: { value: agentId } } : {}) }]);
+  if (agentId !== undefined && agentId !== t.agentId) return;
+  ctx.agents.get(t.agentId)?.link.killTask(f.id, taskId, graceNanos === undefined ? undefined : graceNanos / 1e6);
+}
+
+function acknowledge(ctx: MasterContext, f: MFramework, agentId: string, taskId: string, uuid: string): void {
+  const a = ctx.agents.get(agentId);
+  if (!a) return; // unknown or disconnected agent: the update is resent later
+  a.link.acknowledge(f.id, taskId, uuid);
+  const t = f.tasks.get(taskId);
+  if (t && t.terminalUuid === uuid) {
+    f.tasks.delete(taskId);
+    f.completedTasks.push(t);
+    if (f.completedTasks.length > 1000) f.completedTasks.shift();
+  }
+}
+
+function reconcile(ctx: MasterContext, f: MFramework, tasks: { task_id: { value: string }; agent_id?: { value: string } }[]): void {
+  const pa = hasCapability(f.info, 'PARTITION_AWARE');
+  const answer = (t: MTask) => {
+    const last = t.statuses[t.statuses.length - 1];
+    const s: TaskStatus = {
+      task_id: t.info.task_id,
+      state: t.state,
+      source: 'SOURCE_MASTER',
+      reason: 'REASON_RECONCILIATION',
+      message: 'Reconciliation: Latest task state',
+      agent_id: { value: t.agentId },
+      timestamp: now(),
+    };
+    if (t.executorId !== undefined) s.executor_id = { value: t.executorId };
+    if (last?.container_status) s.container_status = last.container_status;
+    if (last?.healthy !== undefined) s.healthy = last.healthy;
+    ctx.frameworks.send(f, updateEvent(s));
+  };
+  if (tasks.length === 0) {
+    for (const t of f.tasks.values()) answer(t);
+    return;
+  }
+  for (const req of tasks) {
+    const t = f.tasks.get(req.task_id.value);
+    if (t) {
+      answer(t);
+      continue;
+    }
+    const agentId = req.agent_id?.value;
+    const agentKnown = agentId !== undefined && ctx.agents.has(agentId);
+    const state: TaskState = pa ? (agentKnown ? 'TASK_GONE' : 'TASK_UNKNOWN') : 'TASK_LOST';
+    const message = agentKnown ? 'Reconciliation: Task is unknown to the agent' : 'Reconciliation: Task is unknown';
+    ctx.frameworks.send(f, updateEvent(masterStatus(req.task_id.value, state, 'REASON_RECONCILIATION', message, agentId)));
+  }
+}

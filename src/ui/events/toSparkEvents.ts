@@ -1,0 +1,213 @@
+/**
+ * Turns the scheduler's listener events into Spark's JSON events (what the status store and the event log take),
+ * filling in what Spark's events carry and ours leave implicit: launch times and hosts of ending tasks, submission
+ * times of completing stages, job properties of submitted stages, and the block updates a finished task caused.
+ */
+import type { RddInfoLite, SparkListenerEvent, StageInfoLite, TaskEnd, TaskMetricsLite } from '../../scheduler/events.js';
+import {
+  MEMORY_ONLY, NONE_LEVEL,
+  type Props, type RddInfoJson, type SparkEvent, type StackElementJson, type StageInfoJson, type TaskEndReasonJson, type TaskInfoJson, type TaskMetricsJson,
+} from './sparkEvents.js';
+
+interface LaunchedTask { info: TaskInfoJson; stageAttempt: number }
+
+export interface ConverterOptions {
+  /** Storage memory each executor's block manager reports (Spark's "Maximum Memory"). */
+  executorMaxMemory: number;
+}
+
+export class SparkEventConverter {
+  private readonly tasks = new Map<number, LaunchedTask>();
+  private readonly hosts = new Map<string, string>([['driver', 'localhost']]);
+  private readonly stageInfos = new Map<number, StageInfoLite>();
+  private readonly submitted = new Map<string, number>();
+  private readonly jobProps = new Map<number, Props>();
+
+  constructor(private readonly opts: ConverterOptions) {}
+
+  convert(e: SparkListenerEvent): SparkEvent[] {
+    switch (e.type) {
+      case 'jobStart': {
+        const props: Props = {};
+        if (e.description !== undefined) props['spark.job.description'] = e.description;
+        if (e.group !== undefined) props['spark.jobGroup.id'] = e.group;
+        this.jobProps.set(e.jobId, props);
+        const infos = (e.stages ?? []).map((s) => stageInfoJson(s, s.attempt));
+        return [{ Event: 'SparkListenerJobStart', 'Job ID': e.jobId, 'Submission Time': e.time, 'Stage Infos': infos, 'Stage IDs': e.stageIds, Properties: props }];
+      }
+      case 'jobEnd':
+        this.jobProps.delete(e.jobId);
+        return [{
+          Event: 'SparkListenerJobEnd', 'Job ID': e.jobId, 'Completion Time': e.time,
+          'Job Result': e.result === 'succeeded' ? { Result: 'JobSucceeded' } : { Result: 'JobFailed', Exception: { Message: e.error ?? e.result } },
+        }];
+      case 'stageSubmitted': {
+        const lite = e.info ?? { stageId: e.stageId, attempt: e.attempt, name: e.name, numTasks: e.numTasks, parentIds: [], rdds: [] };
+        // Kept while the stage runs (its completion repeats the info), so memory stays bounded.
+        this.stageInfos.set(e.stageId, lite);
+        this.submitted.set(`${e.stageId}.${e.attempt}`, e.time);
+        const info = { ...stageInfoJson({ ...lite, name: e.name, numTasks: e.numTasks }, e.attempt), 'Submission Time': e.time, Accumulables: [] };
+        const props: Props = { ...(e.jobId !== undefined ? this.jobProps.get(e.jobId) : undefined) };
+        if (e.description !== undefined) props['spark.job.description'] = e.description;
+        if (e.group !== undefined) props['spark.jobGroup.id'] = e.group;
+        return [{ Event: 'SparkListenerStageSubmitted', 'Stage Info': info, Properties: props }];
+      }
+      case 'stageCompleted': {
+        const key = `${e.stageId}.${e.attempt}`;
+        const lite = this.stageInfos.get(e.stageId) ?? { stageId: e.stageId, attempt: e.attempt, name: e.name, numTasks: e.numTasks, parentIds: [], rdds: [] };
+        const submittedAt = this.submitted.get(key);
+        this.submitted.delete(key);
+        this.stageInfos.delete(e.stageId);
+        const info: StageInfoJson = { ...stageInfoJson({ ...lite, name: e.name, numTasks: e.numTasks || lite.numTasks }, e.attempt), Accumulables: [] };
+        if (submittedAt !== undefined) info['Submission Time'] = submittedAt;
+        info['Completion Time'] = e.time;
+        if (e.failure !== undefined) info['Failure Reason'] = e.failure;
+        return [{ Event: 'SparkListenerStageCompleted', 'Stage Info': info }];
+      }
+      case 'taskStart': {
+        const info: TaskInfoJson = {
+          'Task ID': e.taskId, Index: e.partition, Attempt: e.attempt, 'Partition ID': e.partition, 'Launch Time': e.time, 'Executor ID': e.executorId,
+          Host: e.host ?? this.hosts.get(e.executorId) ?? 'localhost', Locality: e.locality ?? 'PROCESS_LOCAL', Speculative: false,
+          'Getting Result Time': 0, 'Finish Time': 0, Failed: false, Killed: false, Accumulables: [],
+        };
+        const stageAttempt = e.stageAttempt ?? 0;
+        this.tasks.set(e.taskId, { info, stageAttempt });
+        return [{ Event: 'SparkListenerTaskStart', 'Stage ID': e.stageId, 'Stage Attempt ID': stageAttempt, 'Task Info': info }];
+      }
+      case 'taskEnd':
+        return this.taskEnd(e);
+      case 'executorAdded': {
+        this.hosts.set(e.executorId, e.host);
+        return [
+          {
+            Event: 'SparkListenerExecutorAdded', Timestamp: e.time, 'Executor ID': e.executorId,
+            'Executor Info': { Host: e.host, 'Total Cores': e.cores, 'Log Urls': e.logUrls ?? {}, Attributes: {}, Resources: {}, 'Resource Profile Id': 0 },
+          },
+          {
+            Event: 'SparkListenerBlockManagerAdded', 'Block Manager ID': { 'Executor ID': e.executorId, Host: e.host, Port: 0 },
+            'Maximum Memory': this.opts.executorMaxMemory, Timestamp: e.time, 'Maximum Onheap Memory': this.opts.executorMaxMemory, 'Maximum Offheap Memory': 0,
+          },
+        ];
+      }
+      case 'executorRemoved': {
+        const host = this.hosts.get(e.executorId) ?? 'localhost';
+        return [
+          { Event: 'SparkListenerExecutorRemoved', Timestamp: e.time, 'Executor ID': e.executorId, 'Removed Reason': e.reason },
+          { Event: 'SparkListenerBlockManagerRemoved', 'Block Manager ID': { 'Executor ID': e.executorId, Host: host, Port: 0 }, Timestamp: e.time },
+        ];
+      }
+      case 'executorExcluded':
+        return [{ Event: 'org.apache.spark.scheduler.SparkListenerExecutorExcluded', time: e.time, executorId: e.executorId, taskFailures: e.failures }];
+      case 'blockUpdated':
+        return [this.blockUpdated(e.executorId, e.blockId, e.memSize)];
+      case 'unpersistRDD':
+        return [{ Event: 'SparkListenerUnpersistRDD', 'RDD ID': e.rddId }];
+      default:
+        return [];
+    }
+  }
+
+  private blockUpdated(executorId: string, blockId: string, memSize: number): SparkEvent {
+    return {
+      Event: 'SparkListenerBlockUpdated',
+      'Block Updated Info': {
+        'Block Manager ID': { 'Executor ID': executorId, Host: this.hosts.get(executorId) ?? 'localhost', Port: 0 }, 'Block ID': blockId,
+        'Storage Level': memSize > 0 ? MEMORY_ONLY : NONE_LEVEL, 'Memory Size': memSize, 'Disk Size': 0,
+      },
+    };
+  }
+
+  private taskEnd(e: TaskEnd): SparkEvent[] {
+    const launched = this.tasks.get(e.taskId);
+    this.tasks.delete(e.taskId);
+    const stageAttempt = e.stageAttempt ?? launched?.stageAttempt ?? 0;
+    const info: TaskInfoJson = {
+      ...(launched?.info ?? {
+        'Task ID': e.taskId, Index: e.partition, Attempt: e.attempt, 'Partition ID': e.partition, 'Launch Time': e.time, 'Executor ID': e.executorId,
+        Host: this.hosts.get(e.executorId) ?? 'localhost', Locality: 'PROCESS_LOCAL', Speculative: false, 'Getting Result Time': 0, Accumulables: [],
+      }),
+      'Finish Time': e.time, Failed: e.result === 'failed' || e.result === 'lost', Killed: e.result === 'killed',
+    } as TaskInfoJson;
+    const duration = e.time - info['Launch Time'];
+    const out: SparkEvent[] = [{
+      Event: 'SparkListenerTaskEnd', 'Stage ID': e.stageId, 'Stage Attempt ID': stageAttempt, 'Task Type': e.shuffleMap ? 'ShuffleMapTask' : 'ResultTask',
+      'Task End Reason': endReason(e), 'Task Info': info, 'Task Metrics': taskMetricsJson(e.metrics, e.result === 'success' ? duration : 0),
+    }];
+    if (e.result === 'success') for (const [block, size] of Object.entries(e.metrics?.blockSizes ?? {})) out.push(this.blockUpdated(e.executorId, block, Math.max(1, size)));
+    return out;
+  }
+}
+
+function rddInfoJson(r: RddInfoLite): RddInfoJson {
+  const j: RddInfoJson = {
+    'RDD ID': r.id, Name: r.name, 'Parent IDs': r.parentIds, 'Storage Level': r.cached ? MEMORY_ONLY : NONE_LEVEL, Barrier: false,
+    DeterministicLevel: 'DETERMINATE', 'Number of Partitions': r.numPartitions, 'Number of Cached Partitions': 0, 'Memory Size': 0, 'Disk Size': 0,
+  };
+  if (r.callSite !== undefined) j.Callsite = r.callSite;
+  return j;
+}
+
+function stageInfoJson(s: StageInfoLite, attempt: number): StageInfoJson {
+  return {
+    'Stage ID': s.stageId, 'Stage Attempt ID': attempt, 'Stage Name': s.name, 'Number of Tasks': s.numTasks, 'RDD Info': s.rdds.map(rddInfoJson),
+    'Parent IDs': s.parentIds, Details: s.details ?? '', 'Resource Profile Id': 0, 'Shuffle Push Enabled': false, 'Shuffle Push Mergers Count': 0,
+  };
+}
+
+/** `TypeError: bad` → `TypeError`; stacks without a class-like head are `Error`. */
+function errorClass(message: string | undefined, stack: string | undefined): string {
+  const head = (stack ?? message ?? '').split('\n', 1)[0] ?? '';
+  const m = /^([A-Za-z_$][\w$.]*(?:Error|Exception))\b/.exec(head);
+  return m ? m[1]! : 'Error';
+}
+
+/** V8 stack frames (`    at f (file:12:3)`) as Spark's stack trace elements. */
+export function stackElements(stack: string | undefined): StackElementJson[] {
+  const out: StackElementJson[] = [];
+  for (const line of (stack ?? '').split('\n')) {
+    const m = /^\s+at (?:(.+?) \()?(.+?):(\d+):\d+\)?$/.exec(line);
+    if (!m) continue;
+    const fn = m[1] ?? '<anonymous>';
+    const dot = fn.lastIndexOf('.');
+    out.push({ 'Declaring Class': dot > 0 ? fn.slice(0, dot) : '', 'Method Name': dot > 0 ? fn.slice(dot + 1) : fn, 'File Name': m[2]!, 'Line Number': Number(m[3]) });
+  }
+  return out;
+}
+
+function endReason(e: TaskEnd): TaskEndReasonJson {
+  switch (e.result) {
+    case 'success':
+      return { Reason: 'Success' };
+    case 'killed':
+      return { Reason: 'TaskKilled', 'Kill Reason': e.error ?? 'killed', 'Accumulator Updates': [] };
+    case 'lost':
+      return { Reason: 'ExecutorLostFailure', 'Executor ID': e.executorId, 'Exit Caused By App': true, 'Loss Reason': e.error ?? 'executor lost' };
+    default: {
+      const r: TaskEndReasonJson = {
+        Reason: 'ExceptionFailure', 'Class Name': errorClass(e.error, e.stack), Description: e.error ?? 'task failed',
+        'Stack Trace': stackElements(e.stack), 'Accumulator Updates': [],
+      };
+      if (e.stack !== undefined) r['Full Stack Trace'] = e.stack;
+      return r;
+    }
+  }
+}
+
+function taskMetricsJson(m: TaskMetricsLite | undefined, duration: number): TaskMetricsJson {
+  return {
+    'Executor Deserialize Time': m?.deserializeTimeMs ?? 0, 'Executor Deserialize CPU Time': 0, 'Executor Run Time': m?.runTimeMs ?? duration,
+    'Executor CPU Time': 0, 'Peak Execution Memory': 0, 'Result Size': m?.resultSize ?? 0, 'JVM GC Time': 0, 'Result Serialization Time': 0,
+    'Memory Bytes Spilled': m?.memoryBytesSpilled ?? 0, 'Disk Bytes Spilled': m?.diskBytesSpilled ?? 0,
+    'Shuffle Read Metrics': {
+      'Remote Blocks Fetched': m?.shuffleRemoteBlocksFetched ?? 0, 'Local Blocks Fetched': m?.shuffleLocalBlocksFetched ?? 0,
+      'Fetch Wait Time': m?.shuffleFetchWaitMs ?? 0, 'Remote Bytes Read': m?.shuffleRemoteBytesRead ?? 0, 'Remote Bytes Read To Disk': 0,
+      'Local Bytes Read': m?.shuffleLocalBytesRead ?? 0, 'Total Records Read': m?.shuffleRecordsRead ?? 0, 'Remote Requests Duration': 0,
+    },
+    'Shuffle Write Metrics': { 'Shuffle Bytes Written': m?.shuffleWriteBytes ?? 0, 'Shuffle Write Time': m?.shuffleWriteTimeNs ?? 0, 'Shuffle Records Written': m?.shuffleWriteRecords ?? 0 },
+    'Input Metrics': { 'Bytes Read': m?.inputBytes ?? 0, 'Records Read': m?.inputRecords ?? 0 },
+    'Output Metrics': { 'Bytes Written': m?.outputBytes ?? 0, 'Records Written': m?.outputRecords ?? 0 },
+    'Updated Blocks': Object.entries(m?.blockSizes ?? {}).map(([id, size]) => ({
+      'Block ID': id, Status: { 'Storage Level': MEMORY_ONLY, 'Memory Size': Math.max(1, size), 'Disk Size': 0 },
+    })),
+  };
+}

@@ -1,0 +1,398 @@
+/**
+ * The application's status (Spark's AppStatusListener + AppStatusStore): jobs, stage attempts, tasks, executors,
+ * cached RDDs and the environment, built from Spark's JSON events, whether they arrive live or from an event log, so
+ * the driver UI and the history server answer alike. Memory stays bounded: finished jobs and stages beyond
+ * `spark.ui.retainedJobs`/`retainedStages`, tasks of a stage beyond `retainedTasks`, and dead executors beyond
+ * `retainedDeadExecutors` are forgotten, oldest first.
+ */
+import type { EventOf, SparkEvent, StageInfoJson } from '../events/sparkEvents.js';
+import { addToExecutorStage, addToStage, shuffleReadBytes, taskMetricsFromJson, zeroExecutorStageSummary, zeroStageMetrics } from './metrics.js';
+import type { ApplicationRecord, EnvironmentRecord, ExecutorRecord, JobRecord, StageRecord, TaskRecord } from './records.js';
+import { errorString, numberToRemove, taskState } from './taskEnd.js';
+import { RddStorage } from './RddStorage.js';
+
+export interface Retention {
+  retainedJobs: number;
+  retainedStages: number;
+  retainedTasks: number;
+  retainedDeadExecutors: number;
+}
+
+export const DEFAULT_RETENTION: Retention = { retainedJobs: 1000, retainedStages: 1000, retainedTasks: 100_000, retainedDeadExecutors: 100 };
+
+const stageKey = (id: number, attempt: number) => `${id}.${attempt}`;
+
+export class AppStatusStore {
+  app: ApplicationRecord | undefined;
+  environment: EnvironmentRecord | undefined;
+  readonly jobs = new Map<number, JobRecord>();
+  readonly stages = new Map<string, StageRecord>();
+  readonly executors = new Map<string, ExecutorRecord>();
+  readonly storage = new RddStorage();
+  private sparkVersion = '';
+  /** Events applied (the history server reports it; tests use it to wait). */
+  eventsApplied = 0;
+
+  constructor(readonly retention: Retention = DEFAULT_RETENTION) {}
+
+  /** Applies one event; unknown events are skipped (as Spark's replay does). */
+  apply(e: SparkEvent): void {
+    this.eventsApplied++;
+    switch (e.Event) {
+      case 'SparkListenerLogStart':
+        this.sparkVersion = e['Spark Version'];
+        if (this.app) this.app.appSparkVersion = this.sparkVersion;
+        break;
+      case 'SparkListenerApplicationStart':
+        this.app = {
+          id: e['App ID'] ?? '', name: e['App Name'], startTime: e.Timestamp, sparkUser: e.User, appSparkVersion: this.sparkVersion, lastUpdated: e.Timestamp,
+          ...(e['App Attempt ID'] !== undefined ? { attemptId: e['App Attempt ID'] } : {}),
+        };
+        break;
+      case 'SparkListenerApplicationEnd':
+        if (this.app) this.app.endTime = e.Timestamp;
+        break;
+      case 'SparkListenerEnvironmentUpdate': {
+        const pairs = (m: Record<string, string> | undefined): [string, string][] => Object.entries(m ?? {});
+        const jvm = e['JVM Information'] ?? {};
+        this.environment = {
+          runtime: { javaVersion: jvm['Java Version'] ?? '', javaHome: jvm['Java Home'] ?? '', scalaVersion: jvm['Scala Version'] ?? '' },
+          sparkProperties: pairs(e['Spark Properties']), hadoopProperties: pairs(e['Hadoop Properties']), systemProperties: pairs(e['System Properties']),
+          metricsProperties: pairs(e['Metrics Properties']), classpathEntries: pairs(e['Classpath Entries']),
+        };
+        break;
+      }
+      case 'SparkListenerJobStart':
+        this.jobStart(e);
+        break;
+      case 'SparkListenerJobEnd':
+        this.jobEnd(e);
+        break;
+      case 'SparkListenerStageSubmitted':
+        this.stageSubmitted(e);
+        break;
+      case 'SparkListenerStageCompleted':
+        this.stageCompleted(e);
+        break;
+      case 'SparkListenerTaskStart':
+        this.taskStart(e);
+        break;
+      case 'SparkListenerTaskGettingResult': {
+        const t = this.findTask(e['Task Info']['Task ID']);
+        if (t) {
+          t.status = 'GET RESULT';
+          t.resultFetchStart = e['Task Info']['Getting Result Time'];
+        }
+        break;
+      }
+      case 'SparkListenerTaskEnd':
+        this.taskEnd(e);
+        break;
+      case 'SparkListenerExecutorAdded': {
+        const x = this.executor(e['Executor ID'], e.Timestamp);
+        const info = e['Executor Info'];
+        x.host = info.Host;
+        if (!x.hostPort) x.hostPort = info.Host;
+        x.totalCores = info['Total Cores'];
+        x.maxTasks = info['Total Cores'];
+        x.executorLogs = { ...info['Log Urls'] };
+        x.attributes = { ...(info.Attributes ?? {}) };
+        x.isActive = true;
+        break;
+      }
+      case 'SparkListenerExecutorRemoved': {
+        const x = this.executors.get(e['Executor ID']);
+        if (!x) break;
+        x.isActive = false;
+        x.removeTime = e.Timestamp;
+        x.removeReason = e['Removed Reason'];
+        this.storage.executorGone(x.id);
+        this.trimDeadExecutors();
+        break;
+      }
+      case 'SparkListenerBlockManagerAdded': {
+        const id = e['Block Manager ID'];
+        const x = this.executor(id['Executor ID'], e.Timestamp ?? 0);
+        x.host = id.Host;
+        x.hostPort = id.Port > 0 ? `${id.Host}:${id.Port}` : id.Host;
+        x.maxMemory = e['Maximum Memory'];
+        if (e['Maximum Onheap Memory'] !== undefined) x.maxOnHeapMemory = e['Maximum Onheap Memory'];
+        x.isActive = true;
+        break;
+      }
+      case 'SparkListenerBlockManagerRemoved': {
+        const x = this.executors.get(e['Block Manager ID']['Executor ID']);
+        if (x && x.id === 'driver') x.isActive = false;
+        break;
+      }
+      case 'org.apache.spark.scheduler.SparkListenerExecutorExcluded': {
+        const x = this.executors.get(e.executorId);
+        if (x) x.isExcluded = true;
+        break;
+      }
+      case 'SparkListenerBlockUpdated':
+        this.storage.blockUpdated(e['Block Updated Info']);
+        break;
+      case 'SparkListenerUnpersistRDD':
+        this.storage.unpersist(e['RDD ID']);
+        break;
+      default:
+    }
+  }
+
+  private executor(id: string, time: number): ExecutorRecord {
+    let x = this.executors.get(id);
+    if (!x) {
+      x = {
+        id, hostPort: '', host: '', isActive: true, totalCores: 0, maxTasks: 0, activeTasks: 0, failedTasks: 0, completedTasks: 0, totalDuration: 0,
+        totalGCTime: 0, totalInputBytes: 0, totalShuffleRead: 0, totalShuffleWrite: 0, isExcluded: false, maxMemory: 0, addTime: time,
+        executorLogs: {}, attributes: {}, excludedInStages: [],
+      };
+      this.executors.set(id, x);
+    }
+    return x;
+  }
+
+  /** Tasks started on it (Spark's `totalTasks` counts every start). */
+  totalTasks(x: ExecutorRecord): number {
+    return x.activeTasks + x.completedTasks + x.failedTasks;
+  }
+
+  private newStage(info: StageInfoJson, status: StageRecord['status']): StageRecord {
+    return {
+      status, stageId: info['Stage ID'], attemptId: info['Stage Attempt ID'] ?? 0, numTasks: info['Number of Tasks'], numActiveTasks: 0,
+      numCompleteTasks: 0, numFailedTasks: 0, numKilledTasks: 0, completedIndices: new Set(), metrics: zeroStageMetrics(),
+      name: info['Stage Name'], details: info.Details ?? '', schedulingPool: 'default', rddIds: info['RDD Info'].map((r) => r['RDD ID']),
+      parentIds: info['Parent IDs'] ?? [], accumulatorUpdates: [], killedTasksSummary: {}, tasks: new Map(), executorSummary: new Map(),
+      jobIds: new Set(), endedTasks: 0,
+    };
+  }
+
+  private jobStart(e: EventOf<'SparkListenerJobStart'>): void {
+    const infos = e['Stage Infos'] ?? [];
+    const last = infos.reduce<StageInfoJson | undefined>((a, s) => (!a || s['Stage ID'] > a['Stage ID'] ? s : a), undefined);
+    const props = e.Properties ?? {};
+    const job: JobRecord = {
+      jobId: e['Job ID'], name: last?.['Stage Name'] ?? `Job ${e['Job ID']}`, stageIds: [...e['Stage IDs']].sort((a, b) => a - b),
+      jobTags: (props['spark.job.tags'] ?? '').split(',').filter(Boolean).sort(), status: 'RUNNING',
+      numTasks: infos.reduce((n, s) => n + s['Number of Tasks'], 0), numActiveTasks: 0, numCompletedTasks: 0, numSkippedTasks: 0,
+      numFailedTasks: 0, numKilledTasks: 0, completedIndices: new Set(), numActiveStages: 0, completedStages: new Set(), skippedStages: new Set(),
+      failedStages: new Set(), killedTasksSummary: {}, submittedStages: new Set(),
+    };
+    if (e['Submission Time'] !== undefined) job.submissionTime = e['Submission Time'];
+    if (props['spark.job.description'] !== undefined) job.description = props['spark.job.description'];
+    if (props['spark.jobGroup.id'] !== undefined) job.jobGroup = props['spark.jobGroup.id'];
+    this.jobs.set(job.jobId, job);
+    for (const info of infos) {
+      const key = stageKey(info['Stage ID'], info['Stage Attempt ID'] ?? 0);
+      let s = this.stages.get(key);
+      if (!s) {
+        s = this.newStage(info, 'PENDING');
+        this.stages.set(key, s);
+      }
+      s.jobIds.add(job.jobId);
+      this.storage.rddInfos(info['RDD Info']);
+    }
+  }
+
+  private jobEnd(e: EventOf<'SparkListenerJobEnd'>): void {
+    const job = this.jobs.get(e['Job ID']);
+    if (!job) return;
+    job.status = e['Job Result'].Result === 'JobSucceeded' ? 'SUCCEEDED' : 'FAILED';
+    if (e['Job Result'].Result === 'JobFailed' && e['Job Result'].Exception?.Message) job.error = e['Job Result'].Exception.Message;
+    if (e['Completion Time'] !== undefined) job.completionTime = e['Completion Time'];
+    // Stages of the job never submitted while it ran were skipped (their output existed already).
+    for (const s of this.stages.values()) {
+      if (!s.jobIds.has(job.jobId) || job.submittedStages.has(s.stageId) || job.skippedStages.has(s.stageId)) continue;
+      if (s.status === 'PENDING') s.status = 'SKIPPED';
+      job.skippedStages.add(s.stageId);
+      job.numSkippedTasks += s.numTasks;
+    }
+    this.trimJobs();
+    this.trimStages();
+  }
+
+  private stageSubmitted(e: EventOf<'SparkListenerStageSubmitted'>): void {
+    const info = e['Stage Info'];
+    const key = stageKey(info['Stage ID'], info['Stage Attempt ID'] ?? 0);
+    let s = this.stages.get(key);
+    if (!s) {
+      s = this.newStage(info, 'ACTIVE');
+      // A new attempt belongs to the jobs of the earlier ones.
+      for (const other of this.stages.values()) if (other.stageId === s.stageId) for (const j of other.jobIds) s.jobIds.add(j);
+      this.stages.set(key, s);
+    }
+    s.status = 'ACTIVE';
+    s.name = info['Stage Name'];
+    s.numTasks = info['Number of Tasks'];
+    s.details = info.Details ?? s.details;
+    s.rddIds = info['RDD Info'].map((r) => r['RDD ID']);
+    if (info['Submission Time'] !== undefined) s.submissionTime = info['Submission Time'];
+    const props = e.Properties ?? {};
+    if (props['spark.job.description'] !== undefined) s.description = props['spark.job.description'];
+    s.schedulingPool = props['spark.scheduler.pool'] ?? 'default';
+    this.storage.rddInfos(info['RDD Info']);
+    for (const id of s.jobIds) {
+      const j = this.jobs.get(id);
+      if (j) {
+        j.numActiveStages++;
+        j.submittedStages.add(s.stageId);
+      }
+    }
+  }
+
+  private stageCompleted(e: EventOf<'SparkListenerStageCompleted'>): void {
+    const info = e['Stage Info'];
+    const s = this.stages.get(stageKey(info['Stage ID'], info['Stage Attempt ID'] ?? 0));
+    if (!s) return;
+    const wasActive = s.status === 'ACTIVE';
+    s.status = info['Failure Reason'] !== undefined ? 'FAILED' : 'COMPLETE';
+    if (info['Failure Reason'] !== undefined) s.failureReason = info['Failure Reason'];
+    if (info['Completion Time'] !== undefined) s.completionTime = info['Completion Time'];
+    if (info['Submission Time'] !== undefined) s.submissionTime ??= info['Submission Time'];
+    for (const id of s.jobIds) {
+      const j = this.jobs.get(id);
+      if (!j) continue;
+      if (wasActive) j.numActiveStages = Math.max(0, j.numActiveStages - 1);
+      if (s.status === 'COMPLETE') j.completedStages.add(s.stageId);
+      else j.failedStages.add(s.stageId);
+    }
+    this.trimStages();
+  }
+
+  private taskStart(e: EventOf<'SparkListenerTaskStart'>): void {
+    const info = e['Task Info'];
+    const s = this.stages.get(stageKey(e['Stage ID'], e['Stage Attempt ID'] ?? 0));
+    const x = this.executor(info['Executor ID'], info['Launch Time']);
+    x.activeTasks++;
+    const t: TaskRecord = {
+      taskId: info['Task ID'], index: info.Index, attempt: info.Attempt ?? 0, partitionId: info['Partition ID'] ?? info.Index,
+      launchTime: info['Launch Time'], executorId: info['Executor ID'], host: info.Host, status: taskState(info), taskLocality: info.Locality,
+      speculative: info.Speculative ?? false, executorLogs: x.executorLogs, schedulerDelay: 0, gettingResultTime: 0, finishTime: 0,
+      stageId: e['Stage ID'], stageAttemptId: e['Stage Attempt ID'] ?? 0,
+    };
+    if (!s) return;
+    s.tasks.set(t.taskId, t);
+    s.numActiveTasks++;
+    s.firstTaskLaunchedTime ??= t.launchTime;
+    for (const id of s.jobIds) {
+      const j = this.jobs.get(id);
+      if (j) j.numActiveTasks++;
+    }
+    this.trimTasks(s);
+  }
+
+  private taskEnd(e: EventOf<'SparkListenerTaskEnd'>): void {
+    const info = e['Task Info'];
+    const reason = e['Task End Reason'];
+    const s = this.stages.get(stageKey(e['Stage ID'], e['Stage Attempt ID'] ?? 0));
+    const metrics = e['Task Metrics'] ? taskMetricsFromJson(e['Task Metrics']) : undefined;
+    const status = taskState(info);
+    const duration = info['Finish Time'] - info['Launch Time'];
+    const gettingResultTime = info['Getting Result Time'] > 0 ? info['Finish Time'] - info['Getting Result Time'] : 0;
+    const killReason = reason.Reason === 'TaskKilled' ? (reason['Kill Reason'] ?? 'unknown reason') : undefined;
+    const x = this.executor(info['Executor ID'], info['Launch Time']);
+    x.activeTasks = Math.max(0, x.activeTasks - 1);
+    if (status === 'SUCCESS') x.completedTasks++;
+    else if (status === 'FAILED') x.failedTasks++;
+    x.totalDuration += duration;
+    if (metrics) {
+      x.totalGCTime += metrics.jvmGcTime;
+      x.totalInputBytes += metrics.inputMetrics.bytesRead;
+      x.totalShuffleRead += shuffleReadBytes(metrics);
+      x.totalShuffleWrite += metrics.shuffleWriteMetrics.bytesWritten;
+    }
+    if (!s) return;
+    let t = s.tasks.get(info['Task ID']);
+    if (!t) {
+      t = {
+        taskId: info['Task ID'], index: info.Index, attempt: info.Attempt ?? 0, partitionId: info['Partition ID'] ?? info.Index, launchTime: info['Launch Time'],
+        executorId: info['Executor ID'], host: info.Host, status, taskLocality: info.Locality, speculative: info.Speculative ?? false,
+        executorLogs: x.executorLogs, schedulerDelay: 0, gettingResultTime: 0, finishTime: 0, stageId: s.stageId, stageAttemptId: s.attemptId,
+      };
+      s.tasks.set(t.taskId, t);
+    } else s.numActiveTasks = Math.max(0, s.numActiveTasks - 1);
+    t.status = status;
+    t.finishTime = info['Finish Time'];
+    t.duration = duration;
+    t.gettingResultTime = gettingResultTime;
+    const err = errorString(reason);
+    if (err !== undefined) t.errorMessage = err;
+    if (killReason !== undefined) t.killReason = killReason;
+    if (metrics) {
+      t.taskMetrics = metrics;
+      t.schedulerDelay = Math.max(0, duration - metrics.executorRunTime - metrics.executorDeserializeTime - metrics.resultSerializationTime - gettingResultTime);
+      addToStage(s.metrics, metrics);
+    }
+    s.endedTasks++;
+    const es = s.executorSummary.get(t.executorId) ?? zeroExecutorStageSummary();
+    s.executorSummary.set(t.executorId, es);
+    es.taskTime += duration;
+    if (metrics) addToExecutorStage(es, metrics);
+    if (status === 'SUCCESS') {
+      s.numCompleteTasks++;
+      s.completedIndices.add(t.index);
+      es.succeededTasks++;
+    } else if (status === 'KILLED') {
+      s.numKilledTasks++;
+      s.killedTasksSummary[killReason!] = (s.killedTasksSummary[killReason!] ?? 0) + 1;
+      es.killedTasks++;
+    } else {
+      s.numFailedTasks++;
+      es.failedTasks++;
+    }
+    for (const id of s.jobIds) {
+      const j = this.jobs.get(id);
+      if (!j) continue;
+      j.numActiveTasks = Math.max(0, j.numActiveTasks - 1);
+      if (status === 'SUCCESS') {
+        j.numCompletedTasks++;
+        j.completedIndices.add(`${s.stageId}.${t.index}`);
+      } else if (status === 'KILLED') {
+        j.numKilledTasks++;
+        j.killedTasksSummary[killReason!] = (j.killedTasksSummary[killReason!] ?? 0) + 1;
+      } else j.numFailedTasks++;
+    }
+    this.trimTasks(s);
+  }
+
+  private findTask(taskId: number): TaskRecord | undefined {
+    for (const s of this.stages.values()) {
+      const t = s.tasks.get(taskId);
+      if (t) return t;
+    }
+    return undefined;
+  }
+
+  // ------------------------------------------------------------------------------------------ retention
+
+  private trimJobs(): void {
+    const remove = numberToRemove(this.jobs.size, this.retention.retainedJobs);
+    if (remove === 0) return;
+    const done = [...this.jobs.values()].filter((j) => j.status !== 'RUNNING').sort((a, b) => (a.completionTime ?? 0) - (b.completionTime ?? 0));
+    for (const j of done.slice(0, remove)) this.jobs.delete(j.jobId);
+  }
+
+  private trimStages(): void {
+    const remove = numberToRemove(this.stages.size, this.retention.retainedStages);
+    if (remove === 0) return;
+    const done = [...this.stages.entries()].filter(([, s]) => s.status !== 'ACTIVE' && s.status !== 'PENDING')
+      .sort(([, a], [, b]) => (a.completionTime ?? 0) - (b.completionTime ?? 0));
+    for (const [key] of done.slice(0, remove)) this.stages.delete(key);
+  }
+
+  private trimTasks(s: StageRecord): void {
+    const remove = numberToRemove(s.tasks.size, this.retention.retainedTasks);
+    if (remove === 0) return;
+    const ended = [...s.tasks.values()].filter((t) => t.finishTime > 0).sort((a, b) => a.finishTime - b.finishTime);
+    for (const t of ended.slice(0, remove)) s.tasks.delete(t.taskId);
+  }
+
+  private trimDeadExecutors(): void {
+    const dead = [...this.executors.values()].filter((x) => !x.isActive);
+    const remove = numberToRemove(dead.length, this.retention.retainedDeadExecutors);
+    if (remove === 0) return;
+    dead.sort((a, b) => (a.removeTime ?? 0) - (b.removeTime ?? 0));
+    for (const x of dead.slice(0, remove)) this.executors.delete(x.id);
+  }
+}

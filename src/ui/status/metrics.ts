@@ -1,0 +1,110 @@
+/** Task metrics: from the event log's form to the REST form, and the sums stages and executors keep of them. */
+import type { TaskMetricsJson } from '../events/sparkEvents.js';
+import type { ExecutorStageSummary, StageMetricSums, TaskMetrics } from './records.js';
+
+export function zeroStageMetrics(): StageMetricSums {
+  return {
+    executorDeserializeTime: 0, executorDeserializeCpuTime: 0, executorRunTime: 0, executorCpuTime: 0, resultSize: 0, jvmGcTime: 0,
+    resultSerializationTime: 0, memoryBytesSpilled: 0, diskBytesSpilled: 0, peakExecutionMemory: 0, inputBytes: 0, inputRecords: 0,
+    outputBytes: 0, outputRecords: 0, shuffleRemoteBlocksFetched: 0, shuffleLocalBlocksFetched: 0, shuffleFetchWaitTime: 0,
+    shuffleRemoteBytesRead: 0, shuffleRemoteBytesReadToDisk: 0, shuffleLocalBytesRead: 0, shuffleReadBytes: 0, shuffleReadRecords: 0,
+    shuffleCorruptMergedBlockChunks: 0, shuffleMergedFetchFallbackCount: 0, shuffleMergedRemoteBlocksFetched: 0, shuffleMergedLocalBlocksFetched: 0,
+    shuffleMergedRemoteChunksFetched: 0, shuffleMergedLocalChunksFetched: 0, shuffleMergedRemoteBytesRead: 0, shuffleMergedLocalBytesRead: 0,
+    shuffleRemoteReqsDuration: 0, shuffleMergedRemoteReqsDuration: 0, shuffleWriteBytes: 0, shuffleWriteTime: 0, shuffleWriteRecords: 0,
+  };
+}
+
+export function zeroExecutorStageSummary(): ExecutorStageSummary {
+  return {
+    taskTime: 0, failedTasks: 0, succeededTasks: 0, killedTasks: 0, inputBytes: 0, inputRecords: 0, outputBytes: 0, outputRecords: 0,
+    shuffleRead: 0, shuffleReadRecords: 0, shuffleWrite: 0, shuffleWriteRecords: 0, memoryBytesSpilled: 0, diskBytesSpilled: 0,
+    isBlacklistedForStage: false, isExcludedForStage: false,
+  };
+}
+
+const n = (v: number | undefined): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+
+/** The REST form of an event's "Task Metrics" (missing optional fields read as 0, as Spark's reader does). */
+export function taskMetricsFromJson(j: TaskMetricsJson): TaskMetrics {
+  const r = j['Shuffle Read Metrics'];
+  const push = (r as { 'Shuffle Push Read Metrics'?: Record<string, number> } | undefined)?.['Shuffle Push Read Metrics'] ?? {};
+  const w = j['Shuffle Write Metrics'];
+  return {
+    executorDeserializeTime: n(j['Executor Deserialize Time']), executorDeserializeCpuTime: n(j['Executor Deserialize CPU Time']),
+    executorRunTime: n(j['Executor Run Time']), executorCpuTime: n(j['Executor CPU Time']), resultSize: n(j['Result Size']),
+    jvmGcTime: n(j['JVM GC Time']), resultSerializationTime: n(j['Result Serialization Time']), memoryBytesSpilled: n(j['Memory Bytes Spilled']),
+    diskBytesSpilled: n(j['Disk Bytes Spilled']), peakExecutionMemory: n(j['Peak Execution Memory']),
+    inputMetrics: { bytesRead: n(j['Input Metrics']?.['Bytes Read']), recordsRead: n(j['Input Metrics']?.['Records Read']) },
+    outputMetrics: { bytesWritten: n(j['Output Metrics']?.['Bytes Written']), recordsWritten: n(j['Output Metrics']?.['Records Written']) },
+    shuffleReadMetrics: {
+      remoteBlocksFetched: n(r?.['Remote Blocks Fetched']), localBlocksFetched: n(r?.['Local Blocks Fetched']), fetchWaitTime: n(r?.['Fetch Wait Time']),
+      remoteBytesRead: n(r?.['Remote Bytes Read']), remoteBytesReadToDisk: n(r?.['Remote Bytes Read To Disk']), localBytesRead: n(r?.['Local Bytes Read']),
+      recordsRead: n(r?.['Total Records Read']), remoteReqsDuration: n(r?.['Remote Requests Duration']),
+      shufflePushReadMetrics: {
+        corruptMergedBlockChunks: n(push['Corrupt Merged Block Chunks']), mergedFetchFallbackCount: n(push['Merged Fetch Fallback Count']),
+        remoteMergedBlocksFetched: n(push['Merged Remote Blocks Fetched']), localMergedBlocksFetched: n(push['Merged Local Blocks Fetched']),
+        remoteMergedChunksFetched: n(push['Merged Remote Chunks Fetched']), localMergedChunksFetched: n(push['Merged Local Chunks Fetched']),
+        remoteMergedBytesRead: n(push['Merged Remote Bytes Read']), localMergedBytesRead: n(push['Merged Local Bytes Read']),
+        remoteMergedReqsDuration: n(push['Merged Remote Requests Duration']),
+      },
+    },
+    shuffleWriteMetrics: { bytesWritten: n(w?.['Shuffle Bytes Written']), writeTime: n(w?.['Shuffle Write Time']), recordsWritten: n(w?.['Shuffle Records Written']) },
+  };
+}
+
+export const shuffleReadBytes = (m: TaskMetrics): number => m.shuffleReadMetrics.remoteBytesRead + m.shuffleReadMetrics.localBytesRead;
+
+/** Adds one task's metrics to its stage attempt's sums. */
+export function addToStage(s: StageMetricSums, m: TaskMetrics): void {
+  s.executorDeserializeTime += m.executorDeserializeTime;
+  s.executorDeserializeCpuTime += m.executorDeserializeCpuTime;
+  s.executorRunTime += m.executorRunTime;
+  s.executorCpuTime += m.executorCpuTime;
+  s.resultSize += m.resultSize;
+  s.jvmGcTime += m.jvmGcTime;
+  s.resultSerializationTime += m.resultSerializationTime;
+  s.memoryBytesSpilled += m.memoryBytesSpilled;
+  s.diskBytesSpilled += m.diskBytesSpilled;
+  s.peakExecutionMemory += m.peakExecutionMemory;
+  s.inputBytes += m.inputMetrics.bytesRead;
+  s.inputRecords += m.inputMetrics.recordsRead;
+  s.outputBytes += m.outputMetrics.bytesWritten;
+  s.outputRecords += m.outputMetrics.recordsWritten;
+  const r = m.shuffleReadMetrics;
+  s.shuffleRemoteBlocksFetched += r.remoteBlocksFetched;
+  s.shuffleLocalBlocksFetched += r.localBlocksFetched;
+  s.shuffleFetchWaitTime += r.fetchWaitTime;
+  s.shuffleRemoteBytesRead += r.remoteBytesRead;
+  s.shuffleRemoteBytesReadToDisk += r.remoteBytesReadToDisk;
+  s.shuffleLocalBytesRead += r.localBytesRead;
+  s.shuffleReadBytes += shuffleReadBytes(m);
+  s.shuffleReadRecords += r.recordsRead;
+  const p = r.shufflePushReadMetrics;
+  s.shuffleCorruptMergedBlockChunks += p.corruptMergedBlockChunks;
+  s.shuffleMergedFetchFallbackCount += p.mergedFetchFallbackCount;
+  s.shuffleMergedRemoteBlocksFetched += p.remoteMergedBlocksFetched;
+  s.shuffleMergedLocalBlocksFetched += p.localMergedBlocksFetched;
+  s.shuffleMergedRemoteChunksFetched += p.remoteMergedChunksFetched;
+  s.shuffleMergedLocalChunksFetched += p.localMergedChunksFetched;
+  s.shuffleMergedRemoteBytesRead += p.remoteMergedBytesRead;
+  s.shuffleMergedLocalBytesRead += p.localMergedBytesRead;
+  s.shuffleRemoteReqsDuration += r.remoteReqsDuration;
+  s.shuffleMergedRemoteReqsDuration += p.remoteMergedReqsDuration;
+  s.shuffleWriteBytes += m.shuffleWriteMetrics.bytesWritten;
+  s.shuffleWriteTime += m.shuffleWriteMetrics.writeTime;
+  s.shuffleWriteRecords += m.shuffleWriteMetrics.recordsWritten;
+}
+
+/** Adds one task's metrics to its executor's summary within the stage. */
+export function addToExecutorStage(s: ExecutorStageSummary, m: TaskMetrics): void {
+  s.inputBytes += m.inputMetrics.bytesRead;
+  s.inputRecords += m.inputMetrics.recordsRead;
+  s.outputBytes += m.outputMetrics.bytesWritten;
+  s.outputRecords += m.outputMetrics.recordsWritten;
+  s.shuffleRead += shuffleReadBytes(m);
+  s.shuffleReadRecords += m.shuffleReadMetrics.recordsRead;
+  s.shuffleWrite += m.shuffleWriteMetrics.bytesWritten;
+  s.shuffleWriteRecords += m.shuffleWriteMetrics.recordsWritten;
+  s.memoryBytesSpilled += m.memoryBytesSpilled;
+  s.diskBytesSpilled += m.diskBytesSpilled;
+}

@@ -1,0 +1,87 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { UnifiedMemoryManager } from '../../src/memory/UnifiedMemoryManager.js';
+import { TaskMemory } from '../../src/memory/TaskMemory.js';
+import { ExternalAppendOnlyMap } from '../../src/collection/ExternalAppendOnlyMap.js';
+import { ExternalSorter } from '../../src/collection/ExternalSorter.js';
+import { taskSpillDir } from '../../src/collection/spillFile.js';
+import { compareKeys, keyString } from '../../src/core/keys.js';
+
+function setup(poolBytes: number, initial = 1024) {
+  const dir = mkdtempSync(join(tmpdir(), 'spill-test-'));
+  const tm = new TaskMemory(new UnifiedMemoryManager({ maxMemory: poolBytes, storageRegion: 0 }), 7, dir, initial, 1e9, true);
+  return { dir, tm, spillDir: taskSpillDir(dir, 7), done: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+const words = Array.from({ length: 20_000 }, (_, i) => [`w${(i * 7919) % 3001}`, i] as [string, number]);
+const mixedKeys = Array.from({ length: 5000 }, (_, i) => [i % 3 === 0 ? i % 97 : i % 3 === 1 ? `k${i % 89}` : [i % 5, `x${i % 7}`], i] as [unknown, number]);
+const sortByKey = (rows: [unknown, unknown][]) => [...rows].sort((a, b) => (keyString(a[0]) < keyString(b[0]) ? -1 : keyString(a[0]) > keyString(b[0]) ? 1 : 0));
+
+function combineAll(input: [unknown, number][], pool: number, group: boolean) {
+  const s = setup(pool);
+  const combine = group
+    ? { createCombiner: (v: unknown) => [v], mergeValue: (c: unknown, v: unknown) => ((c as unknown[]).push(v), c), mergeCombiners: (a: unknown, b: unknown) => (a as unknown[]).concat(b) }
+    : { createCombiner: (v: unknown) => v, mergeValue: (c: unknown, v: unknown) => (c as number) + (v as number), mergeCombiners: (a: unknown, b: unknown) => (a as number) + (b as number) };
+  const m = new ExternalAppendOnlyMap(combine, s.tm);
+  for (const [k, v] of input) m.insert(k, v);
+  const spills = m.spillCount;
+  const out = [...m.entries()];
+  const left = existsSync(s.spillDir) ? readdirSync(s.spillDir) : [];
+  const metrics = { ...s.tm.metrics };
+  const held = s.tm.manager.executionUsed;
+  s.done();
+  return { out, spills, left, metrics, held };
+}
+
+for (const group of [false, true]) {
+  for (const [name, input] of [['string keys', words], ['mixed keys', mixedKeys]] as const) {
+    test(`ExternalAppendOnlyMap (${group ? 'group' : 'sum'}, ${name}): spilling gives the in-memory result`, () => {
+      const inMemory = combineAll(input, 1 << 30, group);
+      const spilled = combineAll(input, 4096, group);
+      assert.equal(inMemory.spills, 0);
+      assert.ok(spilled.spills > 2, `expected several spills, got ${spilled.spills}`);
+      assert.deepEqual(sortByKey(spilled.out), sortByKey(inMemory.out), 'same keys, same combiners (and value order)');
+      assert.deepEqual(spilled.left, [], 'spill files removed after iteration');
+      assert.ok(spilled.metrics.diskBytesSpilled > 0 && spilled.metrics.memoryBytesSpilled > 0);
+      assert.equal(spilled.held, 0, 'memory given back');
+    });
+  }
+}
+
+function sortAll(input: [unknown, number][], pool: number, ascending: boolean, keyFn?: (r: unknown) => unknown) {
+  const s = setup(pool);
+  const sorter = new ExternalSorter(s.tm, ascending, keyFn);
+  for (const r of input) sorter.insert(r);
+  const spills = sorter.spillCount;
+  const out = [...sorter.sorted()];
+  const left = existsSync(s.spillDir) ? readdirSync(s.spillDir) : [];
+  s.done();
+  return { out, spills, left };
+}
+
+for (const ascending of [true, false]) {
+  test(`ExternalSorter (${ascending ? 'ascending' : 'descending'}): spilling gives exactly the stable in-memory sort`, () => {
+    for (const input of [words, mixedKeys]) {
+      const expected = [...input].sort((a, b) => (ascending ? compareKeys(a[0], b[0]) : compareKeys(b[0], a[0])));
+      const spilled = sortAll(input, 4096, ascending);
+      assert.ok(spilled.spills > 2);
+      assert.deepEqual(spilled.out, expected);
+      assert.deepEqual(spilled.left, []);
+    }
+    const byValueMod = sortAll(words, 4096, ascending, (r) => (r as [string, number])[1] % 10);
+    assert.deepEqual(byValueMod.out, [...words].sort((a, b) => (ascending ? a[1] % 10 - b[1] % 10 : b[1] % 10 - a[1] % 10)));
+  });
+}
+
+test('stopping iteration early closes and removes spill files', () => {
+  const s = setup(4096);
+  const sorter = new ExternalSorter(s.tm, true);
+  for (const r of words) sorter.insert(r);
+  assert.ok(readdirSync(s.spillDir).length > 2);
+  for (const _ of sorter.sorted()) break;
+  assert.deepEqual(readdirSync(s.spillDir), []);
+  s.done();
+});

@@ -1,0 +1,80 @@
+/**
+ * The dispatcher's ZooKeeper state with a real ZooKeeper: digest ACLs keep other clients out, and an expired session
+ * is replaced by a new one without losing writes.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import zookeeper from 'node-zookeeper-client';
+import { ZooKeeperPersistenceEngine, checkDigestAuth } from '../../src/deploy/persistence/ZooKeeperPersistenceEngine.js';
+import { startZooKeeper } from '../helpers/zookeeper.js';
+import { waitFor } from '../helpers/events.js';
+
+function connect(connectString: string, opts: Record<string, unknown> = {}, auth?: string): Promise<zookeeper.Client> {
+  const c = zookeeper.createClient(connectString, { sessionTimeout: 4000, ...opts });
+  if (auth) c.addAuthInfo('digest', Buffer.from(auth));
+  return new Promise((resolve) => {
+    c.once('connected', () => resolve(c));
+    c.connect();
+  });
+}
+
+function getData(c: zookeeper.Client, path: string): Promise<string> {
+  return new Promise((resolve, reject) => c.getData(path, (err, data) => (err ? reject(err) : resolve((data ?? Buffer.alloc(0)).toString()))));
+}
+
+test('with spark.deploy.zookeeper.auth, only those credentials can read or change the dispatcher\'s znodes', async () => {
+  const zk = await startZooKeeper();
+  const clients: zookeeper.Client[] = [];
+  try {
+    // Created open first (as an older dispatcher would have), then closed by a dispatcher with credentials.
+    const open = await ZooKeeperPersistenceEngine.open(zk.connectString, '/dispatcher');
+    await open.close();
+    const store = await ZooKeeperPersistenceEngine.open(zk.connectString, '/dispatcher', { auth: 'spark:s3cret' });
+    await store.persist('launchedDrivers', 'driver-1', { 'spark.authenticate.secret': 'inside' });
+    const anonymous = await connect(zk.connectString);
+    const wrong = await connect(zk.connectString, {}, 'spark:wrong');
+    const right = await connect(zk.connectString, {}, 'spark:s3cret');
+    clients.push(anonymous, wrong, right);
+    for (const c of [anonymous, wrong]) {
+      await assert.rejects(getData(c, '/dispatcher/launchedDrivers/driver-1'), /NO_AUTH/);
+      await assert.rejects(new Promise((resolve, reject) => c.getChildren('/dispatcher/launchedDrivers', (err, kids) => (err ? reject(err) : resolve(kids)))), /NO_AUTH/);
+    }
+    assert.match(await getData(right, '/dispatcher/launchedDrivers/driver-1'), /inside/);
+    // A dispatcher without the credentials is told why it cannot start.
+    await assert.rejects(ZooKeeperPersistenceEngine.open(zk.connectString, '/dispatcher'), /ZooKeeper refused access to \/dispatcher: its ACL does not grant the credentials of spark\.deploy\.zookeeper\.auth/);
+    assert.deepEqual(await store.fetchAll('launchedDrivers'), [{ 'spark.authenticate.secret': 'inside' }]);
+    await store.close();
+  } finally {
+    for (const c of clients) c.close();
+    await zk.stop();
+  }
+  assert.throws(() => checkDigestAuth('nopassword'), /should be user:password/);
+  assert.throws(() => checkDigestAuth('user:'), /should be user:password/);
+});
+
+test('an expired session is replaced by a new one; writes made meanwhile wait and succeed', async () => {
+  const zk = await startZooKeeper();
+  try {
+    const store = await ZooKeeperPersistenceEngine.open(zk.connectString, '/dispatcher', { auth: 'spark:s3cret', sessionTimeoutMs: 4000 });
+    let renewed = 0;
+    store.onSessionRenewed = () => renewed++;
+    await store.persist('driverQueue', 'driver-a', { n: 1 });
+    // A partition longer than the session timeout: the server freezes, the session times out when it resumes.
+    process.kill(zk.pid, 'SIGSTOP');
+    const pending = (async () => {
+      await new Promise((r) => setTimeout(r, 500));
+      return store.persist('driverQueue', 'driver-b', { n: 2 });
+    })();
+    await new Promise((r) => setTimeout(r, 7000));
+    process.kill(zk.pid, 'SIGCONT');
+    await waitFor(() => store.sessions === 2, 30_000, 'a new session');
+    await pending;
+    await store.persist('driverQueue', 'driver-c', { n: 3 });
+    assert.deepEqual((await store.fetchAll<{ n: number }>('driverQueue')).map((d) => d.n).sort(), [1, 2, 3]);
+    assert.equal(renewed, 1);
+    await store.close();
+  } finally {
+    process.kill(zk.pid, 'SIGCONT');
+    await zk.stop();
+  }
+});
