@@ -3,10 +3,14 @@
  *  1. range(0, 1e8).map(x => x * 2).filter(x => x % 3 === 0).sum() on local[2], against the same loop by hand in
  *     one thread (target: at least 1.6x the hand loop's speed on 2 cores);
  *  2. word count with reduceByKey over 10 million words, against a single-thread Map count (target: at least 1.0x);
- *  3. tasks per second for a job of 10,000 empty tasks (target: at least 5,000 tasks/s).
+ *  3. tasks per second for a job of 10,000 empty tasks (target: at least 5,000 tasks/s);
+ *  4. the same tasks per second with the UI and the event log on, against both off (target: at most 5% fewer).
  * Run: npx tsx bench/engine.ts [master]   (default local[2])
  */
 import { performance } from 'node:perf_hooks';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { SparkConf, SparkContext } from '../src/index.js';
 
 const master = process.argv[2] ?? 'local[2]';
@@ -78,3 +82,24 @@ const empty = await bestAsync(2, () => sc.parallelize([] as number[], TASKS).cou
 console.log(`3. ${TASKS} empty tasks on ${master}: ${empty.ms.toFixed(0)} ms = ${Math.round((TASKS / empty.ms) * 1000).toLocaleString('en')} tasks/s (target >= 5,000)`);
 
 await sc.stop();
+
+// 4. The cost of the UI's status store and of the event log, on scheduling-bound work.
+async function tasksPerSecond(settings: Record<string, string>): Promise<number> {
+  const ctx = new SparkContext(new SparkConf().setMaster(master).setAppName('bench-ui').setAll(settings));
+  await ctx.ready();
+  await ctx.parallelize([] as number[], 1000).count();
+  const r = await bestAsync(4, () => ctx.parallelize([] as number[], TASKS).count());
+  await ctx.stop();
+  return (TASKS / r.ms) * 1000;
+}
+const logDir = mkdtempSync(join(tmpdir(), 'bench-eventlog-'));
+// Alternated, best of each: the machine's drift hits both sides alike.
+let off = 0;
+let on = 0;
+for (let round = 0; round < 3; round++) {
+  off = Math.max(off, await tasksPerSecond({ 'spark.ui.enabled': 'false', 'spark.eventLog.enabled': 'false' }));
+  on = Math.max(on, await tasksPerSecond({ 'spark.ui.enabled': 'true', 'spark.ui.port': '0', 'spark.eventLog.enabled': 'true', 'spark.eventLog.dir': logDir, 'spark.eventLog.overwrite': 'true' }));
+}
+rmSync(logDir, { recursive: true, force: true });
+const base = off;
+console.log(`4. ${TASKS} empty tasks with the UI and event log on: ${Math.round(on).toLocaleString('en')} tasks/s; both off: ${Math.round(base).toLocaleString('en')} tasks/s; ratio ${(on / base).toFixed(2)} (target >= 0.95)`);

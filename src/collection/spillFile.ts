@@ -7,6 +7,7 @@ import { closeSync, mkdirSync, openSync, readSync, rmSync, writeSync } from 'nod
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { deflateRawSync, inflateRawSync, constants } from 'node:zlib';
+import { openIo, sealIo } from '../util/ioEncryption.js';
 
 /** Records per batch (Spark's `spark.shuffle.spill.batchSize`). */
 export const SPILL_BATCH = 10_000;
@@ -41,7 +42,8 @@ export class SpillWriter {
   private flush(): void {
     if (this.batch.length === 0) return;
     const raw = serialize(this.batch);
-    const body = this.compress ? deflateRawSync(raw, { level: constants.Z_BEST_SPEED }) : raw;
+    // Compressed, then sealed (spark.io.encryption.enabled), as Spark orders its streams.
+    const body = sealIo(this.compress ? deflateRawSync(raw, { level: constants.Z_BEST_SPEED }) : raw);
     const head = Buffer.allocUnsafe(5);
     head.writeUInt32LE(body.length, 0);
     head[4] = this.compress ? 1 : 0;
@@ -69,7 +71,8 @@ export function* readSpill(path: string): Generator<unknown> {
       const body = Buffer.allocUnsafe(len);
       if (readSync(fd, body, 0, len, pos + 5) < len) throw new Error(`truncated spill file ${path}: batch of ${len} bytes at ${pos}`);
       pos += 5 + len;
-      const batch = deserialize(head[4] === 1 ? inflateRawSync(body) : body) as unknown[];
+      const opened = openIo(body);
+      const batch = deserialize(head[4] === 1 ? inflateRawSync(opened) : opened) as unknown[];
       yield* batch;
     }
   } finally {

@@ -100,7 +100,11 @@ export const STARVATION_TIMEOUT = entry({ key: 'spark.starvation.timeout', type:
 export const BLOCK_MANAGER_PORT = entry({ key: 'spark.blockManager.port', type: 'int', default: '0', min: 0, category: 'Shuffle and network',
   doc: 'Port each executor serves blocks on. Non-zero: the port must be in a Mesos offer\'s `ports`, so at most one executor per host.' });
 export const IO_ENCRYPTION_ENABLED = entry({ key: 'spark.io.encryption.enabled', type: 'boolean', default: 'false', category: 'Security',
-  doc: 'Not supported with Mesos; setting it true makes backend creation fail, as in Spark.' });
+  doc: 'Encrypt what executors write to local disk: shuffle files, spill files and blocks cached on disk (AES-GCM, each block sealed on its own, after compression). The driver makes a key per application and gives it to executors as a Mesos secret (Spark refuses this setting on Mesos).' });
+export const IO_ENCRYPTION_KEY_SIZE_BITS = entry({ key: 'spark.io.encryption.keySizeBits', type: 'int', default: '128', category: 'Security',
+  doc: 'Size of the I/O encryption key: 128, 192 or 256.' });
+export const IO_ENCRYPTION_KEY = entry({ key: 'spark.io.encryption.key', type: 'string', secret: true, category: 'Security', defaultDoc: 'made by the driver',
+  doc: 'Internal: the application\'s I/O encryption key (base64), set by the driver when `spark.io.encryption.enabled`; never shown.' });
 
 // ---------------------------------------------------------------------------------------------- Dynamic allocation
 export const DYN_ALLOC_ENABLED = entry({ key: 'spark.dynamicAllocation.enabled', type: 'boolean', default: 'false', category: 'Dynamic allocation',

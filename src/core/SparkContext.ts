@@ -1,4 +1,5 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { newIoEncryptionKey } from '../util/ioEncryption.js';
 import { sslServerOptions } from '../conf/sslOptions.js';
 import { join, resolve, basename } from 'node:path';
 import { SparkConf } from '../conf/SparkConf.js';
@@ -83,9 +84,9 @@ export class SparkContext {
     if (appName === undefined) throw new SparkException('An application name must be set in your configuration (spark.app.name, or SparkConf.setAppName)');
     this.appName = appName;
     checkNodeSettings(this.conf);
-    if (this.conf.get(config.IO_ENCRYPTION_ENABLED)) {
-      // Spark refuses this for Mesos; the engine does not encrypt spills anywhere.
-      throw new IllegalArgumentException('requirement failed: I/O encryption is currently not supported');
+    // One key per application, made here and handed to executors with their configuration (a Mesos secret).
+    if (this.conf.get(config.IO_ENCRYPTION_ENABLED) && !this.conf.get(config.IO_ENCRYPTION_KEY)) {
+      this.conf.set(config.IO_ENCRYPTION_KEY.key, newIoEncryptionKey(this.conf.get(config.IO_ENCRYPTION_KEY_SIZE_BITS)));
     }
     // Dynamic allocation (not in local mode, as in Spark) needs executors' shuffle output to outlive them.
     const dynamicAllocation = this.conf.get(config.DYN_ALLOC_ENABLED) && (!/^local(\[|$)/.test(this.master) || this.conf.get(config.DYN_ALLOC_TESTING));

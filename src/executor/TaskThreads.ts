@@ -3,6 +3,7 @@
  * thread per running task, broadcast values shipped to each thread once, shuffle output written where this executor
  * serves it from, and kills that replace the thread.
  */
+import { IO_KEY_ENV } from '../util/ioEncryption.js';
 import { CRYPTO_ENV } from './cryptoEnv.js';
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -106,7 +107,7 @@ export class TaskThreads {
     const address = external ? { host: id.hostname, port: Number(env.SPARK_SHUFFLE_SERVICE_PORT ?? 7337) } : { host: id.hostname, port };
     const heapLimitMiB = threadHeapLimitMiB(env.SPARK_EXECUTOR_MEMORY, id.threads);
     const threads = new TaskThreads({
-      worker: { executorId: id.executorId, address, ...(secret !== undefined ? { secret, encrypt } : {}), ...(external ? { external } : {}) },
+      worker: { executorId: id.executorId, address, ...(secret !== undefined ? { secret, encrypt } : {}), ...(env[IO_KEY_ENV] ? { ioKey: env[IO_KEY_ENV] } : {}), ...(external ? { external } : {}) },
       threads: id.threads, grow: id.grow, shuffleRoot, localDir, onEnd: id.onEnd,
       ...(heapLimitMiB !== undefined ? { heapLimitMiB } : {}),
     });

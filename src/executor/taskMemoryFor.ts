@@ -54,5 +54,6 @@ export function taskMemoryFor(task: TaskDescription): TaskMemory | undefined {
 export function endTaskMemory(tm: TaskMemory | undefined): void {
   if (!tm) return;
   tm.releaseAll();
-  removeTaskSpillDir(tm.localDir, tm.taskId);
+  // Most tasks never spill: no directory to look for.
+  if (tm.spillFiles > 0) removeTaskSpillDir(tm.localDir, tm.taskId);
 }

@@ -2,6 +2,7 @@
  * A task thread: one core of an executor (a local-mode executor, or a thread of an executor process). Runs the
  * tasks posted to it and answers with their results; its memory holds its cached blocks and broadcast values.
  */
+import { useIoEncryptionKey } from '../util/ioEncryption.js';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { TaskDescription } from '../core/plan.js';
 import { executeTask, type ExecutorState } from './TaskRunner.js';
@@ -19,12 +20,15 @@ export interface WorkerConfig {
   secret?: string;
   /** Whether fetches ask for encryption (`spark.network.crypto.enabled`). */
   encrypt?: boolean;
+  /** The I/O encryption key (base64) when `spark.io.encryption.enabled`. */
+  ioKey?: string;
   /** The executor's memory pool, shared by its task threads (src/memory/MemoryState.ts). */
   sharedMemory?: SharedArrayBuffer;
 }
 
 const cfg = workerData as WorkerConfig;
 useSharedMemory(cfg.sharedMemory);
+useIoEncryptionKey(cfg.ioKey);
 const state: ExecutorState = {
   executorId: cfg.executorId,
   blocks: new Map(),

@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync,
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { constants, deflateRawSync, inflateRawSync } from 'node:zlib';
+import { openIo, sealIo } from '../util/ioEncryption.js';
 import { estimateSize } from '../executor/sizeEstimate.js';
 import type { UnifiedMemoryManager } from './UnifiedMemoryManager.js';
 import { useDisk, useMemory, type StorageLevel } from './storageLevel.js';
@@ -44,7 +45,7 @@ export class BlockStore {
     if (!path || !existsSync(path)) return undefined;
     let items: unknown[];
     try {
-      items = deserialize(inflateRawSync(readFileSync(path))) as unknown[];
+      items = deserialize(inflateRawSync(openIo(readFileSync(path)))) as unknown[];
     } catch {
       return undefined; // removed or replaced under us: recompute
     }
@@ -113,7 +114,7 @@ export class BlockStore {
     mkdirSync(join(path, '..'), { recursive: true });
     // Written aside and renamed, so another thread never reads half a block.
     const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-    writeFileSync(tmp, deflateRawSync(serialize(items), { level: constants.Z_BEST_SPEED }));
+    writeFileSync(tmp, sealIo(deflateRawSync(serialize(items), { level: constants.Z_BEST_SPEED })));
     renameSync(tmp, path);
     return true;
   }

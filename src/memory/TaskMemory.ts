@@ -18,6 +18,11 @@ export class TaskMemory {
   readonly metrics: SpillMetrics = { memoryBytesSpilled: 0, diskBytesSpilled: 0, peakExecutionMemory: 0 };
   private files = 0;
 
+  /** Spill files named so far (the task's spill directory exists only if some were). */
+  get spillFiles(): number {
+    return this.files;
+  }
+
   constructor(
     readonly manager: UnifiedMemoryManager,
     readonly taskId: number,

@@ -44,6 +44,7 @@ export class Master implements MasterContext {
     this.agents = new AgentRegistry(this);
     this.allocator = new Allocator(this);
     this.election = new LeaderElection(() => this.address, () => this.masterInfo);
+    this.election.onLostLeadership = () => this.frameworks.closeStreams();
   }
 
   get stopped(): boolean {

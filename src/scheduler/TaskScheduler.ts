@@ -33,6 +33,8 @@ interface ExecutorSlot {
 export class TaskScheduler {
   private readonly executors = new Map<string, ExecutorSlot>();
   private pending: SchedulableTask[] = [];
+  /** Pending tasks with preferred executors (delay scheduling has work to do only while some wait). */
+  private preferringPending = 0;
   private readonly running = new Map<number, { task: SchedulableTask; executorId: string }>();
   /** Status updates ignored because they came from an executor that does not run the task. */
   refusedUpdates = 0;
@@ -140,6 +142,7 @@ export class TaskScheduler {
     const now = Date.now();
     for (const t of tasks) t.queuedAt = now;
     this.pending.push(...tasks);
+    for (const t of tasks) if (t.preferred.length > 0) this.preferringPending++;
     this.schedule();
     if (this.pending.length > 0) this.backend.reviveOffers?.();
   }
@@ -175,6 +178,7 @@ export class TaskScheduler {
   /** Drops pending tasks and kills running ones that match. */
   cancel(match: (t: TaskDescription) => boolean): void {
     this.pending = this.pending.filter((t) => !match(t.desc));
+    this.preferringPending = this.pending.filter((t) => t.preferred.length > 0).length;
     for (const [taskId, r] of this.running) if (match(r.task.desc)) this.backend.killTask(r.executorId, taskId);
   }
 
@@ -220,6 +224,11 @@ export class TaskScheduler {
   private scheduleOn(slot: ExecutorSlot, now: number): void {
     if (slot.excluded) return;
     while (slot.free > 0 && this.pending.length > 0) {
+      // Without locality preferences the head of the queue goes: no scan of every pending task per launch.
+      if (this.preferringPending === 0) {
+        this.launch(slot, this.pending.shift()!);
+        continue;
+      }
       let i = this.pending.findIndex((t) => t.preferred.includes(slot.info.id));
       if (i < 0) {
         i = this.pending.findIndex((t) => {
@@ -233,6 +242,7 @@ export class TaskScheduler {
       }
       if (i < 0) break;
       const [task] = this.pending.splice(i, 1);
+      if (task!.preferred.length > 0) this.preferringPending--;
       this.launch(slot, task!);
     }
   }

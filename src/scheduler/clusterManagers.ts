@@ -4,6 +4,7 @@
  */
 import { availableParallelism } from 'node:os';
 import type { SparkConf } from '../conf/SparkConf.js';
+import * as config from '../conf/catalog.js';
 import type { SchedulerBackend } from './SchedulerBackend.js';
 import { LocalBackend } from './local/LocalBackend.js';
 import { SparkException } from '../util/errors.js';
@@ -30,9 +31,14 @@ export function parseLocalMaster(master: string): { threads: number; maxFailures
   return { threads, maxFailures: m[2] !== undefined ? Number(m[2]) : 1 };
 }
 
+/** The application's I/O encryption key, when `spark.io.encryption.enabled` (the driver made it). */
+export function ioKey(conf: SparkConf): string | undefined {
+  return conf.get(config.IO_ENCRYPTION_ENABLED) ? conf.get(config.IO_ENCRYPTION_KEY) : undefined;
+}
+
 export function createBackend(master: string, conf: SparkConf): { backend: SchedulerBackend; maxTaskFailures?: number } {
   const local = parseLocalMaster(master);
-  if (local) return { backend: new LocalBackend(local.threads), ...(local.maxFailures !== undefined ? { maxTaskFailures: local.maxFailures } : {}) };
+  if (local) return { backend: new LocalBackend(local.threads, ioKey(conf)), ...(local.maxFailures !== undefined ? { maxTaskFailures: local.maxFailures } : {}) };
   const m = managers.find((x) => x.canCreate(master));
   if (!m) {
     throw new SparkException(`Could not parse Master URL: '${master}' (expected local, local[N], local[*], local[N,F], local-cluster[N,cores,memMB], mesos://host:port or mesos://zk://...)`);

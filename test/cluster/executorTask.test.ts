@@ -84,3 +84,12 @@ test('spark.local.dir reaches executors only when set: unset, they use their own
   const vars = buildExecutorCommand(new SparkConf({ 'spark.local.dir': '/scratch' }), planned, ctx).environment!.variables!;
   assert.deepEqual(vars.find((v) => v.name === 'SPARK_CONF_LOCAL_DIR'), { name: 'SPARK_CONF_LOCAL_DIR', value: '/scratch' });
 });
+
+test('spark.io.encryption.enabled: the application key reaches executors as a Mesos SECRET, never as a plain value', () => {
+  const key = 'c2l4dGVlbi1ieXRlLWtleQ==';
+  const vars = buildExecutorCommand(new SparkConf({ 'spark.io.encryption.enabled': 'true', 'spark.io.encryption.key': key }), planned, ctx).environment!.variables!;
+  assert.deepEqual(vars.find((v) => v.name === 'SPARK_IO_ENCRYPTION_KEY'), { name: 'SPARK_IO_ENCRYPTION_KEY', type: 'SECRET', secret: { type: 'VALUE', value: { data: Buffer.from(key).toString('base64') } } });
+  assert.ok(!vars.some((v) => v.value === key));
+  const off = buildExecutorCommand(new SparkConf({ 'spark.io.encryption.key': key }), planned, ctx).environment!.variables!;
+  assert.ok(!off.some((v) => v.name === 'SPARK_IO_ENCRYPTION_KEY'), 'only when enabled');
+});

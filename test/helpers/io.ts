@@ -25,3 +25,17 @@ export function attemptText(attempt: number, lines: number): string {
   for (let i = 0; i < lines; i++) s += `attempt ${attempt} line ${i} ${'x'.repeat(60)}\n`;
   return s;
 }
+
+/** Starts the HTTP test server fixture serving `dir` in `mode`; resolves with its port and a stop function. */
+export async function startHttpFixture(dir: string, mode: string): Promise<{ port: number; stop: () => Promise<void> }> {
+  const { child, done } = runFixture('io/http-server.ts', [dir, mode]);
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d) => {
+      out += d;
+      if (out.includes('\n')) resolve(JSON.parse(out).port);
+    });
+    void done.then((r) => reject(new Error(`server exited: ${r.stderr}`)));
+  });
+  return { port, stop: async () => void (child.kill('SIGTERM'), await done) };
+}

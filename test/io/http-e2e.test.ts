@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import zlib from 'node:zlib';
 import { SparkConf, SparkContext } from '../../src/index.js';
-import { runFixture } from '../helpers/io.js';
+import { startHttpFixture } from '../helpers/io.js';
 
 let sc: SparkContext;
 const servers: { stop(): Promise<void> }[] = [];
@@ -27,16 +27,8 @@ async function serve(mode: string): Promise<{ url: string; requests(): string[] 
   writeFileSync(join(files, 'data.txt'), lines.join('\n') + '\n');
   writeFileSync(join(files, 'data.txt.gz'), zlib.gzipSync(lines.join('\n') + '\n'));
   writeFileSync(join(base, 'requests.log'), '');
-  const { child, done } = runFixture('io/http-server.ts', [files, mode]);
-  const port = await new Promise<number>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d) => {
-      out += d;
-      if (out.includes('\n')) resolve(JSON.parse(out).port);
-    });
-    void done.then((r) => reject(new Error(`server exited: ${r.stderr}`)));
-  });
-  servers.push({ stop: async () => void (child.kill('SIGTERM'), await done) });
+  const { port, stop } = await startHttpFixture(files, mode);
+  servers.push({ stop });
   return { url: `http://127.0.0.1:${port}`, requests: () => readFileSync(join(base, 'requests.log'), 'utf8').split('\n').filter(Boolean) };
 }
 

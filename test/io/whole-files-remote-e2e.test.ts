@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import zlib from 'node:zlib';
 import { SparkConf, SparkContext } from '../../src/index.js';
 import { S3FileSystem } from '../../src/io/S3FileSystem.js';
-import { runFixture } from '../helpers/io.js';
+import { startHttpFixture } from '../helpers/io.js';
 import { startS3, type TestS3 } from '../helpers/s3.js';
 
 let s3: TestS3;
@@ -65,16 +65,8 @@ async function serve(mode: string, files: Record<string, Buffer>): Promise<strin
   mkdirSync(join(base, 'files'));
   for (const [n, b] of Object.entries(files)) writeFileSync(join(base, 'files', n), b);
   writeFileSync(join(base, 'requests.log'), '');
-  const { child, done } = runFixture('io/http-server.ts', [join(base, 'files'), mode]);
-  const port = await new Promise<number>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d) => {
-      out += d;
-      if (out.includes('\n')) resolve(JSON.parse(out).port);
-    });
-    void done.then((r) => reject(new Error(`server exited: ${r.stderr}`)));
-  });
-  servers.push({ stop: async () => void (child.kill('SIGTERM'), await done) });
+  const { port, stop } = await startHttpFixture(join(base, 'files'), mode);
+  servers.push({ stop });
   return `http://127.0.0.1:${port}`;
 }
 

@@ -78,3 +78,40 @@ test('an expired session is replaced by a new one; writes made meanwhile wait an
     await zk.stop();
   }
 });
+
+test('a mini-Mesos master whose ZooKeeper session expires steps down, as a real master does, and contends again', async () => {
+  const { Master } = await import('../../src/minimesos/Master.js');
+  const { SchedulerClient } = await import('../../src/mesos/client/SchedulerClient.js');
+  const zk = await startZooKeeper();
+  const zkUrl = `zk://${zk.connectString}/mesos-expiry`;
+  const master = new Master({ zk: zkUrl, allocationIntervalMs: 100, heartbeatIntervalSeconds: 1 });
+  let client: InstanceType<typeof SchedulerClient> | undefined;
+  try {
+    await master.start();
+    await waitFor(() => master.isLeader, 10_000, 'elected');
+    client = new SchedulerClient({ master: `mesos://${zkUrl}`, frameworkInfo: { user: 'u', name: 'expiry', failover_timeout: 60 }, backoff: { initialMs: 100, maxMs: 500 } }).start();
+    const events = client.events();
+    const first = await events.next();
+    assert.equal((first.value as { type: string }).type, 'SUBSCRIBED');
+    const frameworkId = client.frameworkId;
+    process.kill(zk.pid, 'SIGSTOP');
+    await new Promise((r) => setTimeout(r, 7000));
+    process.kill(zk.pid, 'SIGCONT');
+    await waitFor(() => master.election.stepDowns === 1, 20_000, 'the master stepped down');
+    // Its framework lost the subscription, and comes back with the same id once the master leads again.
+    const seen: string[] = [];
+    for (;;) {
+      const e = (await events.next()).value as { type: string };
+      seen.push(e.type);
+      if (e.type === 'SUBSCRIBED') break;
+    }
+    assert.ok(seen.includes('DISCONNECTED'), seen.join(','));
+    assert.equal(client.frameworkId, frameworkId);
+    assert.ok(master.isLeader, 'the only contender leads again');
+  } finally {
+    process.kill(zk.pid, 'SIGCONT');
+    await client?.close();
+    await master.stop();
+    await zk.stop();
+  }
+});

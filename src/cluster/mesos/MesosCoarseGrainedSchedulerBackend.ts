@@ -10,7 +10,6 @@ import type { BackendEvents, SchedulerBackend } from '../../scheduler/SchedulerB
 import { EndpointBackend } from '../../scheduler/cluster/EndpointBackend.js';
 import { DriverEndpoint, authSecret, endpointOptions } from '../../scheduler/cluster/DriverEndpoint.js';
 import { MesosExternalBlockStoreClient } from '../../shuffle/MesosExternalBlockStoreClient.js';
-import { IllegalArgumentException } from '../../util/errors.js';
 import { getLogger, warn } from '../../util/logging.js';
 import { launchFailure, readStderrTail, STARVATION_WARNING, starvationWarning } from './launchDiagnostics.js';
 
@@ -79,7 +78,6 @@ export class MesosCoarseGrainedSchedulerBackend extends EndpointBackend implemen
     private readonly conf: SparkConf,
   ) {
     super();
-    if (conf.get(config.IO_ENCRYPTION_ENABLED)) throw new IllegalArgumentException('requirement failed: I/O encryption is currently not supported in Mesos.');
     const executorCores = conf.contains(config.EXECUTOR_CORES.key) ? conf.get(config.EXECUTOR_CORES) : undefined;
     this.planner = {
       maxCores: effectiveMaxCores(conf.get(config.CORES_MAX), executorCores),

@@ -9,7 +9,6 @@ import type { ExecutorInfo, TaskInfo, TaskStatus } from '../../mesos/wire/task.j
 import type { BackendEvents, SchedulerBackend, TaskStatusUpdate, WorkerOffer } from '../../scheduler/SchedulerBackend.js';
 import { authSecret } from '../../scheduler/cluster/DriverEndpoint.js';
 import type { TaskEnd } from '../../executor/TaskThreads.js';
-import { IllegalArgumentException } from '../../util/errors.js';
 import { getLogger } from '../../util/logging.js';
 import { executorContainer, executorEnvironment, executorLauncher, installationRoot } from './executorTask.js';
 import { partitionFineGrainedResources, planFineGrainedOffers, type FinePlannerConfig } from './FineGrainedOfferPlanner.js';
@@ -57,7 +56,6 @@ export class MesosFineGrainedSchedulerBackend implements SchedulerBackend {
     master: string,
     private readonly conf: SparkConf,
   ) {
-    if (conf.get(config.IO_ENCRYPTION_ENABLED)) throw new IllegalArgumentException('requirement failed: I/O encryption is currently not supported in Mesos.');
     this.planner = {
       executorCores: conf.get(config.MESOS_EXECUTOR_CORES),
       executorMemory: MesosSchedulerUtils.executorMemory(conf),

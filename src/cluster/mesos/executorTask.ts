@@ -2,6 +2,8 @@
  * The Mesos task that starts one coarse-grained executor (Spark's `createCommand` and TaskInfo building): command,
  * environment, URIs, container, labels and secrets, all from the configuration.
  */
+import { IO_KEY_ENV } from '../../util/ioEncryption.js';
+import { ioKey } from '../../scheduler/clusterManagers.js';
 import { fileURLToPath } from 'node:url';
 import type { SparkConf } from '../../conf/SparkConf.js';
 import * as config from '../../conf/catalog.js';
@@ -102,6 +104,8 @@ export function executorEnvironment(conf: SparkConf, ctx: Pick<ExecutorTaskConte
     variables.push({ name: 'SPARK_AUTHENTICATE_SECRET', type: 'SECRET', secret: { type: 'VALUE', value: { data: Buffer.from(ctx.authSecret).toString('base64') } } });
     if (conf.get(config.NETWORK_CRYPTO_ENABLED)) variables.push({ name: CRYPTO_ENV, value: 'true' });
   }
+  const key = ioKey(conf);
+  if (key) variables.push({ name: IO_KEY_ENV, type: 'SECRET', secret: { type: 'VALUE', value: { data: Buffer.from(key).toString('base64') } } });
   variables.push(...MesosSchedulerBackendUtil.getSecretEnvVar(conf, new MesosSecretConfig('executor')));
   return { variables };
 }

@@ -170,6 +170,11 @@ export class FrameworkRegistry {
     this.frameworks.set(fid, newFramework(fid, info, true));
   }
 
+  /** Closes every subscription (this master stopped leading): schedulers see EOF and find the new leader. */
+  closeStreams(): void {
+    for (const f of this.frameworks.values()) f.stream?.close();
+  }
+
   /** Closes every stream (the master stops): schedulers see EOF. */
   closeAll(): void {
     for (const f of this.frameworks.values()) {

@@ -18,6 +18,10 @@ export class LeaderElection {
   private zkNode: string | undefined;
   private stopped = false;
   private leaderKnown: (() => void) | undefined;
+  /** Times this master lost its ZooKeeper session (and with it any leadership). */
+  stepDowns = 0;
+  /** Called when this master stops leading because its session expired (its frameworks must fail over). */
+  onLostLeadership: (() => void) | undefined;
 
   constructor(
     /** This master's address (known once it listens). */
@@ -66,6 +70,7 @@ export class LeaderElection {
     const zk = zookeeper.createClient(loc.servers, { sessionTimeout: 4000, spinDelay: 200 });
     if (loc.auth) zk.addAuthInfo('digest', Buffer.from(`${loc.auth.user}:${loc.auth.password}`));
     this.zk = zk;
+    zk.once('expired', () => this.sessionExpired(zk, zkUrl));
     return new Promise((resolve, reject) => {
       // Fail loudly rather than wait forever for a ZooKeeper that does not answer.
       const timer = setTimeout(() => reject(new Error(`could not register with ZooKeeper at ${loc.servers} within 30 s`)), 30_000);
@@ -85,6 +90,30 @@ export class LeaderElection {
       });
       zk.connect();
     });
+  }
+
+  /**
+   * The session expired: this master's ephemeral node is gone, so it no longer contends, let alone leads. A real
+   * master aborts here and its supervisor restarts it; this one steps down (its frameworks' streams close, so they
+   * fail over) and contends again with a new session.
+   */
+  private sessionExpired(zk: zookeeper.Client, zkUrl: string): void {
+    if (this.stopped || zk !== this.zk) return;
+    const wasLeader = this.isLeader;
+    this.stepDowns++;
+    log.warn({ master: this.self(), wasLeader }, 'ZooKeeper session expired: stepping down and contending again');
+    this.leader = undefined;
+    this.zkNode = undefined;
+    zk.close();
+    if (wasLeader) this.onLostLeadership?.();
+    const retry = (attempt: number): void => {
+      if (this.stopped) return;
+      this.contend(zkUrl).catch((err: Error) => {
+        log.warn({ err: err.message, attempt }, 'could not contend again; retrying');
+        setTimeout(() => retry(attempt + 1), Math.min(5000, 200 * attempt)).unref();
+      });
+    };
+    retry(1);
   }
 
   private watchElection(path: string): void {

@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { IO_KEY_ENV } from '../../util/ioEncryption.js';
+import { ioKey } from '../clusterManagers.js';
 import type { SparkConf } from '../../conf/SparkConf.js';
 import * as config from '../../conf/catalog.js';
 import type { BackendEvents, SchedulerBackend } from '../SchedulerBackend.js';
@@ -98,6 +100,9 @@ export class LocalClusterBackend extends EndpointBackend implements SchedulerBac
     else delete env.SPARK_AUTHENTICATE_SECRET;
     if (this.secret && this.conf.get(config.NETWORK_CRYPTO_ENABLED)) env[CRYPTO_ENV] = 'true';
     else delete env[CRYPTO_ENV];
+    const key = ioKey(this.conf);
+    if (key) env[IO_KEY_ENV] = key;
+    else delete env[IO_KEY_ENV];
     const shuffleDir = this.conf.get(config.SHUFFLE_SERVICE_LOCAL_DIR);
     if (this.conf.get(config.SHUFFLE_SERVICE_ENABLED) && shuffleDir) {
       env.SPARK_SHUFFLE_SERVICE_DIR = shuffleDir;

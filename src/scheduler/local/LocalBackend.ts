@@ -49,7 +49,11 @@ export class LocalBackend implements SchedulerBackend {
   private readonly memory = sharedMemoryBuffer();
   private readonly memoryState = new SharedMemoryState(this.memory, 0);
 
-  constructor(private readonly threads: number) {}
+  constructor(
+    private readonly threads: number,
+    /** The I/O encryption key (base64) its task threads seal disk blocks with, if any. */
+    private readonly ioKey?: string,
+  ) {}
 
   defaultParallelism(): number {
     return this.threads;
@@ -62,7 +66,7 @@ export class LocalBackend implements SchedulerBackend {
 
   private spawn(): Slot {
     const id = `local-${this.nextWorker++}`;
-    const worker = startWorker(workerUrl(), { executorId: id, sharedMemory: this.memory });
+    const worker = startWorker(workerUrl(), { executorId: id, sharedMemory: this.memory, ...(this.ioKey ? { ioKey: this.ioKey } : {}) });
     const slot: Slot = { id, worker, running: new Set(), threadId: worker.threadId };
     worker.on('message', (m: { type: 'status' } & TaskStatusUpdate) => {
       if (m.type !== 'status') return;

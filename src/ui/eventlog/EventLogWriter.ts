@@ -133,14 +133,21 @@ export class EventLogWriter {
   private async pump(): Promise<void> {
     while (this.queue.size > 0 && !this.error) {
       let text = '';
+      // Bytes of `text`, counted as it grows (only rolling logs need them).
+      let textBytes = 0;
       let flush = false;
       for (const e of this.queue.take(BATCH)) {
         const line = JSON.stringify(e) + '\n';
-        const held = this.out!.bytes + Buffer.byteLength(text);
-        if (this.opts.rolling && held > 0 && held + Buffer.byteLength(line) > this.opts.maxFileSize) {
-          await this.write(text, false);
-          text = '';
-          await this.roll();
+        if (this.opts.rolling) {
+          const lineBytes = Buffer.byteLength(line);
+          const held = this.out!.bytes + textBytes;
+          if (held > 0 && held + lineBytes > this.opts.maxFileSize) {
+            await this.write(text, false);
+            text = '';
+            textBytes = 0;
+            await this.roll();
+          }
+          textBytes += lineBytes;
         }
         text += line;
         flush ||= FLUSHING.has(e.Event);
@@ -158,9 +165,15 @@ export class EventLogWriter {
     const more = target.write(text);
     if (out.zip && flush) await new Promise<void>((r) => out.zip!.flush(() => r()));
     if (!more) {
+      // Both listeners go once either fires: one pair per wait, never an accumulating pile.
       await new Promise<void>((r) => {
-        target.once('drain', r);
-        target.once('error', () => r());
+        const done = () => {
+          target.off('drain', done);
+          target.off('error', done);
+          r();
+        };
+        target.once('drain', done);
+        target.once('error', done);
       });
     }
   }
