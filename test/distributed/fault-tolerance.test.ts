@@ -7,6 +7,7 @@ import { SparkConf, SparkContext, ExternalShuffleService, TaskContext, type Spar
 import type { LocalClusterBackend } from '../../src/scheduler/cluster/LocalClusterBackend.js';
 import { freePort } from '../helpers/zookeeper.js';
 import { alive } from '../helpers/process.js';
+import { waitFor } from '../helpers/events.js';
 
 /** A two-stage job slow enough to kill an executor in its middle; its answer computed directly. */
 async function twoStageJobKillingExecutor(conf: SparkConf) {
@@ -48,7 +49,8 @@ async function twoStageJobKillingExecutor(conf: SparkConf) {
     assert.ok(killed, 'the executor was killed mid-job');
     assert.ok(!alive(victimPid), 'the victim process is gone');
     assert.ok(events.some((e) => e.type === 'executorRemoved' && e.executorId === victim), 'the driver saw the executor lost');
-    assert.ok(events.some((e) => e.type === 'executorAdded' && e.executorId === '2'), 'a replacement executor registered');
+    // The job may end before the replacement registers (with a shuffle service nothing waits for it): give it time.
+    await waitFor(() => events.some((e) => e.type === 'executorAdded' && e.executorId === '2'), 30_000, 'a replacement executor registered');
     assert.ok(!backend.executorPids.has(victim));
     return { events, mapStageId: mapStageId! };
   } finally {
