@@ -70,17 +70,23 @@ export class TaskMemory {
 export class Spillable {
   private threshold: number;
   private held = 0;
+  private sinceCheck = 0;
 
   constructor(private readonly tm: TaskMemory) {
     this.threshold = tm.initialThreshold;
   }
 
-  /** After each inserted record: true when the collection (estimated at `estimate` bytes) must spill now. */
-  shouldSpill(estimate: number): boolean {
-    this.held++;
+  /**
+   * After each inserted record (or, with `records`, after that many): true when the collection (estimated at
+   * `estimate` bytes) must spill now. Memory is asked for at most every 32 records, as Spark's Spillable does.
+   */
+  shouldSpill(estimate: number, records = 1): boolean {
+    this.held += records;
+    this.sinceCheck += records;
     if (estimate > this.tm.metrics.peakExecutionMemory) this.tm.metrics.peakExecutionMemory = estimate;
     if (this.held > this.tm.forceSpillRecords) return true;
-    if (this.held % 32 !== 0 || estimate < this.threshold) return false;
+    if (this.sinceCheck < 32 || estimate < this.threshold) return false;
+    this.sinceCheck = 0;
     this.threshold += this.tm.acquire(2 * estimate - this.threshold);
     return estimate >= this.threshold;
   }
@@ -91,6 +97,7 @@ export class Spillable {
     this.tm.metrics.diskBytesSpilled += diskBytes;
     this.free();
     this.held = 0;
+    this.sinceCheck = 0;
   }
 
   free(): void {

@@ -4,7 +4,7 @@ import { KeyMap } from '../core/keys.js';
 import { frame } from './frames.js';
 import type { PartitionFn } from './partitioning.js';
 
-/** Memory-aware spilling (src/shuffle/mapSideMemory.ts): asked after each held record; told of each spill. */
+/** Memory-aware spilling (src/shuffle/mapSideMemory.ts): asked every 32 records; told of each spill. */
 export interface SpillPolicy {
   mustSpill(entry: unknown, held: number): boolean;
   spilled(diskBytes: number): void;
@@ -57,7 +57,8 @@ export class ShuffleWriter {
       this.buckets[p]!.push(record);
       this.held++;
     }
-    if (this.held >= this.spillThreshold || this.policy?.mustSpill(record, this.held)) this.spill();
+    // Memory is checked every 32 records, as Spark's Spillable does: a call per record costs the hot loop a third.
+    if (this.held >= this.spillThreshold || ((this.records & 31) === 0 && this.policy?.mustSpill(record, this.held))) this.spill();
   }
 
   private bucketRecords(p: number): unknown[] {

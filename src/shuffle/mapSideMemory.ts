@@ -11,10 +11,11 @@ export function mapSideSpillPolicy(tm: TaskMemory): SpillPolicy {
   const spillable = tm.spillable();
   let estimate = 0;
   return {
+    // Asked every 32 records (ShuffleWriter): the sample sees one record in 32, the count all of them.
     mustSpill(entry, held) {
       size.update(entry);
       estimate = size.estimate(held);
-      return spillable.shouldSpill(estimate);
+      return spillable.shouldSpill(estimate, 32);
     },
     spilled() {
       // The writer counts its own disk bytes (shuffle-map metrics); the memory side is counted here.
