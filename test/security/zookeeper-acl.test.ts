@@ -8,6 +8,7 @@ import zookeeper from 'node-zookeeper-client';
 import { ZooKeeperPersistenceEngine, checkDigestAuth } from '../../src/deploy/persistence/ZooKeeperPersistenceEngine.js';
 import { startZooKeeper } from '../helpers/zookeeper.js';
 import { waitFor } from '../helpers/events.js';
+import { partitionable } from '../helpers/partition.js';
 
 function connect(connectString: string, opts: Record<string, unknown> = {}, auth?: string): Promise<zookeeper.Client> {
   const c = zookeeper.createClient(connectString, { sessionTimeout: 4000, ...opts });
@@ -54,27 +55,27 @@ test('with spark.deploy.zookeeper.auth, only those credentials can read or chang
 
 test('an expired session is replaced by a new one; writes made meanwhile wait and succeed', async () => {
   const zk = await startZooKeeper();
+  const link = await partitionable(zk.port);
+  let store: ZooKeeperPersistenceEngine | undefined;
   try {
-    const store = await ZooKeeperPersistenceEngine.open(zk.connectString, '/dispatcher', { auth: 'spark:s3cret', sessionTimeoutMs: 4000 });
+    store = await ZooKeeperPersistenceEngine.open(`127.0.0.1:${link.port}`, '/dispatcher', { auth: 'spark:s3cret', sessionTimeoutMs: 4000 });
     let renewed = 0;
-    store.onSessionRenewed = () => renewed++;
+    const st = store;
+    st.onSessionRenewed = () => renewed++;
     await store.persist('driverQueue', 'driver-a', { n: 1 });
-    // A partition longer than the session timeout: the server freezes, the session times out when it resumes.
-    process.kill(zk.pid, 'SIGSTOP');
-    const pending = (async () => {
-      await new Promise((r) => setTimeout(r, 500));
-      return store.persist('driverQueue', 'driver-b', { n: 2 });
-    })();
+    // A partition longer than the session timeout: ZooKeeper, still running, expires the session.
+    link.cut();
+    const pending = store.persist('driverQueue', 'driver-b', { n: 2 });
     await new Promise((r) => setTimeout(r, 7000));
-    process.kill(zk.pid, 'SIGCONT');
-    await waitFor(() => store.sessions === 2, 30_000, 'a new session');
+    link.restore();
+    await waitFor(() => st.sessions === 2, 30_000, 'a new session');
     await pending;
     await store.persist('driverQueue', 'driver-c', { n: 3 });
     assert.deepEqual((await store.fetchAll<{ n: number }>('driverQueue')).map((d) => d.n).sort(), [1, 2, 3]);
     assert.equal(renewed, 1);
-    await store.close();
   } finally {
-    process.kill(zk.pid, 'SIGCONT');
+    await store?.close();
+    await link.close();
     await zk.stop();
   }
 });
@@ -83,20 +84,22 @@ test('a mini-Mesos master whose ZooKeeper session expires steps down, as a real 
   const { Master } = await import('../../src/minimesos/Master.js');
   const { SchedulerClient } = await import('../../src/mesos/client/SchedulerClient.js');
   const zk = await startZooKeeper();
-  const zkUrl = `zk://${zk.connectString}/mesos-expiry`;
+  const link = await partitionable(zk.port);
+  // The master reaches ZooKeeper through a link the test cuts; the scheduler directly.
+  const zkUrl = `zk://127.0.0.1:${link.port}/mesos-expiry`;
   const master = new Master({ zk: zkUrl, allocationIntervalMs: 100, heartbeatIntervalSeconds: 1 });
   let client: InstanceType<typeof SchedulerClient> | undefined;
   try {
     await master.start();
     await waitFor(() => master.isLeader, 10_000, 'elected');
-    client = new SchedulerClient({ master: `mesos://${zkUrl}`, frameworkInfo: { user: 'u', name: 'expiry', failover_timeout: 60 }, backoff: { initialMs: 100, maxMs: 500 } }).start();
+    client = new SchedulerClient({ master: `mesos://zk://${zk.connectString}/mesos-expiry`, frameworkInfo: { user: 'u', name: 'expiry', failover_timeout: 60 }, backoff: { initialMs: 100, maxMs: 500 } }).start();
     const events = client.events();
     const first = await events.next();
     assert.equal((first.value as { type: string }).type, 'SUBSCRIBED');
     const frameworkId = client.frameworkId;
-    process.kill(zk.pid, 'SIGSTOP');
+    link.cut();
     await new Promise((r) => setTimeout(r, 7000));
-    process.kill(zk.pid, 'SIGCONT');
+    link.restore();
     await waitFor(() => master.election.stepDowns === 1, 20_000, 'the master stepped down');
     // Its framework lost the subscription, and comes back with the same id once the master leads again.
     const seen: string[] = [];
@@ -109,9 +112,9 @@ test('a mini-Mesos master whose ZooKeeper session expires steps down, as a real 
     assert.equal(client.frameworkId, frameworkId);
     assert.ok(master.isLeader, 'the only contender leads again');
   } finally {
-    process.kill(zk.pid, 'SIGCONT');
     await client?.close();
     await master.stop();
+    await link.close();
     await zk.stop();
   }
 });
