@@ -20,6 +20,8 @@ export class DriverStatusServer {
   private readonly stages = new Counter({ name: 'spark_stages_completed_total', help: 'Stages completed', registers: [this.registry] });
   private readonly tasks = new Counter({ name: 'spark_tasks_total', help: 'Tasks ended, by result', labelNames: ['result'], registers: [this.registry] });
   private readonly executors = new Gauge({ name: 'spark_executors', help: 'Registered executors', registers: [this.registry] });
+  private readonly memorySpilled = new Counter({ name: 'spark_tasks_memory_bytes_spilled_total', help: 'Estimated in-memory bytes of what tasks spilled (Spark: memoryBytesSpilled)', registers: [this.registry] });
+  private readonly diskSpilled = new Counter({ name: 'spark_tasks_disk_bytes_spilled_total', help: 'Bytes tasks wrote to spill files (Spark: diskBytesSpilled)', registers: [this.registry] });
   private readonly activeJobs = new Set<number>();
   private readonly executorIds = new Set<string>();
   address: { host: string; port: number } | undefined;
@@ -45,6 +47,8 @@ export class DriverStatusServer {
         break;
       case 'taskEnd':
         this.tasks.inc({ result: e.result });
+        if (e.metrics?.memoryBytesSpilled) this.memorySpilled.inc(e.metrics.memoryBytesSpilled);
+        if (e.metrics?.diskBytesSpilled) this.diskSpilled.inc(e.metrics.diskBytesSpilled);
         break;
       case 'executorAdded':
         this.executorIds.add(e.executorId);
