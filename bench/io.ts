@@ -43,7 +43,7 @@ const time = async (f: () => Promise<unknown>) => {
 };
 
 const s3 = await startS3(['bench']);
-const io = Object.fromEntries(Object.entries(s3.conf).map(([k, v]) => [k.slice('spark.hadoop.'.length), v]));
+const io = s3.io;
 const fs = S3FileSystem.forBucket('bench', io);
 const conf = new SparkConf().setMaster('local[2]').setAppName('bench-io').set('spark.ui.enabled', 'false');
 for (const [k, v] of Object.entries(s3.conf)) conf.set(k, v);

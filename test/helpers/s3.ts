@@ -13,6 +13,8 @@ export interface TestS3 {
   endpoint: string;
   /** `spark.hadoop.fs.s3a.*` settings reaching it (s3rver's fixed test credentials). */
   conf: Record<string, string>;
+  /** The same settings as the file systems take them (without the `spark.hadoop.` prefix). */
+  io: Record<string, string>;
   /** Multipart uploads started and neither completed nor aborted. */
   pendingUploads(bucket: string): string[];
   stop(): Promise<void>;
@@ -34,14 +36,16 @@ export async function startS3(buckets: string[]): Promise<TestS3> {
     child.once('exit', (code) => reject(new Error(`s3rver exited with ${code} before it was ready`)));
   });
   const endpoint = `http://127.0.0.1:${ready.port}`;
+  const conf = {
+    'spark.hadoop.fs.s3a.endpoint': endpoint,
+    'spark.hadoop.fs.s3a.path.style.access': 'true',
+    'spark.hadoop.fs.s3a.access.key': 'S3RVER',
+    'spark.hadoop.fs.s3a.secret.key': 'S3RVER',
+  };
   return {
     endpoint,
-    conf: {
-      'spark.hadoop.fs.s3a.endpoint': endpoint,
-      'spark.hadoop.fs.s3a.path.style.access': 'true',
-      'spark.hadoop.fs.s3a.access.key': 'S3RVER',
-      'spark.hadoop.fs.s3a.secret.key': 'S3RVER',
-    },
+    conf,
+    io: Object.fromEntries(Object.entries(conf).map(([k, v]) => [k.slice('spark.hadoop.'.length), v])),
     pendingUploads(bucket) {
       try {
         return readdirSync(ready.uploads[bucket]!);

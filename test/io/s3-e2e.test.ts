@@ -19,7 +19,7 @@ let fs: S3FileSystem;
 let io: Record<string, string>;
 before(async () => {
   s3 = await startS3(['bkt']);
-  io = Object.fromEntries(Object.entries(s3.conf).map(([k, v]) => [k.slice('spark.hadoop.'.length), v]));
+  io = s3.io;
   fs = S3FileSystem.forBucket('bkt', io);
   const conf = new SparkConf().setMaster('local[2]').setAppName('s3-io').set('spark.ui.enabled', 'false')
     .set('spark.hadoop.fs.s3a.block.size', '1m').set('spark.hadoop.fs.s3a.multipart.size', '5m');

@@ -19,7 +19,7 @@ let fs: S3FileSystem;
 const servers: { stop(): Promise<void> }[] = [];
 before(async () => {
   s3 = await startS3(['wf']);
-  fs = S3FileSystem.forBucket('wf', Object.fromEntries(Object.entries(s3.conf).map(([k, v]) => [k.slice('spark.hadoop.'.length), v])));
+  fs = S3FileSystem.forBucket('wf', s3.io);
   const conf = new SparkConf().setMaster('local[2]').setAppName('whole-files-remote').set('spark.ui.enabled', 'false');
   for (const [k, v] of Object.entries(s3.conf)) conf.set(k, v);
   sc = new SparkContext(conf);
