@@ -2,6 +2,8 @@
  * Real cgroups v1 isolation (root, Linux): limits written as Mesos' isolators write them, an OOM kill reported as
  * Mesos reports it, every cgroup removed afterwards; and an agent that cannot use cgroups says so.
  */
+import { fileURLToPath } from 'node:url';
+import { unprivilegedSkip } from '../helpers/unprivileged.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
@@ -87,7 +89,7 @@ test('a container over its memory is killed: TASK_FAILED from the agent with REA
   assert.deepEqual(leftovers(), []);
 });
 
-test('an agent that cannot use cgroups (not root) says so at start and in /flags, and runs tasks unisolated', async () => {
+test('an agent that cannot use cgroups (not root) says so at start and in /flags, and runs tasks unisolated', { skip: unprivilegedSkip(fileURLToPath(new URL('../../', import.meta.url))) }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'cg-nonroot-'));
   chmodSync(dir, 0o777);
   const c = await new MiniCluster({ agents: 0, master: { allocationIntervalMs: 50 } }).start();

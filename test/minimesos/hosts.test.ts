@@ -3,6 +3,7 @@
  * simulated host (network + UTS namespace on a private bridge). Every namespace, veth, bridge and hosts file the
  * test makes is removed, also on failure; nothing outside those namespaces is addressed.
  */
+import { unprivilegedSkip } from '../helpers/unprivileged.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -65,7 +66,7 @@ test('a coarse job with the driver on a host of its own and no spark.driver.host
   assert.ok(!existsSync(`/etc/netns/minimesos-t${process.pid}-driver`), 'hosts files are removed');
 });
 
-test('mini-cluster --hosts without root fails with a clear message; the single-host mode is unaffected', { skip: process.getuid?.() === 0 ? false : 'needs root to drop privileges' }, async () => {
+test('mini-cluster --hosts without root fails with a clear message; the single-host mode is unaffected', { skip: unprivilegedSkip(root) }, async () => {
   // As root it would start a cluster: the message is checked through a run without root.
   const main = `${root}src/cli/main.ts`;
   let err = '';
