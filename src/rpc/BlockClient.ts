@@ -83,9 +83,14 @@ export class BlockClient {
             timer = setTimeout(check, timeoutMs - idle);
             return;
           }
-          this.pending.delete(reqId);
-          reject(new Error(`no answer from ${server} within ${timeoutMs} ms (spark.network.timeout)`));
-          // The server stopped answering: later fetches connect afresh rather than queue behind it.
+          // The server stopped answering: every request waiting on it fails for that reason (not as a bare
+          // "closed locally"), and later fetches connect afresh rather than queue behind it.
+          const why = `no answer from ${server} within ${timeoutMs} ms (spark.network.timeout)`;
+          for (const [id, p] of this.pending) {
+            if (p.server !== server) continue;
+            this.pending.delete(id);
+            p.reject(new Error(why));
+          }
           conn.close();
         };
         let timer = setTimeout(check, timeoutMs);

@@ -75,6 +75,20 @@ test('BlockClient: the timeout defaults to the one given at construction', async
   }
 });
 
+test('BlockClient: every fetch waiting on a peer that went silent fails naming the timeout, not the closed connection', async () => {
+  const silent = await silentServer();
+  const client = new BlockClient(undefined, 'reducer');
+  try {
+    const first = client.fetch(statusAt(silent.port, 1), 0, {}, 400).then(() => 'answered', (e: Error) => e.message);
+    await new Promise((r) => setTimeout(r, 150)); // the second waits less than the timeout when the first gives up
+    const second = client.fetch(statusAt(silent.port, 2), 0, {}, 400).then(() => 'answered', (e: Error) => e.message);
+    for (const why of await Promise.all([first, second])) assert.match(why, /no answer from 127\.0\.0\.1:\d+ within 400 ms \(spark\.network\.timeout\)/);
+  } finally {
+    client.close();
+    await silent.stop();
+  }
+});
+
 test('BlockClient: a silent peer timing out does not fail a fetch still in flight from a slow but healthy server', async () => {
   // A block server that answers after 600 ms, past the silent peer's 200 ms timeout.
   const slowServer = await listen('127.0.0.1', 0, undefined, (conn: Connection) => {
