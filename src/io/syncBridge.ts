@@ -3,7 +3,8 @@
  * a short-lived worker thread does the I/O while the caller waits on a shared flag, then the answer is taken from
  * the message port without an event-loop turn.
  */
-import { MessageChannel, Worker, receiveMessageOnPort } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
+import { siblingModule, startModuleWorker } from '../util/moduleWorker.js';
 import type { FileStatus } from './FileSystem.js';
 
 export interface ListRequest {
@@ -14,22 +15,10 @@ export interface ListRequest {
 /** `{ files }` per path, in order, or the first error's message. */
 export type ListReply = { ok: true; files: FileStatus[][] } | { ok: false; error: string };
 
-function workerUrl(): URL {
-  const here = import.meta.url;
-  return new URL(`./listWorker.${here.endsWith('.ts') ? 'ts' : 'js'}`, here);
-}
-
 export function listSync(req: ListRequest, timeoutMs = 300_000): FileStatus[][] {
   const flag = new Int32Array(new SharedArrayBuffer(4));
   const { port1, port2 } = new MessageChannel();
-  const url = workerUrl();
-  const data = { req, flag, port: port2 };
-  let worker: Worker;
-  if (url.pathname.endsWith('.ts')) {
-    // Running from sources: the worker registers the TypeScript loader first.
-    const api = import.meta.resolve('tsx/esm/api');
-    worker = new Worker(`import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(url.href)}); });`, { eval: true, workerData: data, transferList: [port2] });
-  } else worker = new Worker(url, { workerData: data, transferList: [port2] });
+  const worker = startModuleWorker(siblingModule(import.meta.url, './listWorker'), { req, flag, port: port2 }, { transferList: [port2] });
   try {
     if (Atomics.wait(flag, 0, 0, timeoutMs) === 'timed-out') throw new Error(`listing ${req.paths.join(', ')} took longer than ${timeoutMs} ms`);
     const msg = receiveMessageOnPort(port1)?.message as ListReply | undefined;

@@ -1,4 +1,5 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { siblingModule, startModuleWorker } from '../../util/moduleWorker.js';
 import type { TaskDescription } from '../../core/plan.js';
 import type { BackendEvents, SchedulerBackend, TaskStatusUpdate } from '../SchedulerBackend.js';
 import { getLogger } from '../../util/logging.js';
@@ -9,19 +10,12 @@ const log = getLogger('LocalBackend');
 
 /** The worker script, next to this module in src (run through tsx) or dist. */
 function workerUrl(): URL {
-  const here = import.meta.url;
-  return new URL(`../../executor/worker.${here.endsWith('.ts') ? 'ts' : 'js'}`, here);
+  return siblingModule(import.meta.url, '../../executor/worker');
 }
 
-/**
- * Starts a worker thread on a module. From TypeScript sources (tests, `tsx`), the worker first registers tsx's loader
- * itself: `--import tsx` in `execArgv` does not reach a worker's entry module on Node 20.
- */
+/** Starts a worker thread on a module (see src/util/moduleWorker.ts). */
 export function startWorker(url: URL, workerData: unknown, resourceLimits?: { maxOldGenerationSizeMb: number }): Worker {
-  if (!url.pathname.endsWith('.ts')) return new Worker(url, { workerData, ...(resourceLimits ? { resourceLimits } : {}) });
-  const api = import.meta.resolve('tsx/esm/api');
-  const code = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(url.href)}); });`;
-  return new Worker(code, { eval: true, workerData, ...(resourceLimits ? { resourceLimits } : {}) });
+  return startModuleWorker(url, workerData, resourceLimits ? { resourceLimits } : {});
 }
 
 interface Slot {

@@ -1,17 +1,23 @@
 /**
  * Writes an application's events as Spark's event log (one compact JSON object per line, `"Event"` first) off the
- * scheduling path: events wait in a bounded queue (dropped with a counted warning when full) and are written in
- * batches between other work; the file is `.inprogress` until `stop()` renames it.
+ * scheduling path: events wait in a bounded queue (dropped with a counted warning when full) and are handed in
+ * batches to the log's own thread, which serializes and writes them (task events travel compactly, see
+ * compactTaskEvents.ts); the file is `.inprogress` until `stop()` renames it.
  */
-import { createWriteStream, existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync, type WriteStream } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Worker } from 'node:worker_threads';
 import type { SparkConf } from '../../conf/SparkConf.js';
 import * as config from '../../conf/catalog.js';
 import { IllegalArgumentException, SparkException } from '../../util/errors.js';
 import { getLogger, warn } from '../../util/logging.js';
+import { siblingModule, startModuleWorker } from '../../util/moduleWorker.js';
 import type { SparkEvent } from '../events/sparkEvents.js';
 import { BoundedQueue } from './BoundedQueue.js';
-import { checkWritableCodec, compressor, type Compressor } from './codec.js';
+import { checkWritableCodec } from './codec.js';
+import { CompactBatchBuilder } from './compactTaskEvents.js';
+import type { SinkOptions } from './EventLogSink.js';
+import type { FromLogThread, ToLogThread } from './eventLogWorker.js';
 import { IN_PROGRESS, ROLLING_DIR_PREFIX, ROLLING_FILE_PREFIX, STATUS_FILE_PREFIX, localDir, logName } from './names.js';
 
 const log = getLogger('EventLogWriter');
@@ -36,24 +42,20 @@ export function eventLogOptions(conf: SparkConf): EventLogOptions {
   };
 }
 
-/** Events after which Spark flushes the log (the rest are buffered). */
-const FLUSHING = new Set(['SparkListenerLogStart', 'SparkListenerApplicationStart', 'SparkListenerApplicationEnd', 'SparkListenerJobStart',
-  'SparkListenerJobEnd', 'SparkListenerStageCompleted', 'SparkListenerEnvironmentUpdate', 'SparkListenerExecutorAdded', 'SparkListenerExecutorRemoved',
-  'SparkListenerBlockManagerAdded', 'SparkListenerBlockManagerRemoved']);
-
-/** Events serialized per turn of the event loop, so a burst never holds up scheduling for long. */
-const BATCH = 256;
-
-interface OpenFile { file: WriteStream; zip: Compressor | undefined; bytes: number }
+/** Events handed to the log's thread per message. */
+const BATCH = 1024;
 
 export class EventLogWriter {
   private readonly queue: BoundedQueue<SparkEvent>;
   private readonly name: string;
-  private out: OpenFile | undefined;
-  private index = 0;
-  private pumping: Promise<void> | undefined;
+  private readonly worker: Worker;
+  /** Events handed to the log's thread and not yet written: with the queue, what the log holds in memory. */
+  private inFlight = 0;
+  private scheduled = false;
+  private nextId = 0;
+  private readonly waiting = new Map<number, () => void>();
   private stopped = false;
-  private error: Error | undefined;
+  private error: string | undefined;
   /** Where the log is while the application runs (a file, or the rolling directory). */
   readonly path: string;
 
@@ -63,21 +65,26 @@ export class EventLogWriter {
     if (!existsSync(opts.dir)) throw new IllegalArgumentException(`${config.EVENT_LOG_DIR.key}: log directory ${opts.dir} does not exist`);
     if (!statSync(opts.dir).isDirectory()) throw new IllegalArgumentException(`${config.EVENT_LOG_DIR.key}: ${opts.dir} is not a directory`);
     const ext = opts.codec ? `.${opts.codec}` : '';
+    let sink: SinkOptions;
     if (opts.rolling) {
       this.path = join(opts.dir, `${ROLLING_DIR_PREFIX}${this.name}`);
       this.replaceExisting(this.path);
       mkdirSync(this.path, { mode: 0o770 });
       writeFileSync(this.statusFile(true), '', { mode: 0o770 });
-      this.open(join(this.path, `${ROLLING_FILE_PREFIX}${++this.index}_${this.name}${ext}`));
+      sink = { file: join(this.path, `${ROLLING_FILE_PREFIX}1_${this.name}${ext}`), codec: opts.codec, rolling: { dir: this.path, name: this.name, maxFileSize: opts.maxFileSize } };
     } else {
       this.path = join(opts.dir, `${this.name}${ext}`);
       this.replaceExisting(this.path);
-      if (existsSync(this.path + IN_PROGRESS)) {
-        log.warn({ path: this.path + IN_PROGRESS }, 'event log already exists; overwriting');
-        rmSync(this.path + IN_PROGRESS, { force: true });
-      }
-      this.open(this.path + IN_PROGRESS);
+      if (existsSync(this.path + IN_PROGRESS)) log.warn({ path: this.path + IN_PROGRESS }, 'event log already exists; overwriting');
+      sink = { file: this.path + IN_PROGRESS, codec: opts.codec };
     }
+    // Created here, so the log is listed from the start; the log's thread appends to it.
+    writeFileSync(sink.file, '', { mode: 0o770 });
+    this.worker = startModuleWorker(siblingModule(import.meta.url, './eventLogWorker'), sink);
+    // The log's thread never keeps the application alive by itself; it is held while the driver waits on it.
+    this.worker.unref();
+    this.worker.on('message', (m: FromLogThread) => this.onReply(m));
+    this.worker.on('error', (err) => this.fail(err.message));
     log.info({ path: this.path }, 'logging events');
   }
 
@@ -97,22 +104,22 @@ export class EventLogWriter {
     rmSync(path, { recursive: true, force: true });
   }
 
-  private open(path: string): void {
-    const file = createWriteStream(path, { mode: 0o770 });
-    file.on('error', (err) => this.fail(err));
-    let zip: Compressor | undefined;
-    if (this.opts.codec) {
-      zip = compressor(this.opts.codec);
-      zip.on('error', (err) => this.fail(err));
-      zip.pipe(file);
-    }
-    this.out = { file, zip, bytes: 0 };
+  private fail(message: string): void {
+    if (this.error) return;
+    this.error = message;
+    log.error({ err: message, path: this.path }, 'event log write failed; no more events are logged');
+    for (const done of this.waiting.values()) done();
+    this.waiting.clear();
   }
 
-  private fail(err: Error): void {
-    if (this.error) return;
-    this.error = err;
-    log.error({ err: err.message, path: this.path }, 'event log write failed; no more events are logged');
+  private onReply(m: FromLogThread): void {
+    if (m.t === 'written') {
+      this.inFlight -= m.events;
+      if (this.queue.size > 0) this.schedule();
+    } else if (m.t === 'done') {
+      this.waiting.get(m.id)?.();
+      this.waiting.delete(m.id);
+    } else this.fail(m.message);
   }
 
   /** Queues an event (never waits). */
@@ -123,83 +130,52 @@ export class EventLogWriter {
   }
 
   private schedule(): void {
-    if (this.pumping) return;
-    this.pumping = new Promise<void>((r) => setImmediate(r)).then(() => this.pump()).finally(() => {
-      this.pumping = undefined;
-      if (this.queue.size > 0 && !this.error) this.schedule();
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.handOver();
     });
   }
 
-  private async pump(): Promise<void> {
-    while (this.queue.size > 0 && !this.error) {
-      let text = '';
-      // Bytes of `text`, counted as it grows (only rolling logs need them).
-      let textBytes = 0;
-      let flush = false;
-      for (const e of this.queue.take(BATCH)) {
-        const line = JSON.stringify(e) + '\n';
-        if (this.opts.rolling) {
-          const lineBytes = Buffer.byteLength(line);
-          const held = this.out!.bytes + textBytes;
-          if (held > 0 && held + lineBytes > this.opts.maxFileSize) {
-            await this.write(text, false);
-            text = '';
-            textBytes = 0;
-            await this.roll();
-          }
-          textBytes += lineBytes;
-        }
-        text += line;
-        flush ||= FLUSHING.has(e.Event);
-      }
-      await this.write(text, flush);
-      if (this.queue.size > 0) await new Promise<void>((r) => setImmediate(r));
+  /** Hands queued events to the log's thread, as many as keep what it holds within the capacity. */
+  private handOver(): void {
+    while (this.queue.size > 0 && !this.error && this.inFlight < this.opts.capacity) {
+      const builder = new CompactBatchBuilder();
+      for (const e of this.queue.take(Math.min(BATCH, this.opts.capacity - this.inFlight))) builder.add(e);
+      const batch = builder.take();
+      this.inFlight += batch.kinds.length;
+      this.send({ t: 'batch', batch }, [batch.nums.buffer as ArrayBuffer]);
     }
   }
 
-  private async write(text: string, flush: boolean): Promise<void> {
-    if (text === '' || this.error) return;
-    const out = this.out!;
-    out.bytes += Buffer.byteLength(text);
-    const target = out.zip ?? out.file;
-    const more = target.write(text);
-    if (out.zip && flush) await new Promise<void>((r) => out.zip!.flush(() => r()));
-    if (!more) {
-      // Both listeners go once either fires: one pair per wait, never an accumulating pile.
+  private send(m: ToLogThread, transfer: ArrayBuffer[] = []): void {
+    this.worker.postMessage(m, transfer);
+  }
+
+  /** Asks the log's thread for `t` after everything sent before it, holding the thread while waiting. */
+  private async ask(t: 'flush' | 'stop'): Promise<void> {
+    if (this.error) return;
+    const id = this.nextId++;
+    this.worker.ref();
+    try {
       await new Promise<void>((r) => {
-        const done = () => {
-          target.off('drain', done);
-          target.off('error', done);
-          r();
-        };
-        target.once('drain', done);
-        target.once('error', done);
+        this.waiting.set(id, r);
+        this.send({ t, id });
       });
+    } finally {
+      if (this.waiting.size === 0) this.worker.unref();
     }
-  }
-
-  private async close(out: OpenFile): Promise<void> {
-    await new Promise<void>((r) => {
-      out.file.once('close', r);
-      out.file.once('error', () => r());
-      if (out.zip) out.zip.end();
-      else out.file.end();
-    });
-  }
-
-  private async roll(): Promise<void> {
-    await this.close(this.out!);
-    const ext = this.opts.codec ? `.${this.opts.codec}` : '';
-    this.open(join(this.path, `${ROLLING_FILE_PREFIX}${++this.index}_${this.name}${ext}`));
   }
 
   /** Waits until every queued event is in the file (readable by a history server). */
   async flushed(): Promise<void> {
-    while (this.pumping) await this.pumping;
-    const out = this.out;
-    if (!out || this.error || this.stopped) return;
-    if (out.zip) await new Promise<void>((r) => out.zip!.flush(() => r()));
-    await new Promise<void>((r) => out.file.write('', () => r()));
+    if (this.stopped) return;
+    while (this.queue.size > 0 && !this.error) {
+      this.handOver();
+      if (this.queue.size > 0) await this.ask('flush'); // the thread is full: wait until it has written what it holds
+    }
+    await this.ask('flush');
   }
 
   /** Writes what is queued, closes the log and drops `.inprogress` from its name. */
@@ -207,7 +183,8 @@ export class EventLogWriter {
     if (this.stopped) return;
     await this.flushed();
     this.stopped = true;
-    if (this.out) await this.close(this.out);
+    await this.ask('stop');
+    await this.worker.terminate();
     if (this.queue.dropped > 0) warn(log, 'eventLog', `${this.queue.dropped} events were dropped from the event log ${this.path}: it is incomplete`);
     if (this.opts.rolling) renameSync(this.statusFile(true), this.statusFile(false));
     else renameSync(this.path + IN_PROGRESS, this.path);

@@ -124,7 +124,8 @@ export class SparkEventConverter {
     const info: TaskInfoJson = {
       ...(launched?.info ?? {
         'Task ID': e.taskId, Index: e.partition, Attempt: e.attempt, 'Partition ID': e.partition, 'Launch Time': e.time, 'Executor ID': e.executorId,
-        Host: this.hosts.get(e.executorId) ?? 'localhost', Locality: 'PROCESS_LOCAL', Speculative: false, 'Getting Result Time': 0, Accumulables: [],
+        Host: this.hosts.get(e.executorId) ?? 'localhost', Locality: 'PROCESS_LOCAL', Speculative: false, 'Getting Result Time': 0,
+        'Finish Time': 0, Failed: false, Killed: false, Accumulables: [], // in TaskStart's key order, which the spreads below keep
       }),
       'Finish Time': e.time, Failed: e.result === 'failed' || e.result === 'lost', Killed: e.result === 'killed',
     } as TaskInfoJson;
