@@ -43,7 +43,7 @@ export class ExternalAppendOnlyMap {
     else e = this.map.set(k, combined ? v : this.combine.createCombiner(v));
     this.size.update(e);
     const est = this.size.estimate(this.map.size);
-    if (this.spillable.shouldSpill(est)) this.spill(est);
+    if (this.spillable.shouldSpill(est, this.map.size)) this.spill(est);
   }
 
   get spillCount(): number {

@@ -36,7 +36,7 @@ export class ExternalSorter {
     this.buf.push(row);
     this.size.update(row);
     const est = this.size.estimate(this.buf.length);
-    if (this.spillable.shouldSpill(est)) this.spill(est);
+    if (this.spillable.shouldSpill(est, this.buf.length)) this.spill(est);
   }
 
   get spillCount(): number {

@@ -69,7 +69,6 @@ export class TaskMemory {
 
 export class Spillable {
   private threshold: number;
-  private held = 0;
   private sinceCheck = 0;
 
   constructor(private readonly tm: TaskMemory) {
@@ -77,14 +76,15 @@ export class Spillable {
   }
 
   /**
-   * After each inserted record (or, with `records`, after that many): true when the collection (estimated at
-   * `estimate` bytes) must spill now. Memory is asked for at most every 32 records, as Spark's Spillable does.
+   * After each inserted record (or, with `records`, after that many): true when the collection, holding `entries`
+   * entries estimated at `estimate` bytes, must spill now. Memory is asked for at most every 32 records, as Spark's
+   * Spillable does. The forced spill counts entries held, not records read: an aggregation over few keys reads
+   * millions of records into a small map and has nothing to gain from spilling it.
    */
-  shouldSpill(estimate: number, records = 1): boolean {
-    this.held += records;
+  shouldSpill(estimate: number, entries: number, records = 1): boolean {
     this.sinceCheck += records;
     if (estimate > this.tm.metrics.peakExecutionMemory) this.tm.metrics.peakExecutionMemory = estimate;
-    if (this.held > this.tm.forceSpillRecords) return true;
+    if (entries > this.tm.forceSpillRecords) return true;
     if (this.sinceCheck < 32 || estimate < this.threshold) return false;
     this.sinceCheck = 0;
     this.threshold += this.tm.acquire(2 * estimate - this.threshold);
@@ -96,7 +96,6 @@ export class Spillable {
     this.tm.metrics.memoryBytesSpilled += estimate;
     this.tm.metrics.diskBytesSpilled += diskBytes;
     this.free();
-    this.held = 0;
     this.sinceCheck = 0;
   }
 

@@ -15,7 +15,7 @@ export function mapSideSpillPolicy(tm: TaskMemory): SpillPolicy {
     mustSpill(entry, held) {
       size.update(entry);
       estimate = size.estimate(held);
-      return spillable.shouldSpill(estimate, 32);
+      return spillable.shouldSpill(estimate, held, 32);
     },
     spilled() {
       // The writer counts its own disk bytes (shuffle-map metrics); the memory side is counted here.

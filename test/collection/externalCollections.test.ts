@@ -85,3 +85,27 @@ test('stopping iteration early closes and removes spill files', () => {
   assert.deepEqual(readdirSync(s.spillDir), []);
   s.done();
 });
+
+test('the forced spill counts entries held, not records read: few keys over many records never spill; many keys do', async () => {
+  const { mapSideSpillPolicy } = await import('../../src/shuffle/mapSideMemory.js');
+  const combine = { createCombiner: (v: unknown) => v, mergeValue: (c: unknown, v: unknown) => (c as number) + (v as number), mergeCombiners: (a: unknown, b: unknown) => (a as number) + (b as number) };
+  for (const [keys, spills] of [[10, false], [5000, true]] as const) {
+    const dir = mkdtempSync(join(tmpdir(), 'spill-test-'));
+    // A roomy pool: only the force threshold (1,000 entries) can make these collections spill.
+    const tm = () => new TaskMemory(new UnifiedMemoryManager({ maxMemory: 1 << 30, storageRegion: 0 }), 7, dir, 1 << 28, 1000, true);
+    const map = new ExternalAppendOnlyMap(combine, tm());
+    const policy = mapSideSpillPolicy(tm());
+    let mapSideSpill = false;
+    const held = new Set<string>();
+    for (let i = 0; i < 50_000; i++) {
+      const k = `k${i % keys}`;
+      map.insert(k, 1);
+      held.add(k);
+      if ((i & 31) === 31) mapSideSpill ||= policy.mustSpill([k, 1], held.size);
+    }
+    assert.equal(map.spillCount > 0, spills, `${keys} keys: the reduce-side map spilled ${map.spillCount} times`);
+    assert.equal(mapSideSpill, spills, `${keys} keys: the map side asked to spill`);
+    assert.equal([...map.entries()].reduce((s, [, c]) => s + (c as number), 0), 50_000);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
