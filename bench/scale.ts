@@ -5,12 +5,13 @@
  *  - sort into 8 and into 1 partitions (saved as text), next to GNU `sort --parallel=2` (LC_ALL=C) on the same file;
  *  - word count, next to a single-thread hand-written stream-and-Map count;
  *  - distinct lines into one partition; a join of two tables of half the corpus size each;
- *  - each executor's peak RSS next to its container limit (executor memory + overhead).
- * Run: npm run bench:scale -- [--mb N | --big] [--only local|mesos]. Heavy at the default size: run it on an idle
+ *  - each executor's peak RSS next to its container limit (executor memory + overhead);
+ *  - the word count on skale 1.2.2 (npm), installed into bench/.cache on first use.
+ * Run: npm run bench:scale -- [--mb N | --big] [--only local|mesos] [--no-skale]. Heavy at the default size: run it on an idle
  * machine.
  */
 import { spawnSync } from 'node:child_process';
-import { createReadStream, createWriteStream, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -29,6 +30,8 @@ const EXECUTOR_MEMORY_MIB = 512;
 const CONTAINER_MIB = EXECUTOR_MEMORY_MIB + Math.max(384, Math.floor(EXECUTOR_MEMORY_MIB * 0.1));
 
 const dir = mkdtempSync(join(tmpdir(), 'bench-scale-'));
+/** Seconds of our word count on local[2], for the skale comparison. */
+let lastWordCount = 0;
 
 /** Deterministic lines of words (an LCG over a fixed vocabulary of 5,000 words), about `mb` MB. */
 async function writeCorpus(path: string, mb: number, seed: number, keyed = false): Promise<void> {
@@ -90,7 +93,8 @@ async function suite(label: string, sc: SparkContext, corpus: string, tables: [s
   const out = (name: string) => join(dir, `${label}-${name}-${Date.now()}`);
   const [sort8] = await timed(() => sc.textFile(corpus).sortBy((l) => l, true, 8).saveAsTextFile(out('sort8')));
   const [sort1] = await timed(() => sc.textFile(corpus).sortBy((l) => l, true, 1).saveAsTextFile(out('sort1')));
-  const [wc, words] = await timed(() => sc.textFile(corpus).flatMap((l) => l.split(' ')).map((w) => [w, 1] as [string, number]).reduceByKey((a, b) => a + b).count());
+  const [wc, words] = await timed(() => sc.textFile(corpus).flatMap((l) => l.split(' ')).filter((w) => w !== '').map((w) => [w, 1] as [string, number]).reduceByKey((a, b) => a + b).count());
+  if (label === 'local[2]') lastWordCount = wc;
   const [distinct, lines] = await timed(() => sc.textFile(corpus).distinct(1).count());
   const [join8, joined] = await timed(() => {
     const side = (p: string) => sc.textFile(p).map((l) => [l.slice(0, l.indexOf('\t')), l.length] as [string, number]);
@@ -142,7 +146,37 @@ async function main(): Promise<void> {
       await cluster.stop();
     }
   }
-  console.log('\nskale (npm skale@1.2.2): not measured here (install it with --ignore-scripts to compare).');
+  skaleWordCount(corpus, handCountS);
+}
+
+/**
+ * The same word count on skale 1.2.2 with two workers. Installed on first use into bench/.cache (with
+ * --ignore-scripts: its optional native dependency does not build here); `--no-skale` skips it.
+ */
+function skaleWordCount(corpus: string, handCountS: number): void {
+  if (args.includes('--no-skale')) return;
+  const cache = join(import.meta.dirname, '.cache', 'skale');
+  const module = join(cache, 'node_modules', 'skale');
+  if (!existsSync(module)) {
+    mkdirSync(cache, { recursive: true });
+    const npm = spawnSync('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--prefix', cache, 'skale@1.2.2'], { encoding: 'utf8' });
+    if (npm.status !== 0) {
+      console.log(`\nskale: could not install skale@1.2.2 (${npm.stderr.trim().split('\n').at(-1)}); not measured`);
+      return;
+    }
+  }
+  const run = spawnSync(process.execPath, [join(import.meta.dirname, 'skale-wordcount.cjs'), corpus], {
+    encoding: 'utf8', env: { ...process.env, SKALE_WORKERS: '2', SKALE_MODULE: module, NODE_NO_WARNINGS: '1' },
+  });
+  const line = run.stdout.trim().split('\n').at(-1) ?? '';
+  if (run.status !== 0 || !line.startsWith('{')) {
+    console.log(`\nskale: the word count failed (${run.stderr.trim().split('\n').at(-1)})`);
+    return;
+  }
+  const { words, seconds } = JSON.parse(line) as { words: number; seconds: number };
+  console.log(`\nskale 1.2.2, 2 workers`);
+  console.log(`  word count               ${seconds.toFixed(1)} s   ${(handCountS / seconds).toFixed(2)}x the hand-written count (${words} words)`);
+  if (lastWordCount) console.log(`  ours on local[2] against skale: ${(seconds / lastWordCount).toFixed(2)}x its speed`);
 }
 
 main().finally(() => rmSync(dir, { recursive: true, force: true })).catch((err) => {
