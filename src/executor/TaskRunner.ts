@@ -446,7 +446,8 @@ export async function executeTask(task: TaskDescription, ex: ExecutorState): Pro
   const spilled = () => (spill && (spill.diskBytesSpilled > 0 || spill.memoryBytesSpilled > 0)
     ? { memoryBytesSpilled: (r.m.memoryBytesSpilled ?? 0) + spill.memoryBytesSpilled, diskBytesSpilled: (r.m.diskBytesSpilled ?? 0) + spill.diskBytesSpilled }
     : {});
-  const metrics = (): TaskMetricsLite => ({ ...r.m, ...spilled(), runTimeMs: Math.round(performance.now() - started) });
+  const peak = () => (spill && spill.peakExecutionMemory > 0 ? { peakExecutionMemory: Math.round(spill.peakExecutionMemory) } : {});
+  const metrics = (): TaskMetricsLite => ({ ...r.m, ...spilled(), ...peak(), runTimeMs: Math.round(performance.now() - started) });
   TaskContext.set({ stageId: task.stageId, partitionId: task.partition, attemptNumber: task.attempt, taskAttemptId: task.taskId, executorId: ex.executorId });
   try {
     if (task.sink.k === 'shuffleWrite') return { ...(await runShuffleMap(r, task.sink)), metrics: metrics() };

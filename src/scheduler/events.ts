@@ -24,6 +24,8 @@ export interface TaskMetricsLite {
   shuffleFetchWaitMs?: number;
   diskBytesSpilled?: number;
   memoryBytesSpilled?: number;
+  /** Peak estimated bytes held by the task's shuffle, sort and aggregation buffers. */
+  peakExecutionMemory?: number;
   /** Estimated bytes of each block the task cached. */
   blockSizes?: Record<string, number>;
 }

@@ -26,6 +26,12 @@ test('a job that spills shows its spilled bytes in /metrics/prometheus; one that
     const text = await scrape();
     assert.ok(metric(text, 'spark_tasks_disk_bytes_spilled_total') > 0, 'disk bytes spilled');
     assert.ok(metric(text, 'spark_tasks_memory_bytes_spilled_total') > 0, 'memory bytes spilled');
+    // The reduce tasks' buffers show as their peak execution memory in Spark's task list, as Spark reports it.
+    const api = `${sc.uiWebUrl}/api/v1/applications/${sc.applicationId}`;
+    const stages = (await (await fetch(`${api}/stages`)).json()) as { stageId: number; attemptId: number }[];
+    const last = stages.reduce((a, b) => (b.stageId > a.stageId ? b : a));
+    const tasks = (await (await fetch(`${api}/stages/${last.stageId}/${last.attemptId}/taskList`)).json()) as { taskMetrics: { peakExecutionMemory: number } }[];
+    assert.ok(tasks.length === 2 && tasks.every((t) => t.taskMetrics.peakExecutionMemory > 0), `peak execution memory per task: ${JSON.stringify(tasks.map((t) => t.taskMetrics.peakExecutionMemory))}`);
   } finally {
     await sc.stop();
     rmSync(dir, { recursive: true, force: true });

@@ -18,7 +18,7 @@ const end = (taskId: number, o: Partial<TaskEnd> = {}): SparkListenerEvent =>
 const fullMetrics = {
   runTimeMs: 12, deserializeTimeMs: 1, resultSize: 900, inputBytes: 1 << 20, inputRecords: 1000, outputBytes: 5, outputRecords: 6, shuffleWriteBytes: 7,
   shuffleWriteRecords: 8, shuffleWriteTimeNs: 123456789, shuffleLocalBytesRead: 10, shuffleRemoteBytesRead: 11, shuffleLocalBlocksFetched: 12,
-  shuffleRemoteBlocksFetched: 13, shuffleRecordsRead: 14, shuffleFetchWaitMs: 15, diskBytesSpilled: 16, memoryBytesSpilled: 2 ** 40,
+  shuffleRemoteBlocksFetched: 13, shuffleRecordsRead: 14, shuffleFetchWaitMs: 15, diskBytesSpilled: 16, memoryBytesSpilled: 2 ** 40, peakExecutionMemory: 17,
 };
 
 // [what, scheduler events, how many of the converted events must go the compact way]

@@ -197,7 +197,7 @@ function endReason(e: TaskEnd): TaskEndReasonJson {
 function taskMetricsJson(m: TaskMetricsLite | undefined, duration: number): TaskMetricsJson {
   return {
     'Executor Deserialize Time': m?.deserializeTimeMs ?? 0, 'Executor Deserialize CPU Time': 0, 'Executor Run Time': m?.runTimeMs ?? duration,
-    'Executor CPU Time': 0, 'Peak Execution Memory': 0, 'Result Size': m?.resultSize ?? 0, 'JVM GC Time': 0, 'Result Serialization Time': 0,
+    'Executor CPU Time': 0, 'Peak Execution Memory': m?.peakExecutionMemory ?? 0, 'Result Size': m?.resultSize ?? 0, 'JVM GC Time': 0, 'Result Serialization Time': 0,
     'Memory Bytes Spilled': m?.memoryBytesSpilled ?? 0, 'Disk Bytes Spilled': m?.diskBytesSpilled ?? 0,
     'Shuffle Read Metrics': {
       'Remote Blocks Fetched': m?.shuffleRemoteBlocksFetched ?? 0, 'Local Blocks Fetched': m?.shuffleLocalBlocksFetched ?? 0,
