@@ -44,6 +44,8 @@ export function eventLogOptions(conf: SparkConf): EventLogOptions {
 
 /** Events handed to the log's thread per message. */
 const BATCH = 1024;
+/** The longest an event waits on the driver's thread before it is handed over. */
+const HAND_OVER_MS = 50;
 
 export class EventLogWriter {
   private readonly queue: BoundedQueue<SparkEvent>;
@@ -52,6 +54,8 @@ export class EventLogWriter {
   /** Events handed to the log's thread and not yet written: with the queue, what the log holds in memory. */
   private inFlight = 0;
   private scheduled = false;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly builder = new CompactBatchBuilder();
   private nextId = 0;
   private readonly waiting = new Map<number, () => void>();
   private stopped = false;
@@ -129,21 +133,35 @@ export class EventLogWriter {
     if (this.queue.offer(e)) this.schedule();
   }
 
+  /**
+   * Hands events over at most every HAND_OVER_MS, or at once when a full batch waits: each message to the log's
+   * thread has a fixed cost, so a burst of tasks goes over in a few large batches rather than many small ones.
+   */
   private schedule(): void {
+    if (this.queue.size >= BATCH && this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      this.scheduled = false;
+    }
     if (this.scheduled) return;
     this.scheduled = true;
-    setImmediate(() => {
+    const run = () => {
       this.scheduled = false;
+      this.timer = undefined;
       this.handOver();
-    });
+    };
+    if (this.queue.size >= BATCH) setImmediate(run);
+    else {
+      this.timer = setTimeout(run, HAND_OVER_MS);
+      this.timer.unref();
+    }
   }
 
   /** Hands queued events to the log's thread, as many as keep what it holds within the capacity. */
   private handOver(): void {
     while (this.queue.size > 0 && !this.error && this.inFlight < this.opts.capacity) {
-      const builder = new CompactBatchBuilder();
-      for (const e of this.queue.take(Math.min(BATCH, this.opts.capacity - this.inFlight))) builder.add(e);
-      const batch = builder.take();
+      for (const e of this.queue.take(Math.min(BATCH, this.opts.capacity - this.inFlight))) this.builder.add(e);
+      const batch = this.builder.take();
       this.inFlight += batch.kinds.length;
       this.send({ t: 'batch', batch }, [batch.nums.buffer as ArrayBuffer]);
     }
@@ -183,6 +201,7 @@ export class EventLogWriter {
     if (this.stopped) return;
     await this.flushed();
     this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
     await this.ask('stop');
     await this.worker.terminate();
     if (this.queue.dropped > 0) warn(log, 'eventLog', `${this.queue.dropped} events were dropped from the event log ${this.path}: it is incomplete`);
