@@ -4,7 +4,9 @@
  *     the `mesos-framework` npm library takes to get 8 one-cpu tasks running on an identical cluster;
  *  2. the offer decision for one OFFERS event of 1,000 offers, in microseconds per offer;
  *  3. short tasks per second through the fine-grained backend (each task its own Mesos task), next to the coarse
- *     backend running the same jobs on the same kind of cluster (each task over the driver's own connection).
+ *     backend running the same jobs on the same kind of cluster (each task over the driver's own connection);
+ *  4. executor launch time with the driver and agents as processes on one host (the baseline), then with the
+ *     master, each agent and the driver on simulated hosts of their own (`mini-cluster --hosts`; root only).
  * Run: npx tsx bench/mesos.ts
  */
 import { spawn } from 'node:child_process';
@@ -13,6 +15,8 @@ import { tmpdir } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { SparkConf, SparkContext, MiniCluster, MesosSchedulerUtils, planOffers, effectiveMaxCores } from '../src/index.js';
+import { HostsCluster } from '../src/minimesos/hosts/HostsCluster.js';
+import { hostsUnsupported } from '../src/minimesos/hosts/HostNetwork.js';
 import type { Offer } from '../src/mesos/wire/framework.js';
 
 process.env.SPARK_MESOS_LOG_LEVEL ??= 'warn';
@@ -108,3 +112,55 @@ console.log(`2. offer decision, one OFFERS event of 1,000 offers: ${decisionMicr
 const fineTps = await tasksPerSecond(false);
 const coarseTps = await tasksPerSecond(true);
 console.log(`3. fine-grained mode: ${fineTps.toFixed(0)} tasks/s; coarse-grained mode: ${coarseTps.toFixed(0)} tasks/s (fine/coarse ${(fineTps / coarseTps).toFixed(2)})`);
+
+interface Launch { registered: number[]; all: number; firstJob: number }
+
+/** Runs bench/mesos-launch-driver.ts (through `wrap`, e.g. onto a simulated host) and parses its LAUNCH line. */
+function launchDriver(run: (argv: string[]) => Promise<{ code: number | null; out: string; err: string }>, master: string): Promise<Launch> {
+  const script = fileURLToPath(new URL('./mesos-launch-driver.ts', import.meta.url));
+  return run([process.execPath, '--import', 'tsx', script, master, String(LAUNCH_EXECUTORS)]).then((r) => {
+    const line = /LAUNCH (.*)/.exec(r.out)?.[1];
+    if (r.code !== 0 || !line) throw new Error(`launch driver failed (${r.code}): ${r.err.slice(-2000)}`);
+    return JSON.parse(line) as Launch;
+  });
+}
+
+const LAUNCH_EXECUTORS = 4;
+const launchResources = 'cpus:2;mem:4096;ports:[31000-31100]';
+
+async function launchSingleHost(): Promise<Launch> {
+  const cluster = await new MiniCluster({ agents: 2, resources: launchResources, agentProcesses: true }).start();
+  try {
+    return await launchDriver((argv) => new Promise((resolve) => {
+      const p = spawn(argv[0]!, argv.slice(1), { cwd: fileURLToPath(new URL('..', import.meta.url)), stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      let err = '';
+      p.stdout.on('data', (c) => (out += c));
+      p.stderr.on('data', (c) => (err += c));
+      p.once('exit', (code) => resolve({ code, out, err }));
+    }), cluster.masterUrl);
+  } finally {
+    await cluster.stop();
+  }
+}
+
+async function launchHosts(): Promise<Launch> {
+  const cluster = new HostsCluster({ agents: 2, resources: launchResources });
+  try {
+    await cluster.start();
+    return await launchDriver((argv) => cluster.run('driver', argv, { cwd: fileURLToPath(new URL('..', import.meta.url)) }), cluster.masterUrl);
+  } finally {
+    await cluster.stop();
+  }
+}
+
+const fmt = (l: Launch) => `first executor registered after ${l.registered[0]!.toFixed(0)} ms, all ${LAUNCH_EXECUTORS} after ${l.all.toFixed(0)} ms, first job done after ${l.firstJob.toFixed(0)} ms`;
+const single = await launchSingleHost();
+console.log(`4. executor launch, 2 agent processes, ${LAUNCH_EXECUTORS} executors, driver in its own process (from new SparkContext):`);
+console.log(`   single host: ${fmt(single)}`);
+const noHosts = hostsUnsupported();
+if (noHosts) console.log(`   --hosts: skipped (${noHosts})`);
+else {
+  const hosts = await launchHosts();
+  console.log(`   --hosts (master, agents and driver on simulated hosts): ${fmt(hosts)}; all executors ${(hosts.all / single.all).toFixed(2)}x the single-host time`);
+}

@@ -1,6 +1,6 @@
-import { hostname } from 'node:os';
 import { Command, InvalidArgumentError } from 'commander';
 import { SparkConf } from '../conf/SparkConf.js';
+import { hostFacts, localHostName } from '../conf/hostAddress.js';
 import { MesosClusterDispatcher } from '../deploy/MesosClusterDispatcher.js';
 import { applyConfFlags, collect } from './confFlags.js';
 
@@ -15,7 +15,8 @@ interface DispatcherOptions { host: string; port: number; webuiPort: number; mas
 export function dispatcherCommand(): Command {
   return new Command('dispatcher')
     .description('Run the Mesos cluster dispatcher: accepts cluster-mode submissions (REST) and runs their drivers on Mesos')
-    .option('-h, --host <host>', 'address the REST server and the UI listen on', process.env.SPARK_LOCAL_HOSTNAME ?? hostname())
+    // As Spark's Utils.localHostName: SPARK_LOCAL_HOSTNAME, SPARK_LOCAL_IP, else this host's (non-loopback) address.
+    .option('-h, --host <host>', 'address the REST server and the UI listen on', localHostName(process.env, hostFacts()))
     .option('-p, --port <port>', 'REST server port', port('--port'), 7077)
     .option('--webui-port <port>', 'web UI port', port('--webui-port'), 8081)
     .requiredOption('-m, --master <url>', 'the Mesos master, mesos://host:port or mesos://zk://host:port/path')
@@ -42,9 +43,19 @@ export function dispatcherCommand(): Command {
       };
       process.on('SIGTERM', () => stop('SIGTERM'));
       process.on('SIGINT', () => stop('SIGINT'));
+      // HA: a dispatcher that lost its leadership exits (non-zero) so its supervisor restarts it as a standby.
+      dispatcher.onLostLeadership = (reason) => {
+        process.stderr.write(`spark-mesos dispatcher: ${reason}; exiting\n`);
+        stopping = true;
+        const exit = () => process.exit(2);
+        setTimeout(exit, 5000).unref();
+        dispatcher.stop().then(exit, exit);
+      };
+      dispatcher.onLeading = () => process.stderr.write(`spark-mesos dispatcher: now leading, framework ${dispatcher.scheduler!.state().frameworkId}\n`);
       await dispatcher.start();
       const rest = dispatcher.rest!.address!;
       const ui = dispatcher.ui!.address!;
-      process.stderr.write(`spark-mesos dispatcher: REST server at mesos://${rest.host}:${rest.port}, web UI at http://${ui.host}:${ui.port}, framework ${dispatcher.scheduler!.state().frameworkId}\n`);
+      const role = dispatcher.isLeader ? `framework ${dispatcher.scheduler!.state().frameworkId}` : `standby (leader: ${dispatcher.leader?.rest ?? 'not elected yet'})`;
+      process.stderr.write(`spark-mesos dispatcher: REST server at mesos://${rest.host}:${rest.port}, web UI at http://${ui.host}:${ui.port}, ${role}\n`);
     });
 }

@@ -10,6 +10,7 @@ import { HostsCluster, hostEnv } from '../minimesos/hosts/HostsCluster.js';
 import { hostsUnsupported } from '../minimesos/hosts/HostNetwork.js';
 import { execOnHost, namespaceOf, NETNS_PREFIX } from '../minimesos/hosts/plan.js';
 import { execFileSync, spawn } from 'node:child_process';
+import { shellExitStatus } from './exitStatus.js';
 
 function intArg(name: string, min: number, max: number) {
   return (v: string) => {
@@ -61,6 +62,8 @@ interface Opts {
   inProcessAgents?: boolean;
   isolation?: string;
   cgroupsEnableCfs?: boolean;
+  enforceContainerDiskQuota?: boolean;
+  containerDiskWatchInterval?: number;
   hosts?: boolean;
   exitWithParent?: boolean;
   clusterName?: string;
@@ -90,6 +93,12 @@ function masterOptions(o: Opts) {
   };
 }
 
+/** The `disk/du` flags, passed on to agent processes. */
+function diskArgs(o: Opts): string[] {
+  return [...(o.enforceContainerDiskQuota ? ['--enforce-container-disk-quota'] : []),
+    ...(o.containerDiskWatchInterval !== undefined ? ['--container-disk-watch-interval', `${o.containerDiskWatchInterval}ms`] : [])];
+}
+
 /** `--role master`: one master, alone. */
 async function runMaster(o: Opts): Promise<void> {
   const master = new Master({ host: o.host, port: o.port ?? 5050, ...(o.zk ? { zk: o.zk } : {}), ...masterOptions(o) });
@@ -115,6 +124,8 @@ async function runAgent(o: Opts): Promise<void> {
     ...(o.port !== undefined ? { port: o.port } : {}),
     ...(o.isolation ? { isolation: o.isolation } : {}),
     ...(o.cgroupsEnableCfs ? { cgroupsEnableCfs: true } : {}),
+    ...(o.enforceContainerDiskQuota ? { enforceContainerDiskQuota: true } : {}),
+    ...(o.containerDiskWatchInterval !== undefined ? { containerDiskWatchIntervalMs: o.containerDiskWatchInterval } : {}),
   });
   agent.onRegistered((id) => process.stdout.write(`mini-mesos agent ${id} at ${agent.url} registered\n`));
   await agent.start();
@@ -127,7 +138,7 @@ async function runAgent(o: Opts): Promise<void> {
 async function runHosts(o: Opts): Promise<void> {
   const why = hostsUnsupported();
   if (why) throw new IllegalArgumentException(why);
-  const agentArgs = [...(o.isolation ? ['--isolation', o.isolation] : []), ...(o.cgroupsEnableCfs ? ['--cgroups-enable-cfs'] : [])];
+  const agentArgs = [...(o.isolation ? ['--isolation', o.isolation] : []), ...(o.cgroupsEnableCfs ? ['--cgroups-enable-cfs'] : []), ...diskArgs(o)];
   const masterArgs = [...(o.agentPingTimeout !== undefined ? ['--agent-ping-timeout', `${o.agentPingTimeout}ms`] : []), ...(o.maxAgentPingTimeouts !== undefined ? ['--max-agent-ping-timeouts', String(o.maxAgentPingTimeouts)] : []),
     ...(o.roles ? ['--roles', o.roles] : []), ...(o.credentials ? ['--credentials', o.credentials] : [])];
   const cluster = new HostsCluster({
@@ -169,7 +180,7 @@ async function runExec(host: string, argv: string[], o: { cluster?: string }): P
   if (!known) throw new IllegalArgumentException(`no host '${host}' in cluster ${cluster} (no namespace ${ns}; hosts are namespaces named ${NETNS_PREFIX}${cluster}-<host>)`);
   const full = execOnHost(ns, host, argv);
   const p = spawn(full[0]!, full.slice(1), { stdio: 'inherit', env: hostEnv() });
-  const code = await new Promise<number>((resolve) => p.once('exit', (c, sig) => resolve(c ?? (sig ? 128 + 9 : 1))));
+  const code = await new Promise<number>((resolve) => p.once('exit', (c, sig) => resolve(shellExitStatus(c, sig))));
   process.exit(code);
 }
 
@@ -180,8 +191,12 @@ async function runCluster(o: Opts): Promise<void> {
     port: o.port ?? 5050,
     agents: o.agents,
     agentProcesses: !o.inProcessAgents,
-    agentArgs: [...(o.isolation ? ['--isolation', o.isolation] : []), ...(o.cgroupsEnableCfs ? ['--cgroups-enable-cfs'] : [])],
-    agent: { ...(o.isolation ? { isolation: o.isolation } : {}), ...(o.cgroupsEnableCfs ? { cgroupsEnableCfs: true } : {}) },
+    agentArgs: [...(o.isolation ? ['--isolation', o.isolation] : []), ...(o.cgroupsEnableCfs ? ['--cgroups-enable-cfs'] : []), ...diskArgs(o)],
+    agent: {
+      ...(o.isolation ? { isolation: o.isolation } : {}), ...(o.cgroupsEnableCfs ? { cgroupsEnableCfs: true } : {}),
+      ...(o.enforceContainerDiskQuota ? { enforceContainerDiskQuota: true } : {}),
+      ...(o.containerDiskWatchInterval !== undefined ? { containerDiskWatchIntervalMs: o.containerDiskWatchInterval } : {}),
+    },
     ...(o.resources ? { resources: o.resources } : {}),
     ...(o.attributes ? { attributes: o.attributes } : {}),
     ...(o.zk ? { zk: o.zk } : {}),
@@ -215,8 +230,10 @@ export function miniClusterCommand(): Command {
     .option('--credentials <file>', 'require scheduler authentication with the credentials in this JSON file')
     .option('--agent-ping-timeout <duration>', 'how often the master pings agents (Mesos --agent_ping_timeout, default 15s)', durationArg('--agent-ping-timeout'))
     .option('--max-agent-ping-timeouts <n>', 'missed pings before an agent is unreachable (default 5)', intArg('--max-agent-ping-timeouts', 1, 1000))
-    .option('--isolation <isolators>', 'agent isolation (Mesos --isolation): posix/cpu,posix/mem (default, no limits) or cgroups/cpu,cgroups/mem', specArg(parseIsolation))
+    .option('--isolation <isolators>', 'agent isolation (Mesos --isolation): posix/cpu,posix/mem (default, no limits), cgroups/cpu,cgroups/mem, and disk/du', specArg(parseIsolation))
     .option('--cgroups-enable-cfs', 'with cgroups/cpu, also cap CPU time with a CFS quota (Mesos --cgroups_enable_cfs)')
+    .option('--enforce-container-disk-quota', 'with disk/du, fail a task whose sandbox exceeds its disk (Mesos --enforce_container_disk_quota)')
+    .option('--container-disk-watch-interval <duration>', 'with disk/du, how often sandboxes are measured (Mesos --container_disk_watch_interval, default 15s)', durationArg('--container-disk-watch-interval'))
     .option('--exit-with-parent', 'stop when the process that started this one exits (mini-cluster starts its masters and agents so)')
     .option('--in-process-agents', 'run the agents inside the master\'s process instead of as processes of their own')
     .option('--hosts', 'put the master and each agent on a simulated host of its own (root, Linux: network + UTS namespaces on a private bridge)')

@@ -1,13 +1,14 @@
 /**
- * Spill files: a sequence of batches, each a 4-byte length and a deflate-compressed (level 1, fast) v8-serialized
- * array of records, so a reader holds one batch at a time. Each file lives in its task's spill directory
- * (`taskSpillDir`), which the executor removes when the task ends, fails or is killed.
+ * Spill files: a sequence of batches, each a 4-byte length and a deflate-compressed (level 1, fast) batch of records
+ * as src/shuffle/recordCodec.ts encodes it (packed common shapes, v8 for the rest), so a reader holds one batch at a
+ * time. Each file lives in its task's spill directory (`taskSpillDir`), which the executor removes when the task
+ * ends, fails or is killed.
  */
 import { closeSync, mkdirSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { deserialize, serialize } from 'node:v8';
 import { deflateRawSync, inflateRawSync, constants } from 'node:zlib';
 import { openIo, sealIo } from '../util/ioEncryption.js';
+import { decodeRecords, encodeRecords } from '../shuffle/recordCodec.js';
 
 /** Records per batch (Spark's `spark.shuffle.spill.batchSize`). */
 export const SPILL_BATCH = 10_000;
@@ -41,7 +42,7 @@ export class SpillWriter {
 
   private flush(): void {
     if (this.batch.length === 0) return;
-    const raw = serialize(this.batch);
+    const raw = encodeRecords(this.batch);
     // Compressed, then sealed (spark.io.encryption.enabled), as Spark orders its streams.
     const body = sealIo(this.compress ? deflateRawSync(raw, { level: constants.Z_BEST_SPEED }) : raw);
     const head = Buffer.allocUnsafe(5);
@@ -72,7 +73,7 @@ export function* readSpill(path: string): Generator<unknown> {
       if (readSync(fd, body, 0, len, pos + 5) < len) throw new Error(`truncated spill file ${path}: batch of ${len} bytes at ${pos}`);
       pos += 5 + len;
       const opened = openIo(body);
-      const batch = deserialize(head[4] === 1 ? inflateRawSync(opened) : opened) as unknown[];
+      const batch = decodeRecords(head[4] === 1 ? inflateRawSync(opened) : opened);
       yield* batch;
     }
   } finally {

@@ -108,7 +108,7 @@ export const IO_ENCRYPTION_KEY = entry({ key: 'spark.io.encryption.key', type: '
 
 // ---------------------------------------------------------------------------------------------- Dynamic allocation
 export const DYN_ALLOC_ENABLED = entry({ key: 'spark.dynamicAllocation.enabled', type: 'boolean', default: 'false', category: 'Dynamic allocation',
-  doc: 'Grow and shrink the number of executors with the workload. Needs the external shuffle service.' });
+  doc: 'Grow and shrink the number of executors with the workload. Needs the external shuffle service or `spark.dynamicAllocation.shuffleTracking.enabled`.' });
 export const DYN_ALLOC_MIN_EXECUTORS = entry({ key: 'spark.dynamicAllocation.minExecutors', type: 'int', default: '0', min: 0, category: 'Dynamic allocation',
   doc: 'Executors kept even when idle.' });
 export const DYN_ALLOC_MAX_EXECUTORS = entry({ key: 'spark.dynamicAllocation.maxExecutors', type: 'int', default: '2147483647', min: 0, category: 'Dynamic allocation',
@@ -126,6 +126,11 @@ export const DYN_ALLOC_SUSTAINED_SCHEDULER_BACKLOG_TIMEOUT = entry({ key: 'spark
   doc: 'Interval of further requests while the backlog lasts.' }) as ConfigEntry<number>;
 export const DYN_ALLOC_EXECUTOR_ALLOCATION_RATIO = entry({ key: 'spark.dynamicAllocation.executorAllocationRatio', type: 'double', default: '1', min: 0, category: 'Dynamic allocation',
   doc: 'Fraction of the executors full parallelism would need that are requested (1 = all).' });
+export const DYN_ALLOC_SHUFFLE_TRACKING_ENABLED = entry({ key: 'spark.dynamicAllocation.shuffleTracking.enabled', type: 'boolean', default: 'true', category: 'Dynamic allocation',
+  doc: 'Without the external shuffle service: dynamic allocation keeps idle executors holding shuffle output of active jobs (until `spark.dynamicAllocation.shuffleTracking.timeout`), so their output is not lost. Ignored when `spark.shuffle.service.enabled`.' });
+export const DYN_ALLOC_SHUFFLE_TRACKING_TIMEOUT = entry({ key: 'spark.dynamicAllocation.shuffleTracking.timeout', type: 'time', unit: 'ms', min: 0, category: 'Dynamic allocation',
+  defaultDoc: 'none: kept while a job uses their shuffle output',
+  doc: 'With shuffle tracking: an idle executor holding shuffle output of an active job is released after this long anyway (its output is then recomputed if needed).' });
 export const DYN_ALLOC_TESTING = entry({ key: 'spark.dynamicAllocation.testing', type: 'boolean', default: 'false', category: 'Dynamic allocation',
   doc: 'Internal: allow dynamic allocation in local modes for tests.' });
 
@@ -216,7 +221,7 @@ export const ZOOKEEPER_DIR = entry({ key: 'spark.deploy.zookeeper.dir', type: 's
 export const ZOOKEEPER_AUTH = entry({ key: 'spark.deploy.zookeeper.auth', type: 'string', secret: true, category: 'Recovery', defaultDoc: 'env `SPARK_DEPLOY_ZOOKEEPER_AUTH`',
   doc: 'Digest credentials `user:password` for the dispatcher\'s znodes: they are created (and their existing ACLs replaced) so that only these credentials can read or change them. Unset, the znodes are open to anyone who reaches ZooKeeper, as in Spark.' });
 export const ZOOKEEPER_SESSION_TIMEOUT = entry({ key: 'spark.deploy.zookeeper.sessionTimeout', type: 'time', unit: 's', default: '60s', min: 1, category: 'Recovery',
-  doc: 'ZooKeeper session timeout of the dispatcher. When its session expires (a long partition), it opens a new session and carries on; writes wait for it.' });
+  doc: 'ZooKeeper session timeout of the dispatcher. When its store session expires (a long partition), it opens a new session and carries on; writes wait for it. With several dispatchers on one store (high availability), it is also how long a dead leader goes unnoticed before a standby takes over, and a leader whose election session expires or that is cut off from ZooKeeper this long exits.' });
 export const RECOVERY_DIRECTORY = entry({ key: 'spark.deploy.recoveryDirectory', type: 'string', category: 'Recovery', defaultDoc: '`~/.spark-mesos/recovery/<master>--<framework name>-<hash>`',
   doc: 'Directory for `FILESYSTEM` recovery: one JSON file per driver, written atomically and fsynced before the submission is acknowledged. The default is one directory per Mesos master URL and framework name, so dispatchers of different clusters on one machine never share state.' });
 
@@ -253,6 +258,10 @@ export const MESOS_DRIVER_FRAMEWORK_ID = entry({ key: 'spark.mesos.driver.framew
   doc: 'Framework id to subscribe with (set by the dispatcher in cluster mode; reusing it resumes a failed-over framework).' });
 export const MESOS_COARSE_SHUTDOWN_TIMEOUT = entry({ key: 'spark.mesos.coarse.shutdownTimeout', type: 'time', unit: 'ms', default: '10s', min: 0, category: 'Mesos: framework and offers', since: '2.0.0',
   doc: 'Longest wait in `stop()` for executors to end before the framework is torn down.' });
+export const MESOS_DECOMMISSION_ENABLED = entry({ key: 'spark.mesos.decommission.enabled', type: 'boolean', default: 'true', category: 'Mesos: framework and offers',
+  doc: 'Coarse mode, beyond Spark: answer Mesos maintenance. Offers carrying `unavailability` are declined; on an inverse offer the executors of that agent get no new tasks, finish their running ones, hand their shuffle output (without an external shuffle service) to another executor, are killed, and the inverse offer is accepted. Off: inverse offers are declined and nothing is drained.' });
+export const MESOS_DECOMMISSION_GRACE_PERIOD = entry({ key: 'spark.mesos.decommission.gracePeriod', type: 'time', unit: 'ms', default: '60s', min: 0, category: 'Mesos: framework and offers',
+  doc: 'Longest a draining executor is given, from the inverse offer, to finish its running tasks and hand over its shuffle output; it is killed then (what it still holds is recomputed). A maintenance window starting sooner shortens it.' });
 
 // ---------------------------------------------------------------------------------------------- Mesos: executors and containers
 export const MESOS_EXTRA_CORES = entry({ key: 'spark.mesos.extra.cores', type: 'int', default: '0', min: 0, category: 'Mesos: executors and containers', since: '0.6.0',

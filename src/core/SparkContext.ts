@@ -88,10 +88,12 @@ export class SparkContext {
     if (this.conf.get(config.IO_ENCRYPTION_ENABLED) && !this.conf.get(config.IO_ENCRYPTION_KEY)) {
       this.conf.set(config.IO_ENCRYPTION_KEY.key, newIoEncryptionKey(this.conf.get(config.IO_ENCRYPTION_KEY_SIZE_BITS)));
     }
-    // Dynamic allocation (not in local mode, as in Spark) needs executors' shuffle output to outlive them.
+    // Dynamic allocation (not in local mode, as in Spark) must not lose shuffle output an active job needs: either it
+    // outlives executors (the external shuffle service) or executors holding it are kept (shuffle tracking).
     const dynamicAllocation = this.conf.get(config.DYN_ALLOC_ENABLED) && (!/^local(\[|$)/.test(this.master) || this.conf.get(config.DYN_ALLOC_TESTING));
-    if (dynamicAllocation && !this.conf.get(config.SHUFFLE_SERVICE_ENABLED) && !this.conf.get(config.DYN_ALLOC_TESTING)) {
-      throw new SparkException('Dynamic allocation of executors requires the external shuffle service. You may enable this through spark.shuffle.service.enabled.');
+    const shuffleTracking = !this.conf.get(config.SHUFFLE_SERVICE_ENABLED) && this.conf.get(config.DYN_ALLOC_SHUFFLE_TRACKING_ENABLED);
+    if (dynamicAllocation && !this.conf.get(config.SHUFFLE_SERVICE_ENABLED) && !shuffleTracking && !this.conf.get(config.DYN_ALLOC_TESTING)) {
+      throw new SparkException('Dynamic allocation of executors requires the external shuffle service (spark.shuffle.service.enabled) or shuffle tracking (spark.dynamicAllocation.shuffleTracking.enabled).');
     }
     // Validated before anything starts.
     const policy = dynamicAllocation ? allocationPolicy(this.conf) : undefined;
@@ -100,6 +102,7 @@ export class SparkContext {
       const appUi = new SparkUI(this.conf, {
         appName: this.appName, startTime: this.startTime,
         killJob: (id) => this.dag.cancelJob(id, 'killed via the Web UI'), killStage: (id) => this.dag.cancelStage(id, 'killed via the Web UI'),
+        waitingForExecutors: () => this.backend.waitingForExecutors?.(),
       });
       this.appUi = appUi;
       this.bus.add((e) => appUi.onEvent(e));
@@ -140,7 +143,7 @@ export class SparkContext {
     if (this.conf.get(config.UI_ENABLED)) {
       const backendMetrics = (this.backend as { metrics?: { text(): Promise<string> } }).metrics;
       const server = new DriverStatusServer(
-        () => ({ app: this.appName, applicationId: this.applicationId, master: this.master, startTime: this.startTime }),
+        () => ({ app: this.appName, applicationId: this.applicationId, master: this.master, startTime: this.startTime, waitingForExecutors: this.backend.waitingForExecutors?.() ?? null }),
         backendMetrics ? () => backendMetrics.text() : undefined,
         this.appUi ? driverRoutes(this.appUi) : undefined,
       );
@@ -156,6 +159,10 @@ export class SparkContext {
       resourceOffers: (offers) => this.taskScheduler.resourceOffers(offers),
       pendingTasks: () => this.taskScheduler.pendingCount,
       abort: (reason) => this.dag.abortAllJobs(reason),
+      executorDecommissioning: (id) => this.taskScheduler.decommissionExecutor(id),
+      executorRecommissioned: (id) => this.taskScheduler.recommissionExecutor(id),
+      shuffleOutputsOn: (id) => this.outputs.outputsOn(id),
+      shuffleOutputMoved: (from, to) => this.outputs.moveOutput(from, to),
       ...(this.statusServer?.url !== undefined ? { uiWebUrl: this.statusServer.url } : {}),
     }));
     this.started = this.started.then(() => this.appUi?.start(this.applicationId, driverHost(this.conf)));
@@ -163,7 +170,8 @@ export class SparkContext {
       const cores = this.conf.contains(config.EXECUTOR_CORES.key) ? this.conf.get(config.EXECUTOR_CORES) : 1;
       this.started = this.started.then(async () => {
         this.allocationManager = new ExecutorAllocationManager(policy, this.backend, this.taskScheduler, cores,
-          (id) => [...this.blocks.values()].some((holders) => holders.has(id)));
+          (id) => [...this.blocks.values()].some((holders) => holders.has(id)),
+          shuffleTracking ? () => this.outputs.holders(this.dag.activeShuffleIds()) : undefined);
         await this.allocationManager.start();
       });
     }

@@ -9,6 +9,8 @@ import { TaskThreads } from './TaskThreads.js';
 import { CRYPTO_ENV } from './cryptoEnv.js';
 import { getLogger } from '../util/logging.js';
 import { mesosLogUrls } from './logUrls.js';
+import { BlockClient } from '../rpc/BlockClient.js';
+import { parseMigrationRequest, receiveShuffleOutputs } from './shuffleMigration.js';
 
 const log = getLogger('ExecutorBackend');
 
@@ -83,6 +85,22 @@ export async function runExecutor(args: ExecutorArgs, env: NodeJS.ProcessEnv = p
           break;
         case 'shutdown':
           void shutdown(0, 'asked by the driver');
+          break;
+        case 'migrateShuffle':
+          // Decommission of another executor: take over its shuffle output (src/executor/shuffleMigration.ts).
+          void (async () => {
+            try {
+              const req = parseMigrationRequest(m);
+              const client = new BlockClient(secret === undefined ? undefined : { secret, encrypt: conn.encrypted }, args.executorId);
+              try {
+                conn.send({ t: 'reply', reqId: m.reqId, outputs: await receiveShuffleOutputs(req, threads.shuffleDir, client) });
+              } finally {
+                client.close();
+              }
+            } catch (err) {
+              conn.send({ t: 'reply', reqId: m.reqId, error: (err as Error).message });
+            }
+          })();
           break;
         default:
       }

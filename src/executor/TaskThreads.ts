@@ -115,6 +115,11 @@ export class TaskThreads {
     return threads;
   }
 
+  /** Where this executor's shuffle output is written (and where outputs handed over on decommission go). */
+  get shuffleDir(): string {
+    return this.opts.shuffleRoot;
+  }
+
   /** The block server's port (what the driver is told). */
   get blockPort(): number {
     return (this.server?.address() as net.AddressInfo | null)?.port ?? 0;

@@ -32,6 +32,13 @@ export const Calls = {
   decline(offerIds: (string | OfferID)[], refuseSeconds?: number): SchedulerCallBody {
     return { type: 'DECLINE', decline: { offer_ids: offerIds.map(toId), ...filtersOf(refuseSeconds) } };
   },
+  /** Maintenance: this framework can (accept) or cannot (decline) vacate the agents of these inverse offers in time. */
+  acceptInverseOffers(ids: (string | OfferID)[], refuseSeconds?: number): SchedulerCallBody {
+    return { type: 'ACCEPT_INVERSE_OFFERS', accept_inverse_offers: { inverse_offer_ids: ids.map(toId), ...filtersOf(refuseSeconds) } };
+  },
+  declineInverseOffers(ids: (string | OfferID)[], refuseSeconds?: number): SchedulerCallBody {
+    return { type: 'DECLINE_INVERSE_OFFERS', decline_inverse_offers: { inverse_offer_ids: ids.map(toId), ...filtersOf(refuseSeconds) } };
+  },
   revive(roles?: string[]): SchedulerCallBody {
     return roles && roles.length > 0 ? { type: 'REVIVE', revive: { roles } } : { type: 'REVIVE' };
   },

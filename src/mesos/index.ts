@@ -7,3 +7,4 @@ export * from './wire/framework.js';
 export * from './wire/scheduler.js';
 export * from './wire/executor.js';
 export * from './wire/decode.js';
+export * from './wire/maintenance.js';

@@ -48,6 +48,8 @@ export class CliProcess {
     delete env.NODE_TEST_CONTEXT;
     for (const [k, v] of Object.entries(this.run.env ?? {})) if (v === undefined) delete env[k];
     const full = [...(this.run.wrap ?? []), command, ...args, ...this.argv];
+    // A restart (same arguments, e.g. an agent recovering its work dir) must not match the last run's ready line.
+    this.out = '';
     const p = spawn(full[0]!, full.slice(1), { env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.proc = p;
     this.exited = new Promise((r) => p.once('exit', () => r()));

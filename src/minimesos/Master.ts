@@ -11,7 +11,9 @@ import { AgentRegistry } from './master/AgentRegistry.js';
 import { Allocator } from './master/Allocator.js';
 import { FrameworkRegistry } from './master/FrameworkRegistry.js';
 import { handleMasterRequest } from './master/httpEndpoints.js';
+import { InverseOffers } from './master/inverseOffers.js';
 import { LeaderElection } from './master/LeaderElection.js';
+import { Maintenance } from './master/maintenance.js';
 import { now, VERSION, type AgentRegistration, type MasterContext, type MasterOptions, type ResolvedMasterOptions } from './master/model.js';
 import { masterState } from './master/stateJson.js';
 
@@ -32,6 +34,8 @@ export class Master implements MasterContext {
   readonly agents: AgentRegistry;
   readonly allocator: Allocator;
   readonly election: LeaderElection;
+  readonly maintenance = new Maintenance();
+  readonly inverseOffers: InverseOffers;
   readonly startTime = now();
   private server: http.Server | undefined;
   private address: { host: string; port: number } | undefined;
@@ -43,6 +47,7 @@ export class Master implements MasterContext {
     this.frameworks = new FrameworkRegistry(this);
     this.agents = new AgentRegistry(this);
     this.allocator = new Allocator(this);
+    this.inverseOffers = new InverseOffers(this);
     this.election = new LeaderElection(() => this.address, () => this.masterInfo);
     this.election.onLostLeadership = () => this.frameworks.closeStreams();
   }

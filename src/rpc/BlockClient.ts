@@ -22,8 +22,6 @@ interface Pending {
 export class BlockClient {
   private readonly conns = new Map<string, Promise<Connection>>();
   private readonly pending = new Map<number, Pending>();
-  /** When each server last sent any byte: a large block still arriving is progress, not silence. */
-  private readonly lastHeard = new Map<string, number>();
   private nextReq = 0;
 
   constructor(
@@ -37,12 +35,12 @@ export class BlockClient {
     let c = this.conns.get(key);
     if (!c) {
       c = Connection.connect(host, port, this.secret, this.who, Math.min(CONNECT_TIMEOUT_MS, timeoutMs)).then((conn) => {
-        conn.socket.on('data', () => this.lastHeard.set(key, Date.now()));
         conn.on('message', (m: Message) => {
           const p = this.pending.get(m.reqId as number);
           if (!p) return;
           this.pending.delete(m.reqId as number);
-          if (m.t === 'block') p.resolve(Buffer.from(m.data as Uint8Array));
+          // A raw payload is the bytes as received; `data` inside the message is how servers before it answered.
+          if (m.t === 'block') p.resolve(Buffer.isBuffer(m.payload) ? m.payload : Buffer.from(m.data as Uint8Array));
           else p.reject(new Error(String(m.message)));
         });
         conn.on('close', (reason: string) => {
@@ -78,7 +76,8 @@ export class BlockClient {
         // As Spark's idle timeout: the server must stay silent for the whole timeout, not merely be slow.
         const check = () => {
           if (!this.pending.has(reqId)) return;
-          const idle = Date.now() - Math.max(sent, this.lastHeard.get(server) ?? 0);
+          // Any byte from the server counts: a large block still arriving is progress, not silence.
+          const idle = Date.now() - Math.max(sent, conn.lastReceivedAt);
           if (idle < timeoutMs) {
             timer = setTimeout(check, timeoutMs - idle);
             return;
@@ -105,7 +104,7 @@ export class BlockClient {
             reject(e);
           },
         });
-        conn.send({ t: 'fetchBlock', reqId, path: status.path, start, length, ...extra });
+        conn.send({ t: 'fetchBlock', reqId, path: status.path, start, length, raw: true, ...extra });
       });
     } catch (err) {
       throw new FetchFailedError(status.shuffleId, status.mapId, status.executorId, (err as Error).message);

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import net from 'node:net';
 import { serialize, deserialize } from 'node:v8';
-import { frame, FrameDecoder, MAX_MESSAGE } from './framing.js';
+import { FrameDecoder, MAX_MESSAGE } from './framing.js';
 import { FrameCipher } from './FrameCipher.js';
 import {
   answerChallenge, makeChallenge, verifyAnswer, PRE_AUTH_MAX_FRAME, DEFAULT_HANDSHAKE_TIMEOUT_MS, DEFAULT_MAX_PENDING_HANDSHAKES,
@@ -24,10 +24,24 @@ function normalise(auth: RpcAuthLike): RpcAuth | undefined {
   return typeof auth === 'string' ? { secret: auth, encrypt: false } : auth;
 }
 
+/** Bodies up to this size go out joined to their header in one write; larger ones as they are (no copy). */
+const JOIN_BELOW = 64 * 1024;
+/**
+ * The buffer a connecting side reads its socket into, reused for every read: larger reads than the stream default
+ * (64 KiB) and no allocation per read, for the side that receives shuffle blocks.
+ */
+const READ_BUFFER = 256 * 1024;
+/** A frame still missing at least this much is read in place rather than through the read buffer. */
+const IN_PLACE_MIN = 16 * 1024;
+
 /**
  * One framed connection. With a secret, nothing but the handshake (handshake.ts) is read until both sides have
  * proved the secret: frames above a few KiB close the connection, and so does any other message. After it, frames
  * are encrypted when either side asked for it.
+ *
+ * A message may carry raw bytes (sendWithPayload): it announces `payloadBytes`, and the next frame is those bytes
+ * as they are, not v8-serialized, handed to the receiver as the message's `payload` (sealed like any frame when
+ * encrypted).
  */
 export class Connection extends EventEmitter {
   private readonly decoder = new FrameDecoder();
@@ -37,8 +51,12 @@ export class Connection extends EventEmitter {
   private challenge: Challenge | undefined;
   private finish: ((reply: unknown) => SessionKeys) | undefined;
   private cipher: FrameCipher | undefined;
+  /** A received message whose raw payload is the next frame. */
+  private awaitingPayload: Message | undefined;
   /** Who the peer said it is in its handshake (proved only together with the secret). */
   peer: string | undefined;
+  /** When the peer last sent any byte (a large frame still arriving is progress). */
+  lastReceivedAt = 0;
 
   constructor(
     readonly socket: net.Socket,
@@ -80,9 +98,42 @@ export class Connection extends EventEmitter {
     this.write(msg);
   }
 
+  /**
+   * Sends `msg` and then `payload` as a raw frame of its own: bulk bytes (shuffle blocks) are neither copied into a
+   * v8 message nor serialized. The peer receives the message with the bytes as `payload`. `written` is called once
+   * the socket no longer needs `payload` (it has been written, or the connection failed).
+   */
+  sendWithPayload(msg: Message, payload: Buffer, written?: () => void): void {
+    if (this.closed) return;
+    if (!this.authed) throw new Error(`cannot send '${msg.t}' before the connection is authenticated`);
+    this.socket.cork();
+    this.write({ ...msg, payloadBytes: payload.length });
+    this.writeBody(payload, written);
+    this.socket.uncork();
+  }
+
   private write(msg: object): void {
-    const body = serialize(msg);
-    this.socket.write(frame(this.cipher ? this.cipher.seal(body) : body));
+    this.writeBody(serialize(msg));
+  }
+
+  /** One frame: a 4-byte big-endian length (framing.ts), then the body, sealed when encrypted. */
+  private writeBody(body: Buffer, written?: () => void): void {
+    const parts = this.cipher ? this.cipher.sealParts(body) : [body];
+    let len = 0;
+    for (const p of parts) len += p.length;
+    const head = Buffer.allocUnsafe(4);
+    head.writeUInt32BE(len, 0);
+    const done = written && (() => written());
+    if (len < JOIN_BELOW) {
+      this.socket.write(Buffer.concat([head, ...parts], 4 + len), done);
+      return;
+    }
+    // Written as they are (corked, so they leave in one writev), not copied into one buffer.
+    this.socket.cork();
+    this.socket.write(head);
+    for (let i = 0; i < parts.length - 1; i++) if (parts[i]!.length > 0) this.socket.write(parts[i]);
+    this.socket.write(parts[parts.length - 1]!, done);
+    this.socket.uncork();
   }
 
   close(): void {
@@ -103,18 +154,49 @@ export class Connection extends EventEmitter {
   }
 
   private onData(chunk: Buffer): void {
+    this.lastReceivedAt = Date.now();
     let frames: Buffer[];
     try {
       frames = this.decoder.pushFrames(chunk);
     } catch (err) {
       return this.fail(this.authed ? 'protocolError' : 'authFailed', (err as Error).message);
     }
+    this.onFrames(frames);
+  }
+
+  /** `n` bytes the socket read straight into the frame being received (readTarget). */
+  private onReadInPlace(n: number): void {
+    this.lastReceivedAt = Date.now();
+    this.onFrames(this.decoder.advance(n));
+  }
+
+  /** Where the socket should read next: into the large frame being received, or undefined for its own buffer. */
+  private readTarget(): Buffer | undefined {
+    return this.closed ? undefined : this.decoder.directTarget(IN_PLACE_MIN);
+  }
+
+  private onFrames(frames: Buffer[]): void {
     for (const f of frames) {
       if (this.closed) return;
       let m: Message;
       try {
-        m = deserialize(this.cipher ? this.cipher.open(f) : f) as Message;
+        const body = this.cipher ? this.cipher.open(f) : f;
+        if (this.awaitingPayload) {
+          m = this.awaitingPayload;
+          this.awaitingPayload = undefined;
+          if (body.length !== m.payloadBytes) throw new Error(`'${m.t}' announced a payload of ${String(m.payloadBytes)} bytes but ${body.length} came`);
+          m.payload = body;
+          this.emit('message', m);
+          continue;
+        }
+        m = deserialize(body) as Message;
         if (typeof m !== 'object' || m === null || typeof m.t !== 'string') throw new Error('a frame that is not a message');
+        if (this.authed && m.payloadBytes !== undefined) {
+          const n = m.payloadBytes;
+          if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) throw new Error(`'${m.t}' announced a payload of ${String(n).slice(0, 24)} bytes`);
+          this.awaitingPayload = m;
+          continue;
+        }
       } catch (err) {
         return this.fail(this.authed ? 'protocolError' : 'authFailed', (err as Error).message);
       }
@@ -164,8 +246,20 @@ export class Connection extends EventEmitter {
   /** Connects, completing the handshake when a secret is given; resolves once usable. */
   static connect(host: string, port: number, auth: RpcAuthLike, who: string, timeoutMs = 10_000): Promise<Connection> {
     return new Promise((resolve, reject) => {
-      const socket = net.connect({ host, port });
+      // Reads go into one buffer of our own (the decoder copies out what it keeps), or, while a large frame is
+      // arriving, straight into that frame's body. No 'data' events then.
+      const scratch = Buffer.allocUnsafe(READ_BUFFER);
+      // The socket asks for its first buffer before the connection exists.
+      const owner: { conn?: Connection } = {};
+      const buffer = (): Buffer => owner.conn?.readTarget() ?? scratch;
+      const callback = (n: number, into: Uint8Array): boolean => {
+        if (into === scratch) owner.conn!.onData(scratch.subarray(0, n));
+        else owner.conn!.onReadInPlace(n);
+        return true;
+      };
+      const socket = net.connect({ host, port, onread: { buffer, callback } });
       const conn = new Connection(socket, 'connect', auth, who);
+      owner.conn = conn;
       let why: string | undefined;
       const timer = setTimeout(() => {
         conn.close();

@@ -21,10 +21,15 @@ export class FrameCipher {
 
   /** Ciphertext ‖ tag of one frame body. */
   seal(plain: Buffer): Buffer {
+    return Buffer.concat(this.sealParts(plain));
+  }
+
+  /** The same as seal, in pieces to write one after another (a large body is not copied once more to join them). */
+  sealParts(plain: Buffer): Buffer[] {
     const c = createCipheriv('aes-256-gcm', this.sendKey, FrameCipher.iv(this.sent++));
     const head = c.update(plain);
     const tail = c.final();
-    return Buffer.concat([head, tail, c.getAuthTag()]);
+    return [head, tail, c.getAuthTag()];
   }
 
   /** The plaintext of one received frame body; throws when it was not sealed by the peer in this order. */
@@ -34,7 +39,8 @@ export class FrameCipher {
     d.setAuthTag(sealed.subarray(sealed.length - TAG));
     const head = d.update(sealed.subarray(0, sealed.length - TAG));
     try {
-      return Buffer.concat([head, d.final()]);
+      const tail = d.final();
+      return tail.length === 0 ? head : Buffer.concat([head, tail]);
     } catch {
       throw new Error('encrypted frame failed authentication');
     }

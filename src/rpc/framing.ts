@@ -18,14 +18,17 @@ export function frame(body: Buffer): Buffer {
 }
 
 /**
- * Splits a byte stream into messages; frames may arrive split or merged anyhow. Chunks are kept as they come and
- * joined once per message, so a large message arriving in many small chunks is not copied over and over.
+ * Splits a byte stream into messages; frames may arrive split or merged anyhow. A frame's body is allocated once its
+ * header is in (so at most `maxFrame`) and filled as chunks arrive: every byte is copied once, and nothing keeps a
+ * reference to a chunk, so the caller may read the socket into one reused buffer.
  */
 export class FrameDecoder {
-  private chunks: Buffer[] = [];
-  private buffered = 0;
-  /** Length of the frame being received, once its header is in. */
-  private need: number | undefined;
+  private readonly head = Buffer.alloc(4);
+  /** Header bytes received of the next frame. */
+  private headHave = 0;
+  /** The body being filled, once its header is in. */
+  private body: Buffer | undefined;
+  private have = 0;
   /** The largest frame accepted now; a connection lowers it until its peer has authenticated. */
   maxFrame = MAX_MESSAGE;
 
@@ -36,33 +39,57 @@ export class FrameDecoder {
 
   /** Raw bodies of the frames completed by this chunk. A header announcing more than `maxFrame` throws at once. */
   pushFrames(chunk: Buffer): Buffer[] {
-    this.chunks.push(chunk);
-    this.buffered += chunk.length;
     const out: Buffer[] = [];
+    const n = chunk.length;
+    let off = 0;
     for (;;) {
-      if (this.need === undefined) {
-        if (this.buffered < 4) break;
-        const len = this.take(4).readUInt32BE(0);
+      if (this.body === undefined) {
+        let len: number;
+        if (this.headHave === 0 && n - off >= 4) {
+          len = chunk.readUInt32BE(off);
+          off += 4;
+        } else {
+          const k = Math.min(4 - this.headHave, n - off);
+          chunk.copy(this.head, this.headHave, off, off + k);
+          this.headHave += k;
+          off += k;
+          if (this.headHave < 4) break;
+          this.headHave = 0;
+          len = this.head.readUInt32BE(0);
+        }
         if (len > this.maxFrame) throw new Error(`message of ${len} bytes exceeds the limit of ${this.maxFrame}`);
-        this.need = len;
+        this.body = Buffer.allocUnsafe(len);
+        this.have = 0;
       }
-      if (this.buffered < this.need) break;
-      const body = this.take(this.need);
-      this.need = undefined;
-      out.push(body);
+      const k = Math.min(this.body.length - this.have, n - off);
+      if (k > 0) {
+        chunk.copy(this.body, this.have, off, off + k);
+        this.have += k;
+        off += k;
+      }
+      if (this.have < this.body.length) break;
+      out.push(this.body);
+      this.body = undefined;
     }
     return out;
   }
 
-  /** Removes and returns the first `n` buffered bytes (joining chunks only as far as needed). */
-  private take(n: number): Buffer {
-    let have = 0;
-    let k = 0;
-    while (have < n) have += this.chunks[k++]!.length;
-    const joined = k === 1 ? this.chunks[0]! : Buffer.concat(this.chunks.slice(0, k), have);
-    const rest = joined.subarray(n);
-    this.chunks.splice(0, k, ...(rest.length > 0 ? [rest] : []));
-    this.buffered -= n;
-    return joined.subarray(0, n);
+  /**
+   * Where the next bytes may be read in place: the rest of the body being received, when at least `min` bytes are
+   * missing (a socket reading there saves copying them out of its read buffer).
+   */
+  directTarget(min: number): Buffer | undefined {
+    const b = this.body;
+    return b && b.length - this.have >= min ? b.subarray(this.have) : undefined;
+  }
+
+  /** Counts `n` bytes read into directTarget(); returns the body when they completed it. */
+  advance(n: number): Buffer[] {
+    const b = this.body;
+    if (!b || this.have + n > b.length) throw new Error(`${n} bytes read in place beyond the frame being received`);
+    this.have += n;
+    if (this.have < b.length) return [];
+    this.body = undefined;
+    return [b];
   }
 }

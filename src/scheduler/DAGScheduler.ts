@@ -119,6 +119,20 @@ export class DAGScheduler {
     return [...this.jobs.keys()];
   }
 
+  /** The shuffles the stages of unfinished jobs write or read (shuffle tracking keeps the executors holding them). */
+  activeShuffleIds(): Set<number> {
+    const out = new Set<number>();
+    const seen = new Set<Stage>();
+    const visit = (s: Stage) => {
+      if (seen.has(s)) return;
+      seen.add(s);
+      if (s.shuffleDep) out.add(s.shuffleDep.shuffleId);
+      s.parents.forEach(visit);
+    };
+    for (const j of this.jobs.values()) if (!j.finished) visit(j.finalStage);
+    return out;
+  }
+
   runJob(
     rdd: RDDLike,
     partitions: number[],

@@ -2,7 +2,8 @@
  * Dynamic allocation (Spark's ExecutorAllocationManager, simplified): asks the backend for more executors while
  * tasks wait longer than `spark.dynamicAllocation.schedulerBacklogTimeout` (doubling the increase each
  * `sustainedSchedulerBacklogTimeout`), and releases executors idle for `executorIdleTimeout` (or, when they hold
- * cached blocks, `cachedExecutorIdleTimeout`), within `[minExecutors, maxExecutors]`.
+ * cached blocks, `cachedExecutorIdleTimeout`; when they hold shuffle output an active job needs and shuffle tracking is
+ * on, `shuffleTracking.timeout`), within `[minExecutors, maxExecutors]`.
  */
 import type { SparkConf } from '../conf/SparkConf.js';
 import * as config from '../conf/catalog.js';
@@ -21,6 +22,8 @@ export interface AllocationPolicy {
   idleTimeoutMs: number;
   /** Idle timeout of executors holding cached blocks (`spark.dynamicAllocation.cachedExecutorIdleTimeout`). */
   cachedIdleTimeoutMs: number;
+  /** Idle timeout of executors holding shuffle output of an active job (`spark.dynamicAllocation.shuffleTracking.timeout`). */
+  shuffleIdleTimeoutMs: number;
   ratio: number;
 }
 
@@ -35,6 +38,7 @@ export function allocationPolicy(conf: SparkConf): AllocationPolicy {
     sustainedBacklogTimeoutMs: conf.get(config.DYN_ALLOC_SUSTAINED_SCHEDULER_BACKLOG_TIMEOUT) * 1000,
     idleTimeoutMs: conf.get(config.DYN_ALLOC_EXECUTOR_IDLE_TIMEOUT) * 1000,
     cachedIdleTimeoutMs: conf.get(config.DYN_ALLOC_CACHED_EXECUTOR_IDLE_TIMEOUT) * 1000,
+    shuffleIdleTimeoutMs: conf.get(config.DYN_ALLOC_SHUFFLE_TRACKING_TIMEOUT) ?? Infinity,
     ratio: conf.get(config.DYN_ALLOC_EXECUTOR_ALLOCATION_RATIO),
   };
 }
@@ -50,6 +54,17 @@ export interface IdleExecutor {
   idleForMs: number;
   /** Whether it holds cached blocks (persisted RDD partitions). */
   cached: boolean;
+  /** Whether it holds shuffle output an active job needs (only with shuffle tracking). */
+  shuffle?: boolean;
+}
+
+/**
+ * How long an executor may stay idle (Spark's `ExecutorMonitor` rule): holding cached blocks or live shuffle output,
+ * the shorter of the timeouts that apply to what it holds; holding neither, `executorIdleTimeout`.
+ */
+export function idleTimeoutOf(p: AllocationPolicy, e: Pick<IdleExecutor, 'cached' | 'shuffle'>): number {
+  if (!e.cached && !e.shuffle) return p.idleTimeoutMs;
+  return Math.min(e.cached ? p.cachedIdleTimeoutMs : Infinity, e.shuffle ? p.shuffleIdleTimeoutMs : Infinity);
 }
 
 /**
@@ -57,7 +72,7 @@ export interface IdleExecutor {
  * blocks, so cached data is not lost to a short idle timeout), in order, keeping `min` of the `live` executors.
  */
 export function releasableExecutors(p: AllocationPolicy, idle: readonly IdleExecutor[], live: number): string[] {
-  const expired = idle.filter((e) => e.idleForMs >= (e.cached ? p.cachedIdleTimeoutMs : p.idleTimeoutMs)).map((e) => e.id);
+  const expired = idle.filter((e) => e.idleForMs >= idleTimeoutOf(p, e)).map((e) => e.id);
   return expired.slice(0, Math.max(0, live - p.min));
 }
 
@@ -77,6 +92,8 @@ export class ExecutorAllocationManager {
     private readonly coresPerExecutor: number,
     /** Whether an executor holds cached blocks; none do unless told. */
     private readonly hasCachedBlocks: (executorId: string) => boolean = () => false,
+    /** The executors holding shuffle output of active jobs (shuffle tracking); none unless told. */
+    private readonly activeShuffleHolders: () => ReadonlySet<string> = () => new Set(),
   ) {
     this.target = p.initial;
   }
@@ -120,12 +137,13 @@ export class ExecutorAllocationManager {
     }
     // Shrink idle executors, keeping at least minExecutors.
     const idle: IdleExecutor[] = [];
+    const shuffleHolders = this.activeShuffleHolders();
     for (const e of executors) {
       if (this.tasks.runningOn(e) > 0 || pending > 0) this.idleSince.delete(e);
       else {
         const since = this.idleSince.get(e) ?? now;
         this.idleSince.set(e, since);
-        idle.push({ id: e, idleForMs: now - since, cached: this.hasCachedBlocks(e) });
+        idle.push({ id: e, idleForMs: now - since, cached: this.hasCachedBlocks(e), shuffle: shuffleHolders.has(e) });
       }
     }
     const removable = releasableExecutors(this.p, idle, executors.length);

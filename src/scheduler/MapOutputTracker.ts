@@ -47,6 +47,27 @@ export class MapOutputTracker {
     return affected;
   }
 
+  /** Executors holding outputs of these shuffles themselves (not through an external shuffle service). */
+  holders(shuffleIds: Iterable<number>): Set<string> {
+    const out = new Set<string>();
+    for (const id of shuffleIds) for (const s of this.shuffles.get(id) ?? []) if (s && !s.external) out.add(s.executorId);
+    return out;
+  }
+
+  /** The outputs an executor serves itself (not those of an external shuffle service). */
+  outputsOn(executorId: string): MapStatus[] {
+    return [...this.shuffles.values()].flatMap((a) => a.filter((s): s is MapStatus => s?.executorId === executorId && !s.external));
+  }
+
+  /** An output moved to another server (decommission); false when `from` is no longer the current output. */
+  moveOutput(from: MapStatus, to: MapStatus): boolean {
+    const arr = this.shuffles.get(from.shuffleId);
+    const cur = arr?.[from.mapId];
+    if (!cur || cur.executorId !== from.executorId || cur.path !== from.path) return false;
+    arr![from.mapId] = to;
+    return true;
+  }
+
   removeOutput(shuffleId: number, mapId: number): void {
     const arr = this.shuffles.get(shuffleId);
     if (arr) arr[mapId] = undefined;

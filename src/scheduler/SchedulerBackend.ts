@@ -1,4 +1,4 @@
-import type { TaskDescription, TaskResult } from '../core/plan.js';
+import type { MapStatus, TaskDescription, TaskResult } from '../core/plan.js';
 
 export type TaskEndState = 'FINISHED' | 'FAILED' | 'KILLED' | 'LOST';
 
@@ -37,6 +37,8 @@ export interface SchedulerBackend {
   reviveOffers?(): void;
   /** Dynamic allocation: releases these executors. */
   killExecutors?(executorIds: string[]): Promise<boolean>;
+  /** Why the application waits for executors, from the offers the backend saw; undefined when it does not wait. */
+  waitingForExecutors?(): string | undefined;
 }
 
 /** Free cores on an agent's executor for one round of offers (fine-grained mode). */
@@ -63,4 +65,12 @@ export interface BackendEvents {
   abort?(reason: string): void;
   /** The driver's HTTP address (`http://host:port`) when it serves one: cluster managers link to it. */
   readonly uiWebUrl?: string;
+  /** Graceful decommission: the executor gets no new tasks; those it runs finish. */
+  executorDecommissioning?(executorId: string): void;
+  /** Graceful decommission called off (the maintenance was cancelled): the executor gets tasks again. */
+  executorRecommissioned?(executorId: string): void;
+  /** Graceful decommission: the map outputs the executor serves itself (not an external shuffle service). */
+  shuffleOutputsOn?(executorId: string): MapStatus[];
+  /** Graceful decommission: a map output is now served from `to`; false when `from` is no longer the current one. */
+  shuffleOutputMoved?(from: MapStatus, to: MapStatus): boolean;
 }

@@ -39,6 +39,11 @@ export class TaskScheduler {
   /** Status updates ignored because they came from an executor that does not run the task. */
   refusedUpdates = 0;
   private readyWaiters: (() => void)[] = [];
+  /**
+   * Executors being decommissioned: no new tasks. Kept by id (not on the slot) so that an executor drained before
+   * it registers stays drained when its slot is made (`executorAdded`).
+   */
+  private readonly decommissioned = new Set<string>();
 
   constructor(
     private readonly backend: SchedulerBackend,
@@ -126,6 +131,7 @@ export class TaskScheduler {
   }
 
   executorRemoved(id: string, reason: string): void {
+    this.decommissioned.delete(id);
     if (!this.executors.delete(id)) return;
     this.bus.post({ type: 'executorRemoved', executorId: id, reason, time: Date.now() });
     for (const [taskId, r] of [...this.running]) {
@@ -136,6 +142,23 @@ export class TaskScheduler {
     }
     this.onExecutorLost(id, reason);
     this.schedule();
+  }
+
+  /** Graceful decommission: no new tasks go to the executor (not counted as a failure exclusion). */
+  decommissionExecutor(id: string): void {
+    this.decommissioned.add(id);
+  }
+
+  /** Decommission cancelled (the maintenance was called off): the executor gets tasks again. */
+  recommissionExecutor(id: string): void {
+    if (!this.decommissioned.delete(id)) return;
+    const slot = this.executors.get(id);
+    if (slot) this.scheduleOn(slot, Date.now());
+  }
+
+  /** No new tasks: excluded for failures, or being decommissioned. */
+  private closed(slot: ExecutorSlot): boolean {
+    return slot.excluded || this.decommissioned.has(slot.info.id);
   }
 
   submit(tasks: SchedulableTask[]): void {
@@ -159,7 +182,7 @@ export class TaskScheduler {
         let slot = this.executors.get(o.executorId);
         const isNew = !slot;
         if (!slot) slot = { info: { id: o.executorId, host: o.host, cores: 0 }, free: 0, offerDriven: true, broadcastsSent: new Set(), failures: 0, excluded: false };
-        if (slot.excluded || !slot.offerDriven) continue;
+        if (this.closed(slot) || !slot.offerDriven) continue;
         if (isNew) this.executors.set(o.executorId, slot);
         slot.free = o.cores;
         const before = launched.length;
@@ -205,7 +228,7 @@ export class TaskScheduler {
   private noteFailure(slot: ExecutorSlot): void {
     slot.failures++;
     if (this.maxFailuresPerExecutor <= 0 || slot.excluded || slot.failures < this.maxFailuresPerExecutor) return;
-    const others = [...this.executors.values()].filter((s) => s !== slot && !s.excluded);
+    const others = [...this.executors.values()].filter((s) => s !== slot && !this.closed(s));
     if (others.length === 0) return;
     slot.excluded = true;
     this.bus.post({ type: 'executorExcluded', executorId: slot.info.id, failures: slot.failures, time: Date.now() });
@@ -222,7 +245,7 @@ export class TaskScheduler {
   }
 
   private scheduleOn(slot: ExecutorSlot, now: number): void {
-    if (slot.excluded) return;
+    if (this.closed(slot)) return;
     while (slot.free > 0 && this.pending.length > 0) {
       // Without locality preferences the head of the queue goes: no scan of every pending task per launch.
       if (this.preferringPending === 0) {

@@ -2,7 +2,8 @@ import { mkdirSync, rmSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type net from 'node:net';
 import { listen, type Connection, type Message, type RpcAuthLike } from '../rpc/Connection.js';
-import { readSegment } from '../executor/BlockServer.js';
+import { serveBlock } from '../executor/BlockServer.js';
+import { SegmentBuffers } from '../executor/segmentBuffers.js';
 import { getLogger } from '../util/logging.js';
 
 const log = getLogger('ExternalShuffleService');
@@ -52,6 +53,8 @@ export class ExternalShuffleService {
   private cleaner: NodeJS.Timeout | undefined;
   readonly apps = new Map<string, App>();
   address: { host: string; port: number } | undefined;
+  /** Buffers blocks are read into, reused across fetches. */
+  private readonly buffers = new SegmentBuffers();
 
   constructor(private readonly opts: ShuffleServiceOptions) {}
 
@@ -91,8 +94,7 @@ export class ExternalShuffleService {
             break;
           }
           case 'fetchBlock': {
-            const data = readSegment(this.appDir(String(m.appId)), String(m.path), Number(m.start), Number(m.length));
-            conn.send({ t: 'block', reqId: m.reqId, data });
+            serveBlock(conn, m, this.appDir(String(m.appId)), this.buffers);
             break;
           }
           default:

@@ -33,6 +33,8 @@ export interface SparkUIOptions {
   startTime: number;
   killJob?(jobId: number): void;
   killStage?(stageId: number): void;
+  /** Why the application waits for executors (the cluster manager's explanation); undefined when it does not. */
+  waitingForExecutors?(): string | undefined;
 }
 
 export class SparkUI {

@@ -21,7 +21,9 @@ export function driverRoutes(ui: SparkUI): RouteHandler {
       return true;
     }
     const root = uiRoot(proxyBase, process.env, req);
-    const r = renderPage({ store: ui.store, base: root, root, killEnabled, redact: (p) => ui.redactPairs(p) }, url.pathname, url.searchParams, kill);
+    const waiting = ui.opts.waitingForExecutors?.();
+    const ctx = { store: ui.store, base: root, root, killEnabled, redact: (p: [string, string][]) => ui.redactPairs(p), ...(waiting !== undefined ? { waitingForExecutors: waiting } : {}) };
+    const r = renderPage(ctx, url.pathname, url.searchParams, kill);
     if (r.status === 404 && r.text?.startsWith('No page at')) return false;
     sendPage(res, r);
     return true;

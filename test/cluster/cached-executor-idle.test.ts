@@ -19,7 +19,7 @@ test('the allocation policy reads both idle timeouts (default: cached executors 
 });
 
 test('releasable executors: each by its own timeout, keeping minExecutors', () => {
-  const p: AllocationPolicy = { min: 0, max: 10, initial: 0, backlogTimeoutMs: 0, sustainedBacklogTimeoutMs: 0, idleTimeoutMs: 1000, cachedIdleTimeoutMs: 5000, ratio: 1 };
+  const p: AllocationPolicy = { min: 0, max: 10, initial: 0, backlogTimeoutMs: 0, sustainedBacklogTimeoutMs: 0, idleTimeoutMs: 1000, cachedIdleTimeoutMs: 5000, shuffleIdleTimeoutMs: Infinity, ratio: 1 };
   const cases: [string, AllocationPolicy, [string, number, boolean][], number, string[]][] = [
     ['plain executors go after the idle timeout', p, [['a', 1000, false], ['b', 999, false]], 2, ['a']],
     ['a cached executor stays past the idle timeout', p, [['a', 1000, false], ['c', 4999, true]], 2, ['a']],

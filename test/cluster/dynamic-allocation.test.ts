@@ -9,7 +9,7 @@ import { freePort } from '../helpers/zookeeper.js';
 import { waitFor } from '../helpers/events.js';
 
 test('target executors: enough for the tasks, within bounds, growing step by step', () => {
-  const p = { min: 1, max: 6, initial: 1, backlogTimeoutMs: 0, sustainedBacklogTimeoutMs: 0, idleTimeoutMs: 0, cachedIdleTimeoutMs: 0, ratio: 1 };
+  const p = { min: 1, max: 6, initial: 1, backlogTimeoutMs: 0, sustainedBacklogTimeoutMs: 0, idleTimeoutMs: 0, cachedIdleTimeoutMs: 0, shuffleIdleTimeoutMs: 0, ratio: 1 };
   assert.equal(targetExecutors(p, 10, 2, 1, 1), 2, 'one more at first');
   assert.equal(targetExecutors(p, 10, 2, 2, 4), 5, 'ten tasks on two-core executors need five');
   assert.equal(targetExecutors(p, 100, 1, 4, 8), 6, 'never above max');
@@ -17,10 +17,11 @@ test('target executors: enough for the tasks, within bounds, growing step by ste
   assert.equal(targetExecutors({ ...p, ratio: 0.5 }, 10, 1, 1, 16), 5, 'allocation ratio');
 });
 
-test('dynamic allocation needs the external shuffle service', () => {
+test('dynamic allocation needs the external shuffle service or shuffle tracking', () => {
   assert.throws(
-    () => new SparkContext(new SparkConf().setMaster('local-cluster[1,1,256]').setAppName('x').set('spark.dynamicAllocation.enabled', 'true')),
-    /Dynamic allocation of executors requires the external shuffle service/,
+    () => new SparkContext(new SparkConf().setMaster('local-cluster[1,1,256]').setAppName('x').set('spark.dynamicAllocation.enabled', 'true')
+      .set('spark.dynamicAllocation.shuffleTracking.enabled', 'false')),
+    /Dynamic allocation of executors requires the external shuffle service \(spark.shuffle.service.enabled\) or shuffle tracking/,
   );
 });
 

@@ -11,12 +11,12 @@ import { waitFor } from '../helpers/events.js';
 import { withCluster } from '../helpers/jobs.js';
 
 test('the starvation warning names what the backend knows, most telling first', () => {
-  const none = { offers: 0, declined: new Map<string, number>(), excluded: [], launching: 0 };
+  const none = { tally: { offers: 0, declined: [] }, excluded: [], launching: 0 };
   assert.equal(starvationWarning(none), `${STARVATION_WARNING} (no offers from Mesos)`);
-  assert.equal(starvationWarning({ ...none, offers: 3 }), STARVATION_WARNING);
-  assert.equal(starvationWarning({ ...none, offers: 4, declined: new Map([['unmet constraints', 4]]) }), `${STARVATION_WARNING} (4 offer(s) declined: unmet constraints)`);
-  assert.equal(starvationWarning({ offers: 1, declined: new Map([['unmet task launch constraints', 1]]), launching: 1, excluded: [{ hostname: 'agent1', failures: 2, lastFailure: 'TASK_FAILED Command exited with status 9' }] }),
-    `${STARVATION_WARNING} (agents excluded after failed executors: agent1 (2 failures, last: TASK_FAILED Command exited with status 9); 1 executor(s) launched and not registered yet; 1 offer(s) declined: unmet task launch constraints)`);
+  assert.equal(starvationWarning({ ...none, tally: { offers: 3, declined: [] } }), STARVATION_WARNING);
+  assert.equal(starvationWarning({ ...none, tally: { offers: 4, declined: [['failing constraint zone:a', 4]] } }), `${STARVATION_WARNING} (4 offers declined: 4 failing constraint zone:a)`);
+  assert.equal(starvationWarning({ tally: { offers: 3, declined: [['below 4 cpus', 2], ['on an excluded agent', 1]] }, launching: 1, excluded: [{ hostname: 'agent1', failures: 2, lastFailure: 'TASK_FAILED Command exited with status 9' }] }),
+    `${STARVATION_WARNING} (agents excluded after failed executors: agent1 (2 failures, last: TASK_FAILED Command exited with status 9); 1 executor(s) launched and not registered yet; 3 offers declined: 2 below 4 cpus, 1 on an excluded agent)`);
 });
 
 test('a launch failure line: state, reason, source, message, then the last lines of stderr', () => {

@@ -211,12 +211,12 @@ test('Spark\'s own client request (mainClass, supervise) runs to FINISHED; bad v
       assert.equal(stderr.split('\n').filter((l) => l.includes('--class org.apache.spark.examples.SparkPi')).length, 1, 'one log line about the ignored main class');
 
       // The driver no agent fits stays queued, and says why (REST status and UI).
-      const waiting = /^waiting: needs 64 cpus \/ 1408 MiB; largest offer seen: [0-9.]+ cpus \/ [0-9.]+ MiB$/;
+      const waiting = /^waiting: needs 64 cpus \/ 1408 MiB; [0-9]+ offers? declined: [0-9]+ below 64 cpus; largest offer seen: [0-9.]+ cpus \/ [0-9.]+ MiB$/;
       const st = await status(tooBig.json.submissionId!);
       assert.equal(st.driverState, 'QUEUED');
       assert.match(st.message ?? '', waiting);
       const ui = await (await fetch(`${d.uiUrl}/`)).text();
-      assert.match(ui, /waiting: needs 64 cpus \/ 1408 MiB; largest offer seen/);
+      assert.match(ui, /waiting: needs 64 cpus \/ 1408 MiB; [0-9]+ offers? declined: [0-9]+ below 64 cpus; largest offer seen/);
       // Submissions are unauthenticated, as asked: the log and the UI say so.
       assert.match(ui, /id="warning"[^>]*>Warning: REST submissions to 127\.0\.0\.1 are unauthenticated/);
       assert.match(d.stderr(), /REST submissions to 127\.0\.0\.1 are unauthenticated/);

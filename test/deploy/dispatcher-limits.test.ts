@@ -47,12 +47,15 @@ test('a queued driver says why it waits, against each agent\'s last offer', () =
   const offer = (cpus: number, mem: number, zone?: string): OfferSeen => ({ cpus, mem, attributes: zone ? [{ name: 'zone', type: 'TEXT', text: { value: zone } }] : [] });
   const table: [ReturnType<typeof need>, OfferSeen[], string | undefined][] = [
     [need(4, 8192), [], 'waiting: needs 4 cpus / 8192 MiB; no offer seen yet'],
-    [need(4, 8192), [offer(2, 4096)], 'waiting: needs 4 cpus / 8192 MiB; largest offer seen: 2 cpus / 4096 MiB'],
-    [need(4, 8192), [offer(2, 4096), offer(8, 1024)], 'waiting: needs 4 cpus / 8192 MiB; largest offer seen: 8 cpus / 4096 MiB'],
-    [need(1.5, 1408), [offer(1, 512.5)], 'waiting: needs 1.5 cpus / 1408 MiB; largest offer seen: 1 cpus / 512.5 MiB'],
+    [need(4, 8192), [offer(2, 4096)], 'waiting: needs 4 cpus / 8192 MiB; 1 offer declined: 1 below 4 cpus; largest offer seen: 2 cpus / 4096 MiB'],
+    [need(4, 8192), [offer(2, 4096), offer(8, 1024)], 'waiting: needs 4 cpus / 8192 MiB; 2 offers declined: 1 below 4 cpus, 1 below 8192 MiB memory; largest offer seen: 8 cpus / 4096 MiB'],
+    [need(1.5, 1408), [offer(1, 512.5)], 'waiting: needs 1.5 cpus / 1408 MiB; 1 offer declined: 1 below 1.5 cpus; largest offer seen: 1 cpus / 512.5 MiB'],
     [need(4, 8192), [offer(2, 4096), offer(4, 8192)], undefined],
-    [need(1, 1408, { zone: ['b'] }), [offer(4, 8192, 'a')], "waiting: needs 1 cpus / 1408 MiB on an agent matching spark.mesos.driver.constraints 'zone:b'; no offer seen that is large enough matches"],
+    [need(1, 1408, { zone: ['b'] }), [offer(4, 8192, 'a')], 'waiting: needs 1 cpus / 1408 MiB; 1 offer declined: 1 failing constraint zone:b'],
     [need(1, 1408, { zone: ['b'] }), [offer(4, 8192, 'a'), offer(1, 2048, 'b')], undefined],
+    // The issue's example: constraints first, then size.
+    [need(4, 1408, { zone: ['a'] }), [offer(2, 4096, 'a'), offer(3, 4096, 'a'), offer(8, 8192, 'b')],
+      'waiting: needs 4 cpus / 1408 MiB; 3 offers declined: 2 below 4 cpus, 1 failing constraint zone:a; largest offer seen: 3 cpus / 4096 MiB'],
   ];
   for (const [n, seen, want] of table) assert.equal(waitingReason(n, seen), want, `${JSON.stringify(n)} ${JSON.stringify(seen)}`);
 });

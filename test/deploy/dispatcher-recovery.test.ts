@@ -114,7 +114,9 @@ test('FILESYSTEM recovery: 200 submissions, the dispatcher SIGKILLed mid-flow an
 test('ZOOKEEPER recovery (real ZooKeeper): 200 submissions, the dispatcher SIGKILLed mid-flow and restarted, nothing lost or duplicated', async () => {
   const zk = await startZooKeeper();
   try {
-    await recoveryRun(['--zk', zk.connectString, '--conf', 'spark.deploy.zookeeper.dir=/spark_mesos_dispatcher_test']);
+    // The restarted dispatcher stands by until the killed one's ZooKeeper session expires (leader election): a
+    // short session keeps that wait short.
+    await recoveryRun(['--zk', zk.connectString, '--conf', 'spark.deploy.zookeeper.dir=/spark_mesos_dispatcher_test', '--conf', 'spark.deploy.zookeeper.sessionTimeout=4s']);
   } finally {
     await zk.stop();
   }

@@ -55,7 +55,7 @@ test('the dispatcher UI renders queued, launched, finished and retrying drivers 
     assert.deepEqual((await rows('queued')).map((r) => r.split('\t')[0]), [queued]);
     assert.match((await rows('queued'))[0]!, /cpus: 64, mem: 448/);
     // It waits for an agent that has 64 cpus, and says so.
-    assert.match((await rows('queued'))[0]!, /waiting: needs 64 cpus \/ 448 MiB; largest offer seen: [0-9.]+ cpus \/ [0-9.]+ MiB/);
+    assert.match((await rows('queued'))[0]!, /waiting: needs 64 cpus \/ 448 MiB; [0-9]+ offers? declined: [0-9]+ below 64 cpus; largest offer seen: [0-9.]+ cpus \/ [0-9.]+ MiB/);
     const launched = await rows('launched');
     assert.equal(launched.length, 1);
     assert.match(launched[0]!, new RegExp(`${running}.*State: TASK_RUNNING`, 's'));

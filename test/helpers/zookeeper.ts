@@ -7,7 +7,7 @@ import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const CLASSPATH = [
+export const ZOOKEEPER_CLASSPATH = [
   '/usr/share/java/zookeeper.jar',
   '/usr/share/java/zookeeper-jute.jar',
   '/usr/share/java/slf4j-api.jar',
@@ -65,7 +65,7 @@ export async function startZooKeeper(): Promise<ZooKeeperServer> {
     join(dir, 'zoo.cfg'),
     `tickTime=500\nminSessionTimeout=1000\ndataDir=${dir}/data\nclientPort=${port}\nclientPortAddress=127.0.0.1\nadmin.enableServer=false\n4lw.commands.whitelist=ruok\n`,
   );
-  const proc: ChildProcess = spawn('java', ['-Dzookeeper.jmx.log4j.disable=true', '-cp', CLASSPATH, 'org.apache.zookeeper.server.quorum.QuorumPeerMain', join(dir, 'zoo.cfg')], {
+  const proc: ChildProcess = spawn('java', ['-Dzookeeper.jmx.log4j.disable=true', '-cp', ZOOKEEPER_CLASSPATH, 'org.apache.zookeeper.server.quorum.QuorumPeerMain', join(dir, 'zoo.cfg')], {
     stdio: ['ignore', 'ignore', 'ignore'],
   });
   const exited = new Promise<void>((r) => proc.once('exit', () => r()));

@@ -16,6 +16,8 @@ import { SchedulerClient } from '../../src/mesos/client/SchedulerClient.js';
 import { Calls, Operations } from '../../src/mesos/calls.js';
 import type { TaskInfo, TaskStatus } from '../../src/mesos/wire/task.js';
 import { isType, nextEvent, waitFor } from '../helpers/events.js';
+import { SparkConf, SparkContext, TaskContext, type SparkListenerEvent } from '../../src/index.js';
+import { onWarning } from '../../src/util/logging.js';
 import { alive } from '../helpers/process.js';
 
 const support = detectCgroups();
@@ -86,6 +88,47 @@ test('a container over its memory is killed: TASK_FAILED from the agent with REA
   assert.equal(mem.name, 'mem');
   assert.ok(mem.scalar!.value > 90 && mem.scalar!.value <= 96.01, `max usage ${mem.scalar!.value} MB`);
   assert.equal(s.executor_id?.value, 'hog');
+  assert.deepEqual(leftovers(), []);
+});
+
+test('a Spark executor over its container\'s memory is killed by the agent; the driver says why and the job finishes on a replacement executor', { skip, timeout: 120_000 }, async () => {
+  const c = await new MiniCluster({ agents: 1, resources: 'cpus:2;mem:4096', master: { allocationIntervalMs: 50 }, agent: { statusUpdateRetryMs: 300, isolation: 'cgroups/cpu,cgroups/mem' } }).start();
+  const warnings: string[] = [];
+  const stopWatching = onWarning((_, m) => warnings.push(m));
+  // One executor at a time (spark.cores.max 1): the job can only finish on a new one.
+  const sc = new SparkContext(new SparkConf().setMaster(c.masterUrl).setAppName('container-oom')
+    .set('spark.executor.cores', '1').set('spark.cores.max', '1').set('spark.executor.memory', '256m').set('spark.ui.enabled', 'false'));
+  const events: SparkListenerEvent[] = [];
+  sc.addSparkListener((e) => events.push(e));
+  try {
+    await sc.ready();
+    await waitFor(() => sc.executorIds.length === 1, 20_000, 'the first executor');
+    const first = sc.executorIds[0];
+    // The first attempt of partition 0 fills off-heap memory (Buffers, outside the task thread's heap limit) past
+    // the container's 672 MB (256 MB + 384 MB overhead + the command executor's 32 MB); its retry does not.
+    const sum = await sc.parallelize([1, 2, 3, 4], 4).map((x) => {
+      const t = TaskContext.get()!;
+      if (t.partitionId === 0 && t.attemptNumber === 0) {
+        const hoard: Buffer[] = [];
+        for (let i = 0; i < 64; i++) hoard.push(Buffer.alloc(32 << 20, i));
+      }
+      return x;
+    }).reduce((a, b) => a + b);
+    assert.equal(sum, 10, 'the job finished');
+    await waitFor(() => events.some((e) => e.type === 'executorRemoved' && e.executorId === first), 5000, 'the first executor removed');
+    assert.ok(sc.executorIds.length === 1 && sc.executorIds[0] !== first, `a replacement executor ran the retry (${sc.executorIds.join(', ')})`);
+    // The driver's connection usually closes before Mesos' status arrives: the warning comes from that status.
+    await waitFor(() => warnings.some((w) => w.startsWith(`Executor ${first} `)), 10_000, `the driver's warning about executor ${first}; warnings: ${warnings.join(' | ')}`);
+    const why = warnings.find((w) => w.startsWith(`Executor ${first} `))!;
+    assert.match(why, /^Executor [0-9]+ on 127\.0\.0\.1 ended \(TASK_FAILED, REASON_CONTAINER_LIMITATION_MEMORY, SOURCE_AGENT\): Memory limit exceeded: Requested: 672MB Maximum Used: [0-9]+(B|KB|MB);/);
+    assert.doesNotMatch(why, /MEMORY STATISTICS/, 'one line of Mesos\' message, not its statistics');
+    assert.match(why, /raise spark\.executor\.memory or spark\.mesos\.executor\.memoryOverhead/);
+    assert.ok(!warnings.some((w) => w.includes('ended before registering')), 'it had registered: not reported as a launch failure');
+  } finally {
+    stopWatching();
+    await sc.stop();
+    await c.stop();
+  }
   assert.deepEqual(leftovers(), []);
 });
 

@@ -10,20 +10,15 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { HostsCluster } from '../../src/minimesos/hosts/HostsCluster.js';
-import { hostsUnsupported, removeLeftoverNamespaces } from '../../src/minimesos/hosts/HostNetwork.js';
-import { alive } from '../helpers/process.js';
+import { CliProcess } from '../../src/minimesos/AgentProcess.js';
+import { removeLeftoverNamespaces } from '../../src/minimesos/hosts/HostNetwork.js';
+import { hostsSkip, namespacesOf, removeStaleClusters } from '../helpers/hosts.js';
 import { execOnHost, hostsFile, planHosts, setupCommands, teardownCommands } from '../../src/minimesos/hosts/plan.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const skip = hostsUnsupported() ?? false;
-/** Clusters of earlier runs of this file whose process is gone (a killed run cannot clean up after itself). */
-function removeStaleClusters(): void {
-  const stale = new Set(execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }).split('\n').map((l) => /^minimesos-([tc]([0-9]+))-/.exec(l)).filter((m) => m && !alive(Number(m[2]))).map((m) => m![1]!));
-  for (const c of stale) removeLeftoverNamespaces(c);
-}
+const skip = hostsSkip();
 if (!skip) removeStaleClusters();
-
-const namespaces = (cluster: string) => execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }).split('\n').filter((l) => l.startsWith(`minimesos-${cluster}-`));
+const namespaces = namespacesOf;
 
 test('the hosts plan: one namespace per host, addresses in order, every link made inside the cluster\'s namespaces', () => {
   const plan = planHosts('c1', ['master', 'agent1', 'driver']);
@@ -66,7 +61,7 @@ test('a coarse job with the driver on a host of its own and no spark.driver.host
   assert.ok(!existsSync(`/etc/netns/minimesos-t${process.pid}-driver`), 'hosts files are removed');
 });
 
-test('mini-cluster --hosts without root fails with a clear message; the single-host mode is unaffected', { skip: unprivilegedSkip(root) }, async () => {
+test('mini-cluster --hosts without root fails with a clear message; the single-host mode is unaffected', { skip: unprivilegedSkip(root), timeout: 120_000 }, async () => {
   // As root it would start a cluster: the message is checked through a run without root.
   const main = `${root}src/cli/main.ts`;
   let err = '';
@@ -80,6 +75,19 @@ test('mini-cluster --hosts without root fails with a clear message; the single-h
   assert.equal(code, 1);
   assert.match(err, /simulated hosts \(--hosts\) need root .*run mini-cluster without --hosts for a single-host cluster/);
   assert.deepEqual(removeLeftoverNamespaces(`t${process.pid}`), [], 'nothing was made');
+
+  // The single-host mode needs no root: a master and an agent process started as nobody, the agent registered.
+  const cluster = new CliProcess(['mini-cluster', '--port', '0', '--agents', '1', '--exit-with-parent'], /mini-mesos master at \S+ \((http:\/\/\S+)\), 1 agent\(s\)/,
+    { wrap: ['setpriv', '--reuid=nobody', '--regid=nogroup', '--clear-groups'], env: { SPARK_MESOS_LOG_LEVEL: 'warn' } });
+  try {
+    const m = await cluster.start(60_000);
+    const state = (await (await fetch(`${m[1]}/master/state`)).json()) as { slaves: { active: boolean }[] };
+    assert.deepEqual(state.slaves.map((a) => a.active), [true], cluster.output);
+    const owner = Number(execFileSync('ps', ['-o', 'uid=', '-p', String(cluster.pid)], { encoding: 'utf8' }).trim());
+    assert.notEqual(owner, 0, 'it ran without root');
+  } finally {
+    await cluster.stop();
+  }
 });
 
 test('spark-mesos mini-cluster --hosts, and exec runs commands on its hosts with their exit status', { skip, timeout: 120_000 }, async () => {

@@ -6,6 +6,7 @@
 import type { Offer } from '../../mesos/wire/framework.js';
 import type { Resource } from '../../mesos/wire/resources.js';
 import { MesosSchedulerUtils as U } from './MesosSchedulerUtils.js';
+import { firstUnmetConstraint, reasons } from './offerTally.js';
 
 /** An agent is excluded once this many executors failed on it (Spark's MAX_AGENT_FAILURES). */
 export const MAX_AGENT_FAILURES = 2;
@@ -56,7 +57,7 @@ export interface PlannedExecutor {
 export interface OfferDecision {
   /** Executors per offer id, in creation order. */
   launch: Map<string, PlannedExecutor[]>;
-  /** Offers to decline; `refuseSeconds` undefined means Mesos' default filter. */
+  /** Offers to decline, each with why (worded for the waiting explanation); `refuseSeconds` undefined means Mesos' default filter. */
   decline: { offerId: string; refuseSeconds: number | undefined; reason: string }[];
 }
 
@@ -77,7 +78,10 @@ export function planOffers(offers: readonly Offer[], cfg: CoarsePlannerConfig, s
   const matched: Offer[] = [];
   for (const o of offers) {
     if (U.matchesAttributeRequirements(cfg.constraints, o.attributes ?? [])) matched.push(o);
-    else decision.decline.push({ offerId: o.id.value, refuseSeconds: cfg.rejectUnmetConstraintsSeconds, reason: 'unmet constraints' });
+    else {
+      const reason = reasons.failingConstraint(firstUnmetConstraint(cfg.constraints, o.attributes ?? []) ?? 'spark.mesos.constraints');
+      decision.decline.push({ offerId: o.id.value, refuseSeconds: cfg.rejectUnmetConstraintsSeconds, reason });
+    }
   }
   let coresAcquired = st.totalCoresAcquired;
   let gpusAcquired = st.totalGpusAcquired;
@@ -124,9 +128,29 @@ export function planOffers(offers: readonly Offer[], cfg: CoarsePlannerConfig, s
   for (const o of matched) {
     if (decision.launch.has(o.id.value)) continue;
     if (coresAcquired >= cfg.maxCores) decision.decline.push({ offerId: o.id.value, refuseSeconds: cfg.rejectMaxCoresSeconds, reason: 'spark.cores.max reached' });
-    else decision.decline.push({ offerId: o.id.value, refuseSeconds: undefined, reason: 'unmet task launch constraints' });
+    else {
+      const reason = whyNoExecutor(o, remaining.get(o.id.value)!, cfg, st, { coresAcquired, executors, launchedHosts });
+      decision.decline.push({ offerId: o.id.value, refuseSeconds: undefined, reason });
+    }
   }
   return decision;
+}
+
+/** Why an offer that meets the constraints got no executor: the first launch condition it fails, in `planOffers`' order. */
+function whyNoExecutor(
+  o: Offer, res: readonly Resource[], cfg: CoarsePlannerConfig, st: CoarsePlannerState,
+  round: { coresAcquired: number; executors: number; launchedHosts: ReadonlySet<string> },
+): string {
+  const offerCpus = floorCpus(res);
+  const cpus = cfg.executorCores ?? Math.min(offerCpus, cfg.maxCores - round.coresAcquired);
+  if (cfg.executorCores !== undefined ? cfg.executorCores > offerCpus : offerCpus < 1) return reasons.belowCpus(cfg.executorCores ?? 1);
+  if (cpus + round.coresAcquired > cfg.maxCores) return 'spark.cores.max reached';
+  if (cfg.executorMemory > U.getResource(res, 'mem')) return reasons.belowMem(cfg.executorMemory);
+  if (round.executors >= st.executorLimit) return 'executor limit reached';
+  if ((st.agentFailures.get(o.agent_id.value) ?? 0) >= MAX_AGENT_FAILURES) return 'on an excluded agent';
+  if (!checkPorts(cfg.ports, U.getRangeResource(res, 'ports'))) return `without port ${cfg.ports.join(', ')}`;
+  if (!st.satisfiesLocality(o.hostname, round.launchedHosts)) return 'waiting for preferred hosts (spark.locality.wait)';
+  return 'unmet task launch constraints';
 }
 
 function checkPorts(wanted: readonly number[], ranges: readonly [number, number][]): boolean {

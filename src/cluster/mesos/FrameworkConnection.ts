@@ -80,10 +80,17 @@ export class FrameworkConnection {
 
   /** Sends a call; a failure is logged (Mesos redelivers what matters, and offers come again). */
   async call(body: Parameters<SchedulerClient['call']>[0]): Promise<void> {
+    await this.tryCall(body);
+  }
+
+  /** Sends a call; false when it failed (logged), for callers that send it again. */
+  async tryCall(body: Parameters<SchedulerClient['call']>[0]): Promise<boolean> {
     try {
       await this.client!.call(body);
+      return true;
     } catch (err) {
       log.warn({ err: (err as Error).message, call: body.type }, 'Mesos call failed');
+      return false;
     }
   }
 

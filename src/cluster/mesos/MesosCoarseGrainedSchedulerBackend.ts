@@ -11,7 +11,9 @@ import { EndpointBackend } from '../../scheduler/cluster/EndpointBackend.js';
 import { DriverEndpoint, authSecret, endpointOptions } from '../../scheduler/cluster/DriverEndpoint.js';
 import { MesosExternalBlockStoreClient } from '../../shuffle/MesosExternalBlockStoreClient.js';
 import { getLogger, warn } from '../../util/logging.js';
-import { launchFailure, readStderrTail, STARVATION_WARNING, starvationWarning } from './launchDiagnostics.js';
+import { executorFailure } from './executorFailure.js';
+import { launchFailure, readStderrTail, STARVATION_WARNING, starvationWarning, waitingReasons, type StarvationFacts } from './launchDiagnostics.js';
+import { RecentOffers } from './offerTally.js';
 
 /** Starvation warnings in a row, with every agent excluded, after which the active jobs fail. */
 const EXCLUDED_WARNINGS_BEFORE_ABORT = 4;
@@ -21,6 +23,8 @@ import { nextLaunchPhase, satisfiesLocality, type LaunchPhase } from './locality
 import { MesosSchedulerBackendUtil } from './MesosSchedulerBackendUtil.js';
 import { MesosSchedulerUtils } from './MesosSchedulerUtils.js';
 import { MesosBackendMetrics } from './metrics.js';
+import { ExecutorDecommissioner } from './ExecutorDecommissioner.js';
+import type { TaskDescription } from '../../core/plan.js';
 
 const log = getLogger('MesosCoarseGrainedSchedulerBackend');
 
@@ -42,11 +46,15 @@ interface AgentState {
 export class MesosCoarseGrainedSchedulerBackend extends EndpointBackend implements SchedulerBackend {
   protected readonly endpoint: DriverEndpoint;
   private readonly framework: FrameworkConnection;
+  /** Mesos maintenance: draining executors of agents with inverse offers (ExecutorDecommissioner.ts). */
+  readonly decommissioner: ExecutorDecommissioner;
   private readonly planner: CoarsePlannerConfig;
   private readonly agents = new Map<string, AgentState>();
   private readonly coresByTask = new Map<string, number>();
   private readonly gpusByTask = new Map<string, number>();
   private readonly launchedTasks = new Set<string>();
+  /** Executors that registered with the driver and whose Mesos task has not ended (their failures are not launch failures). */
+  private readonly registeredTasks = new Set<string>();
   private totalCoresAcquired = 0;
   private totalGpusAcquired = 0;
   private nextTaskId = 0;
@@ -67,8 +75,9 @@ export class MesosCoarseGrainedSchedulerBackend extends EndpointBackend implemen
   readonly metrics = new MesosBackendMetrics();
   /** Agents' HTTP addresses (from offers), to read failed executors' stderr through `/files`. */
   private readonly agentAddresses = new Map<string, { host: string; port: number }>();
-  private offersSinceWarning = 0;
-  private declinedSinceWarning = new Map<string, number>();
+  /** Each agent's most recent offer and why it was declined: why executors do not come (log and UI). */
+  private readonly recentOffers = new RecentOffers();
+  private backendEvents: BackendEvents | undefined;
   private starvationTimer: NodeJS.Timeout | undefined;
   /** Consecutive starvation warnings while every agent that offered is excluded. */
   private excludedWarnings = 0;
@@ -95,7 +104,22 @@ export class MesosCoarseGrainedSchedulerBackend extends EndpointBackend implemen
     if (this.dynamicAllocation) this.executorLimit = conf.get(config.DYN_ALLOC_INITIAL_EXECUTORS);
     this.localityWaitMs = conf.get(config.LOCALITY_WAIT);
     this.endpoint = new DriverEndpoint(endpointOptions(conf, (id) => this.launchedTasks.has(id)));
+    this.endpoint.onRegistered = (e) => this.registeredTasks.add(e.id);
     this.framework = new FrameworkConnection(master, conf, (info) => withDriverUi(info, this.uiWebUrl));
+    this.decommissioner = new ExecutorDecommissioner(conf, {
+      endpoint: this.endpoint,
+      executorsOn: (agentId) => [...(this.agents.get(agentId)?.taskIds ?? [])],
+      agentOf: (id) => [...this.agents].find(([, a]) => a.taskIds.has(id))?.[0],
+      killExecutor: (id) => this.call(Calls.kill(id)),
+      answerInverseOffers: (ids, accept, secs) => this.framework.tryCall(accept ? Calls.acceptInverseOffers(ids, secs) : Calls.declineInverseOffers(ids, secs)),
+      declineOffers: (ids, secs) => this.call(Calls.decline(ids, secs)),
+      offerDeclined: (agentId, reason) => this.recentOffers.record(agentId, reason),
+    });
+  }
+
+  /** Tasks read map outputs a decommissioned executor handed over from their new place. */
+  override launchTask(executorId: string, task: TaskDescription): void {
+    super.launchTask(executorId, this.decommissioner.launching(executorId, task));
   }
 
   get applicationId(): string {
@@ -123,7 +147,8 @@ export class MesosCoarseGrainedSchedulerBackend extends EndpointBackend implemen
 
   async start(events: BackendEvents): Promise<void> {
     this.uiWebUrl = events.uiWebUrl;
-    await this.endpoint.start(events);
+    this.backendEvents = events;
+    await this.endpoint.start(this.decommissioner.wrap(events));
     // Spark's starvation warning: tasks wait, no executor is there to run them.
     this.starvationTimer = setInterval(() => this.warnIfStarved(events), this.conf.get(config.STARVATION_TIMEOUT));
     this.starvationTimer.unref();
@@ -140,12 +165,8 @@ export class MesosCoarseGrainedSchedulerBackend extends EndpointBackend implemen
 
   private warnIfStarved(events: BackendEvents): void {
     if (this.stopping || events.pendingTasks() === 0 || this.endpoint.executors.size > 0) return;
-    const excluded = [...this.agents.values()].filter((a) => a.failures >= MAX_AGENT_FAILURES)
-      .map((a) => ({ hostname: a.hostname, failures: a.failures, lastFailure: a.lastFailure }));
-    const message = starvationWarning({ offers: this.offersSinceWarning, declined: this.declinedSinceWarning, excluded, launching: this.numExecutors });
+    const message = starvationWarning(this.starvationFacts());
     warn(log, 'MesosCoarseGrainedSchedulerBackend', message);
-    this.offersSinceWarning = 0;
-    this.declinedSinceWarning = new Map();
     // Going beyond Spark (which waits forever): with every agent excluded, jobs fail after a few warnings.
     const known = [...this.agentAddresses.keys()];
     const allExcluded = known.length > 0 && this.numExecutors === 0 && known.every((id) => (this.agents.get(id)?.failures ?? 0) >= MAX_AGENT_FAILURES);
@@ -157,11 +178,27 @@ export class MesosCoarseGrainedSchedulerBackend extends EndpointBackend implemen
     }
   }
 
-  /** An executor ended before it registered: log Mesos' status and the tail of its stderr (via the agent's /files). */
-  private async explainLaunchFailure(taskId: string, agentId: string, hostname: string, s: TaskStatus): Promise<void> {
+  private starvationFacts(): StarvationFacts {
+    const excluded = [...this.agents.values()].filter((a) => a.failures >= MAX_AGENT_FAILURES)
+      .map((a) => ({ hostname: a.hostname, failures: a.failures, lastFailure: a.lastFailure }));
+    return { tally: this.recentOffers.tally(), excluded, launching: this.numExecutors };
+  }
+
+  /** Why the application waits for executors (tasks pending, none registered), for the UI; undefined when it does not. */
+  waitingForExecutors(): string | undefined {
+    if (this.stopping || !this.backendEvents || this.backendEvents.pendingTasks() === 0 || this.endpoint.executors.size > 0) return undefined;
+    const why = waitingReasons(this.starvationFacts());
+    return why.length > 0 ? why.join('; ') : 'waiting for offers';
+  }
+
+  /**
+   * An executor failed or was lost: log Mesos' status and the tail of its stderr (via the agent's /files), as a
+   * launch failure when it never registered.
+   */
+  private async explainLaunchFailure(taskId: string, agentId: string, hostname: string, s: TaskStatus, registered = false): Promise<void> {
     const address = this.agentAddresses.get(agentId);
     const tail = address && this.framework.frameworkId ? await readStderrTail(address, this.framework.frameworkId, taskId) : undefined;
-    warn(log, 'MesosCoarseGrainedSchedulerBackend', launchFailure(taskId, hostname, s, tail));
+    warn(log, 'MesosCoarseGrainedSchedulerBackend', (registered ? executorFailure : launchFailure)(taskId, hostname, s, tail));
   }
 
   private async onEvent(e: ClientEvent): Promise<void> {
@@ -176,7 +213,11 @@ export class MesosCoarseGrainedSchedulerBackend extends EndpointBackend implemen
         }
         return;
       case 'OFFERS':
-        return this.resourceOffers(e.offers.offers ?? []);
+        return this.resourceOffers(await this.decommissioner.filterOffers(e.offers.offers ?? []));
+      case 'INVERSE_OFFERS':
+        return this.decommissioner.inverseOffers(e.inverse_offers.inverse_offers ?? []);
+      case 'RESCIND_INVERSE_OFFER':
+        return this.decommissioner.rescinded(e.rescind_inverse_offer.inverse_offer_id.value);
       case 'UPDATE':
         return this.statusUpdate(e.update.status);
       case 'ERROR':
@@ -184,6 +225,8 @@ export class MesosCoarseGrainedSchedulerBackend extends EndpointBackend implemen
         return;
       case 'FAILURE':
         log.warn({ agent: e.failure.agent_id?.value, executor: e.failure.executor_id?.value }, 'Mesos reported a failure');
+        // An agent (not an executor) failed: its last offer no longer says why executors do not come.
+        if (e.failure.agent_id && !e.failure.executor_id) this.recentOffers.forget(e.failure.agent_id.value);
         return;
       default:
     }
@@ -210,7 +253,6 @@ export class MesosCoarseGrainedSchedulerBackend extends EndpointBackend implemen
 
   private async resourceOffers(offers: Offer[]): Promise<void> {
     this.metrics.offersReceived.inc(offers.length);
-    this.offersSinceWarning += offers.length;
     for (const o of offers) {
       const a = o.url?.address;
       if (a) this.agentAddresses.set(o.agent_id.value, { host: a.ip ?? a.hostname ?? o.hostname, port: a.port });
@@ -232,6 +274,7 @@ export class MesosCoarseGrainedSchedulerBackend extends EndpointBackend implemen
     } catch (err) {
       // A constraint that cannot be evaluated must not stop the framework: decline and say why.
       log.error({ err: (err as Error).message }, 'could not match offers; declining them');
+      for (const o of offers) this.recentOffers.record(o.agent_id.value, `constraints not evaluable: ${(err as Error).message}`);
       await this.call(Calls.decline(offers.map((o) => o.id)));
       return;
     }
@@ -272,10 +315,12 @@ export class MesosCoarseGrainedSchedulerBackend extends EndpointBackend implemen
       log.info({ offer: offerId, executors: tasks.map((t) => t.task_id.value) }, 'launching executors');
       calls.push(this.call(Calls.accept([offerId], [Operations.launch(tasks)])));
     }
+    const agentOf = new Map(offers.map((o) => [o.id.value, o.agent_id.value]));
+    for (const offerId of decision.launch.keys()) this.recentOffers.record(agentOf.get(offerId)!, undefined, now);
     const bySeconds = new Map<number | undefined, string[]>();
     for (const d of decision.decline) {
       bySeconds.set(d.refuseSeconds, [...(bySeconds.get(d.refuseSeconds) ?? []), d.offerId]);
-      this.declinedSinceWarning.set(d.reason, (this.declinedSinceWarning.get(d.reason) ?? 0) + 1);
+      this.recentOffers.record(agentOf.get(d.offerId)!, d.reason, now);
     }
     for (const [secs, ids] of bySeconds) {
       this.metrics.offersDeclined.inc(ids.length);
@@ -339,11 +384,13 @@ export class MesosCoarseGrainedSchedulerBackend extends EndpointBackend implemen
       if (state === 'FAILED' || state === 'LOST') {
         agent.failures++;
         agent.lastFailure = [s.state, s.reason, s.message?.split('\n')[0]].filter(Boolean).join(' ');
-        if (!this.stopping && !this.endpoint.executors.has(taskId)) void this.explainLaunchFailure(taskId, agentId!, agent.hostname, s);
+        // The driver may have lost the connection first (an OOM kill): Mesos' status says why.
+        if (!this.stopping) void this.explainLaunchFailure(taskId, agentId!, agent.hostname, s, this.registeredTasks.has(taskId));
         this.metrics.executorsFailed.inc();
         if (agent.failures >= MAX_AGENT_FAILURES) log.warn({ agent: agentId }, `excluding agent after ${agent.failures} executor failures`);
       }
       agent.taskIds.delete(taskId);
+      this.registeredTasks.delete(taskId);
       if (!this.stopping) this.endpoint.remove(taskId, `Executor finished with state ${s.state}${s.message ? `: ${s.message}` : ''}`);
       // A lost executor may need replacing: ask for offers again.
       if (!this.stopping) await this.updateSuppression(true);
@@ -379,6 +426,7 @@ export class MesosCoarseGrainedSchedulerBackend extends EndpointBackend implemen
     if (this.stopping) return;
     this.stopping = true;
     clearInterval(this.starvationTimer);
+    this.decommissioner.stop();
     await this.endpoint.stop();
     // Wait (bounded) for the executors' tasks to end before tearing the framework down.
     const deadline = Date.now() + this.conf.get(config.MESOS_COARSE_SHUTDOWN_TIMEOUT);

@@ -4,29 +4,35 @@
  * accepted any resources ...") with the reasons the backend knows.
  */
 import type { TaskStatus } from '../../mesos/wire/task.js';
+import { formatTally, type OfferTally } from './offerTally.js';
 
 export const STARVATION_WARNING = 'Initial job has not accepted any resources; check your cluster UI to ensure that workers are registered and have sufficient resources';
 
 export interface StarvationFacts {
-  /** Offers received since the last warning. */
-  offers: number;
-  /** Offers declined since the last warning, by the planner's reason. */
-  declined: ReadonlyMap<string, number>;
+  /** Each agent's most recent offer, counted by the planner's reason for declining it. */
+  tally: OfferTally;
   /** Agents excluded for failed executors, with the last failure seen there. */
   excluded: readonly { hostname: string; failures: number; lastFailure: string | undefined }[];
   /** Executors launched that have not registered yet. */
   launching: number;
 }
 
-/** The starvation warning with what the backend knows (in this order: exclusions, launches, declines, silence). */
-export function starvationWarning(f: StarvationFacts): string {
+/** Why executors do not come, as far as the backend knows (in this order: exclusions, launches, declines, silence). */
+export function waitingReasons(f: StarvationFacts): string[] {
   const why: string[] = [];
   if (f.excluded.length > 0) {
     why.push(`agents excluded after failed executors: ${f.excluded.map((a) => `${a.hostname} (${a.failures} failures${a.lastFailure ? `, last: ${a.lastFailure}` : ''})`).join('; ')}`);
   }
   if (f.launching > 0) why.push(`${f.launching} executor(s) launched and not registered yet`);
-  for (const [reason, n] of f.declined) why.push(`${n} offer(s) declined: ${reason}`);
-  if (f.offers === 0) why.push('no offers from Mesos');
+  const declined = formatTally(f.tally);
+  if (declined) why.push(declined);
+  if (f.tally.offers === 0) why.push('no offers from Mesos');
+  return why;
+}
+
+/** The starvation warning with what the backend knows. */
+export function starvationWarning(f: StarvationFacts): string {
+  const why = waitingReasons(f);
   return why.length > 0 ? `${STARVATION_WARNING} (${why.join('; ')})` : STARVATION_WARNING;
 }
 

@@ -19,6 +19,11 @@ import { buildDriverTaskInfo } from './driverTask.js';
 import { nextRetryState, shouldRelaunch } from './retry.js';
 import { parseQueueWeights, queueOf, queueWeight } from './queues.js';
 import { driverTaskId, submissionId, submissionOfTask } from './submissionId.js';
+import { coalesce } from './coalesce.js';
+import { persistEach } from './persistEach.js';
+import { describeStatus } from './describeStatus.js';
+
+export { describeStatus } from './describeStatus.js';
 
 const log = getLogger('MesosClusterScheduler');
 
@@ -55,14 +60,6 @@ export type DriverView =
   | { state: 'RUNNING' | 'FINISHED'; driver: MesosDriverDescription; submission: MesosClusterSubmissionState };
 
 
-/** A Mesos status as one line: state, message, reason, source, time (what the UI and status responses show). */
-export function describeStatus(s: TaskStatus | undefined): string {
-  if (!s) return '';
-  return [`State: ${s.state}`, s.message ? `Message: ${s.message}` : '', s.healthy !== undefined ? `Healthy: ${s.healthy}` : '', s.source ? `Source: ${s.source}` : '', s.reason ? `Reason: ${s.reason}` : '', s.timestamp !== undefined ? `Time: ${s.timestamp}` : '']
-    .filter(Boolean)
-    .join(', ');
-}
-
 /**
  * The dispatcher's driver scheduler (Spark's `MesosClusterScheduler`): queued, launched, retrying and finished
  * drivers; offers matched to drivers; supervise with back-off; kill and status; every accepted submission and every
@@ -82,6 +79,8 @@ export class MesosClusterScheduler implements SubmissionHandler {
   private counter = 0;
   private seq = 0;
   private lock: Promise<unknown> = Promise.resolve();
+  /** Submissions admitted and being stored (not yet queued nor answered). */
+  private readonly storing = new Set<string>();
   private retryTimer: NodeJS.Timeout | undefined;
   private readonly queueWeights: ReadonlyMap<string, number>;
   /** Each agent's most recent offer, to say why a queued driver waits. */
@@ -92,6 +91,8 @@ export class MesosClusterScheduler implements SubmissionHandler {
   private readonly rejectOfferSeconds: number;
   /** What the UI advertises to Mesos (set by the dispatcher before start). */
   webuiUrl: string | undefined;
+  /** Called when Mesos says another scheduler took over this framework. */
+  onFailedOver: (() => void) | undefined;
 
   constructor(
     private readonly conf: SparkConf,
@@ -199,32 +200,44 @@ export class MesosClusterScheduler implements SubmissionHandler {
 
   // ------------------------------------------------------------------------------------------ requests
 
+  /**
+   * Checked and numbered under the lock, but stored outside it: concurrent submissions then share one ZooKeeper
+   * multi-op (the store group-commits). Queued, and answered, only once stored.
+   */
   async submit(req: CreateSubmissionRequest): Promise<{ success: boolean; submissionId?: string; message?: string }> {
-    return this.exclusive(async () => {
-      if (!this.ready) return { success: false, message: 'Scheduler is not ready to take requests' };
-      // Unlike Spark, queued and retrying drivers count too: the queue is bounded.
-      const held = this.queued.length + this.launched.size + this.retrying.length;
-      if (held >= this.maxDrivers) return { success: false, message: 'Already reached maximum submission size' };
-      const queue = queueOf(req.sparkProperties?.['spark.mesos.dispatcher.queue']);
-      if (queueWeight(queue, this.queueWeights) === undefined) {
-        return { success: false, message: `Unknown dispatcher queue '${queue}' (spark.mesos.dispatcher.queue): declare it with spark.mesos.dispatcher.queue.${queue}=<priority>` };
-      }
-      const now = Date.now();
-      let d: MesosDriverDescription;
-      try {
-        let id: string;
-        do id = submissionId(new Date(now), ++this.counter);
-        while (this.find(id));
-        d = describeDriver(req, id, now, this.seq++);
-      } catch (err) {
-        return { success: false, message: `Invalid submission: ${(err as Error).message}` };
-      }
-      d.history = [{ time: now, state: 'QUEUED' }];
+    const d = await this.exclusive(async () => this.admit(req));
+    if (!('submissionId' in d)) return d;
+    try {
       await this.store.persist('driverQueue', d.submissionId, d);
-      this.enqueue(d);
-      void this.revive();
-      return { success: true, submissionId: d.submissionId, message: 'Driver successfully submitted' };
-    });
+    } finally {
+      this.storing.delete(d.submissionId);
+    }
+    await this.exclusive(async () => this.enqueue(d));
+    void this.revive();
+    return { success: true, submissionId: d.submissionId, message: 'Driver successfully submitted' };
+  }
+
+  private admit(req: CreateSubmissionRequest): MesosDriverDescription | { success: false; message: string } {
+    if (!this.ready) return { success: false, message: 'Scheduler is not ready to take requests' };
+    // Unlike Spark, queued and retrying drivers count too: the queue is bounded.
+    const held = this.queued.length + this.launched.size + this.retrying.length + this.storing.size;
+    if (held >= this.maxDrivers) return { success: false, message: 'Already reached maximum submission size' };
+    const queue = queueOf(req.sparkProperties?.['spark.mesos.dispatcher.queue']);
+    if (queueWeight(queue, this.queueWeights) === undefined) {
+      return { success: false, message: `Unknown dispatcher queue '${queue}' (spark.mesos.dispatcher.queue): declare it with spark.mesos.dispatcher.queue.${queue}=<priority>` };
+    }
+    const now = Date.now();
+    try {
+      let id: string;
+      do id = submissionId(new Date(now), ++this.counter);
+      while (this.find(id) || this.storing.has(id));
+      const d = describeDriver(req, id, now, this.seq++);
+      d.history = [{ time: now, state: 'QUEUED' }];
+      this.storing.add(id);
+      return d;
+    } catch (err) {
+      return { success: false, message: `Invalid submission: ${(err as Error).message}` };
+    }
   }
 
   async kill(id: string): Promise<{ success: boolean; message?: string }> {
@@ -318,6 +331,8 @@ export class MesosClusterScheduler implements SubmissionHandler {
         return this.exclusive(() => this.statusUpdate(e.update.status));
       case 'ERROR':
         log.error({ message: e.error.message }, 'Mesos reported an error');
+        // Another dispatcher subscribed with our framework id: it leads now (see ha/).
+        if (/failed over/i.test(e.error.message)) this.onFailedOver?.();
         return;
       case 'FAILURE':
         // An agent (not an executor) failed: its last offer no longer says what the cluster can run.
@@ -343,32 +358,32 @@ export class MesosClusterScheduler implements SubmissionHandler {
     const due = this.retrying.filter((d) => (d.retryState?.nextRetry ?? 0) < now);
     const plan = planDriverLaunches([...due, ...this.queued], offers);
     for (const { driver, error } of plan.invalid) await this.finishWithoutLaunch(driver, error);
-    const byOffer = new Map<string, ReturnType<typeof buildDriverTaskInfo>[]>();
-    for (const l of plan.launches) {
-      const d = l.driver;
+    const starting: { s: MesosClusterSubmissionState; task: ReturnType<typeof buildDriverTaskInfo>; offerId: string }[] = [];
+    for (const { driver: d, offer, resources } of plan.launches) {
       const taskId = driverTaskId(d.submissionId, d.retryState?.retries);
       const frameworkId = `${this.frameworkId}-${taskId}`;
+      const agentId = offer.agent_id.value;
       let task;
       try {
-        task = buildDriverTaskInfo(d, {
-          taskId, agentId: l.offer.agent_id.value, resources: l.resources, master: this.master, driverFrameworkId: frameworkId,
-          dispatcherConf: this.conf, defaultHome: installationRoot(),
-        });
+        task = buildDriverTaskInfo(d, { taskId, agentId, resources, master: this.master, driverFrameworkId: frameworkId, dispatcherConf: this.conf, defaultHome: installationRoot() });
       } catch (err) {
         await this.finishWithoutLaunch(d, (err as Error).message);
         continue;
       }
-      const s: MesosClusterSubmissionState = {
-        driver: d, taskId, agentId: l.offer.agent_id.value, startDate: now, frameworkId,
-        history: [...(d.history ?? []), { time: now, state: 'LAUNCHED', message: `task ${taskId} on agent ${l.offer.agent_id.value}` }],
-      };
-      // Launched is written before the driver leaves its list: a crash between the two is resolved on recovery.
-      await this.store.persist('launchedDrivers', d.submissionId, s);
-      this.launched.set(d.submissionId, s);
-      await this.removeFromSource(d);
-      byOffer.set(l.offer.id.value, [...(byOffer.get(l.offer.id.value) ?? []), task]);
-      log.info({ submission: d.submissionId, task: taskId, agent: l.offer.agent_id.value }, 'launching driver');
+      const history = [...(d.history ?? []), { time: now, state: 'LAUNCHED' as const, message: `task ${taskId} on agent ${agentId}` }];
+      starting.push({ s: { driver: d, taskId, agentId, startDate: now, frameworkId, history }, task, offerId: offer.id.value });
     }
+    // Launched is stored before the driver leaves its list (a crash between the two is resolved on recovery), all at
+    // once so the ZooKeeper store commits them in shared multi-ops; one not stored stays where it was.
+    const stored = await persistEach(starting, ({ s }) => this.store.persist('launchedDrivers', s.driver.submissionId, s), ({ s }, err) =>
+      log.error({ submission: s.driver.submissionId, err: err.message }, 'could not store the launch: the driver waits for another offer'));
+    const byOffer = new Map<string, ReturnType<typeof buildDriverTaskInfo>[]>();
+    for (const { s, task, offerId } of stored) {
+      this.launched.set(s.driver.submissionId, s);
+      byOffer.set(offerId, [...(byOffer.get(offerId) ?? []), task]);
+      log.info({ submission: s.driver.submissionId, task: s.taskId, agent: s.agentId }, 'launching driver');
+    }
+    await Promise.all(stored.map(({ s }) => this.removeFromSource(s.driver)));
     const calls: SchedulerCallBody[] = [];
     for (const [offerId, tasks] of byOffer) calls.push(Calls.accept([offerId], [Operations.launch(tasks)]));
     const unused = offers.filter((o) => !byOffer.has(o.id.value)).map((o) => o.id.value);
@@ -463,25 +478,10 @@ export class MesosClusterScheduler implements SubmissionHandler {
     this.retryTimer.unref();
   }
 
-  private reviving = false;
-  private reviveAgain = false;
-
   /** Asks for offers again; a burst of submissions shares one REVIVE in flight (and one after it). */
-  private async revive(): Promise<void> {
-    if (this.reviving) {
-      this.reviveAgain = true;
-      return;
-    }
-    this.reviving = true;
-    try {
-      do {
-        this.reviveAgain = false;
-        if (this.framework?.isSubscribed) await this.framework.call(Calls.revive());
-      } while (this.reviveAgain);
-    } finally {
-      this.reviving = false;
-    }
-  }
+  private readonly revive = coalesce(async () => {
+    if (this.framework?.isSubscribed) await this.framework.call(Calls.revive());
+  });
 
   /** Sizes for metrics. */
   get counts(): { queued: number; launched: number; retrying: number; finished: number } {

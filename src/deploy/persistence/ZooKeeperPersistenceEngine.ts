@@ -5,54 +5,19 @@
  * Going beyond Spark (whose znodes are world-open): with `spark.deploy.zookeeper.auth`, every znode carries an ACL
  * that grants access to those digest credentials only. A session that expires (a partition longer than the
  * session timeout) is replaced by a new one; operations wait for it rather than fail.
+ *
+ * Writes are group-committed (zkBatch): concurrent persists and expunges go to ZooKeeper as one multi-op, and each
+ * caller is answered once that multi-op committed.
  */
-import zookeeper from 'node-zookeeper-client';
+import type zookeeper from 'node-zookeeper-client';
 import { getLogger } from '../../util/logging.js';
 import { checkStateName, STATE_DIRS, type PersistenceEngine, type StateDir } from './PersistenceEngine.js';
+import { checkDigestAuth, connectClient, CONNECT_TIMEOUT_MS, dispatcherAcls, isCode, isRetriable, promisify, type ZooKeeperOptions } from './zkClient.js';
+import { commitMulti, GroupCommit, MAX_DOCUMENT_BYTES } from './zkBatch.js';
+
+export { checkDigestAuth, type ZooKeeperOptions } from './zkClient.js';
 
 const log = getLogger('ZooKeeperPersistenceEngine');
-
-const CONNECT_TIMEOUT_MS = 15_000;
-
-type Callback<T> = (err: Error | zookeeper.Exception | null, v: T) => void;
-
-function promisify<T>(fn: (cb: Callback<T>) => void): Promise<T> {
-  return new Promise((resolve, reject) => fn((err, v) => (err ? reject(err instanceof Error ? err : new Error(err.toString(), { cause: err })) : resolve(v))));
-}
-
-const isCode = (err: unknown, name: string) => {
-  const e = (err as { cause?: unknown })?.cause ?? err;
-  return (e as { getCode?: () => number })?.getCode?.() === (zookeeper.Exception as unknown as Record<string, number>)[name];
-};
-
-export interface ZooKeeperOptions {
-  /** Digest credentials `user:password` (`spark.deploy.zookeeper.auth`). */
-  auth?: string | undefined;
-  sessionTimeoutMs?: number;
-}
-
-/** `user:password`, checked; the error never shows the password. */
-export function checkDigestAuth(auth: string): string {
-  const colon = auth.indexOf(':');
-  if (colon <= 0 || colon === auth.length - 1) throw new Error('spark.deploy.zookeeper.auth should be user:password (digest credentials), with both parts non-empty');
-  return auth;
-}
-
-function connectClient(connectString: string, opts: ZooKeeperOptions): Promise<zookeeper.Client> {
-  const client = zookeeper.createClient(connectString, { sessionTimeout: opts.sessionTimeoutMs ?? 60_000, spinDelay: 200, retries: 3 });
-  if (opts.auth) client.addAuthInfo('digest', Buffer.from(opts.auth));
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(() => {
-      client.close();
-      reject(new Error(`could not connect to ZooKeeper at '${connectString}' (spark.deploy.zookeeper.url) within ${CONNECT_TIMEOUT_MS / 1000} s`));
-    }, CONNECT_TIMEOUT_MS);
-    client.once('connected', () => {
-      clearTimeout(t);
-      resolve(client);
-    });
-    client.connect();
-  });
-}
 
 export class ZooKeeperPersistenceEngine implements PersistenceEngine {
   private client: zookeeper.Client;
@@ -64,18 +29,24 @@ export class ZooKeeperPersistenceEngine implements PersistenceEngine {
   /** Called after a new session replaced an expired one (state may have changed meanwhile). */
   onSessionRenewed: (() => void) | undefined;
   private readonly acls: zookeeper.ACL[];
+  /**
+   * Concurrent writes share one multi-op (see zkBatch). With `fence` set (the leader's election znode), every
+   * multi-op first checks that znode: a dispatcher that lost its leadership cannot write any more.
+   */
+  readonly batch = new GroupCommit((ops) => this.withClient((client) => commitMulti(client, ops, this.acls, this.fence)));
+  fence: string | undefined;
 
   private constructor(
     client: zookeeper.Client,
     private readonly connectString: string,
-    private readonly root: string,
+    /** `spark.deploy.zookeeper.dir`, without a trailing slash. */
+    readonly root: string,
     private readonly opts: ZooKeeperOptions,
     readonly location: string,
   ) {
     this.client = client;
     this.current = Promise.resolve(client);
-    // Everything for whoever authenticated as the creator (`auth` scheme), or everything for anyone.
-    this.acls = [new zookeeper.ACL(zookeeper.Permission.ALL, opts.auth ? new zookeeper.Id('auth', '') : new zookeeper.Id('world', 'anyone'))];
+    this.acls = dispatcherAcls(opts);
     this.watchExpiry(client);
   }
 
@@ -122,10 +93,11 @@ export class ZooKeeperPersistenceEngine implements PersistenceEngine {
           return client;
         }
         this.client = client;
-        this.sessions++;
         this.watchExpiry(client);
         this.current = Promise.resolve(client);
         await this.ensureDirs();
+        // Counted once usable, together with the callback (writes queued meanwhile may already have gone through).
+        this.sessions++;
         log.info({ zookeeper: this.connectString, sessions: this.sessions }, 'new ZooKeeper session');
         this.onSessionRenewed?.();
         return client;
@@ -148,8 +120,7 @@ export class ZooKeeperPersistenceEngine implements PersistenceEngine {
       try {
         return await op(client);
       } catch (err) {
-        const retriable = isCode(err, 'CONNECTION_LOSS') || isCode(err, 'SESSION_EXPIRED') || isCode(err, 'OPERATION_TIMEOUT');
-        if (!retriable || this.closed || Date.now() > deadline) throw err;
+        if (!isRetriable(err) || this.closed || Date.now() > deadline) throw err;
         await new Promise((r) => setTimeout(r, 200));
       }
     }
@@ -160,26 +131,15 @@ export class ZooKeeperPersistenceEngine implements PersistenceEngine {
   }
 
   async persist(dir: StateDir, name: string, value: unknown): Promise<void> {
-    const p = this.path(dir, name);
     const data = Buffer.from(JSON.stringify(value));
-    await this.withClient(async (client) => {
-      try {
-        await promisify<string>((cb) => client.create(p, data, this.acls, zookeeper.CreateMode.PERSISTENT, cb));
-      } catch (err) {
-        if (!isCode(err, 'NODE_EXISTS')) throw err;
-        await promisify<unknown>((cb) => client.setData(p, data, -1, cb));
-      }
-    });
+    if (data.length > MAX_DOCUMENT_BYTES) {
+      throw new Error(`the state document ${dir}/${name} is ${data.length} bytes, more than ZooKeeper takes in one request (${MAX_DOCUMENT_BYTES} bytes within its default jute.maxbuffer of 1 MiB)`);
+    }
+    await this.batch.write({ kind: 'set', path: this.path(dir, name), data });
   }
 
   async expunge(dir: StateDir, name: string): Promise<void> {
-    await this.withClient(async (client) => {
-      try {
-        await promisify<void>((cb) => client.remove(this.path(dir, name), -1, (err) => cb(err, undefined)));
-      } catch (err) {
-        if (!isCode(err, 'NO_NODE')) throw err;
-      }
-    });
+    await this.batch.write({ kind: 'delete', path: this.path(dir, name) });
   }
 
   async fetch<T>(dir: StateDir, name: string): Promise<T | undefined> {

@@ -5,11 +5,20 @@ import * as config from '../../conf/catalog.js';
 import { BlackHolePersistenceEngine, type PersistenceEngine } from './PersistenceEngine.js';
 import { FileSystemPersistenceEngine } from './FileSystemPersistenceEngine.js';
 import { ZooKeeperPersistenceEngine } from './ZooKeeperPersistenceEngine.js';
+import type { ZooKeeperOptions } from './zkClient.js';
 import { chooseDefaultRecoveryDirectory, type StoreIdentity } from './storeIdentity.js';
 import { existsSync } from 'node:fs';
 import { getLogger } from '../../util/logging.js';
 
 const log = getLogger('createPersistence');
+
+/** The dispatcher's ZooKeeper settings (the store and the leader election share them). */
+export function zooKeeperSettings(conf: SparkConf): { url: string; dir: string; opts: ZooKeeperOptions } {
+  const url = conf.get(config.ZOOKEEPER_URL);
+  if (!url) throw new Error('spark.deploy.recoveryMode is ZOOKEEPER, but spark.deploy.zookeeper.url (or --zk) is not set');
+  const auth = conf.get(config.ZOOKEEPER_AUTH) ?? process.env.SPARK_DEPLOY_ZOOKEEPER_AUTH;
+  return { url, dir: conf.get(config.ZOOKEEPER_DIR), opts: { auth, sessionTimeoutMs: conf.get(config.ZOOKEEPER_SESSION_TIMEOUT) * 1000 } };
+}
 
 /**
  * The engine `spark.deploy.recoveryMode` names, with its settings checked (the key named when one is missing). The
@@ -18,10 +27,8 @@ const log = getLogger('createPersistence');
 export async function createPersistenceEngine(conf: SparkConf, identity: StoreIdentity): Promise<PersistenceEngine> {
   const mode = conf.get(config.RECOVERY_MODE);
   if (mode === 'ZOOKEEPER') {
-    const url = conf.get(config.ZOOKEEPER_URL);
-    if (!url) throw new Error('spark.deploy.recoveryMode is ZOOKEEPER, but spark.deploy.zookeeper.url (or --zk) is not set');
-    const auth = conf.get(config.ZOOKEEPER_AUTH) ?? process.env.SPARK_DEPLOY_ZOOKEEPER_AUTH;
-    return ZooKeeperPersistenceEngine.open(url, conf.get(config.ZOOKEEPER_DIR), { auth, sessionTimeoutMs: conf.get(config.ZOOKEEPER_SESSION_TIMEOUT) * 1000 });
+    const zk = zooKeeperSettings(conf);
+    return ZooKeeperPersistenceEngine.open(zk.url, zk.dir, zk.opts);
   }
   if (mode === 'FILESYSTEM') {
     const explicit = conf.get(config.RECOVERY_DIRECTORY);

@@ -8,6 +8,7 @@ import { invalidSubmissionProperty } from '../mesos/submissionChecks.js';
 import { credentialMatches, restAuth, type RestAuth } from './restAuth.js';
 import { readBody, BodyTooLargeError } from '../../util/readBody.js';
 import type { TlsOptions } from 'node:tls';
+import { standbyMessage, type StandbyInfo } from '../ha/standby.js';
 
 const log = getLogger('RestSubmissionServer');
 
@@ -19,6 +20,8 @@ export interface SubmissionHandler {
   submit(req: CreateSubmissionRequest): MaybeAsync<{ success: boolean; submissionId?: string; message?: string }>;
   kill(id: string): MaybeAsync<{ success: boolean; message?: string }>;
   status(id: string): MaybeAsync<{ success: boolean; driverState?: string; message?: string }>;
+  /** False while the handler cannot take requests yet (an HA leader still recovering): answered 503, Retry-After. */
+  readonly isReady?: boolean;
 }
 
 export interface RestServerOptions {
@@ -57,6 +60,8 @@ export class RestSubmissionServer {
   private server: http.Server | undefined;
   address: { host: string; port: number } | undefined;
   readonly auth: RestAuth;
+  /** Set in HA mode: what a standby says (undefined while this dispatcher leads). */
+  standby: (() => StandbyInfo | undefined) | undefined;
 
   constructor(
     private readonly opts: RestServerOptions,
@@ -97,14 +102,19 @@ export class RestSubmissionServer {
   }
 
   /** Answers without reading the rest of the request, and closes the connection so nothing more is taken in. */
-  private refuse(res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}): void {
+  private refuse(res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}, extra: Record<string, string> = {}): void {
     res.writeHead(status, { 'Content-Type': 'application/json;charset=utf-8', Connection: 'close', ...headers });
-    res.end(JSON.stringify({ action: 'ErrorResponse', message, serverSparkVersion: SPARK_VERSION }, null, 2), () => res.socket?.destroy());
+    res.end(JSON.stringify({ action: 'ErrorResponse', message, serverSparkVersion: SPARK_VERSION, ...extra }, null, 2), () => res.socket?.destroy());
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     // Credentials first: an unauthenticated client gets no byte of its body read.
     if (!this.authorized(req)) return this.refuse(res, 401, 'Missing or invalid credentials.', { 'WWW-Authenticate': 'Bearer realm="spark-mesos-dispatcher"' });
+    // A standby takes nothing in: 503 naming the leader (see ha/standby.ts).
+    const standby = this.standby?.();
+    if (standby) return this.refuse(res, 503, standbyMessage(standby), { 'Retry-After': '1' }, standby.leader ? { leaderUrl: standby.leader.rest } : {});
+    // Elected but not yet recovered and registered with Mesos: a moment's wait, not a failed submission.
+    if (this.handler.isReady === false) return this.refuse(res, 503, 'The dispatcher is not ready to take requests yet (it is recovering its state and registering with Mesos); try again in a few seconds.', { 'Retry-After': '1' });
     let body: string;
     try {
       body = STRICT_UTF8.decode(await readBody(req, this.opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES));

@@ -44,6 +44,8 @@ export interface SubmissionStatusResponse extends ResponseBase {
 export interface ErrorResponse extends ResponseBase {
   action: 'ErrorResponse';
   highestProtocolVersion?: string;
+  /** From a standby dispatcher: the leading dispatcher's REST URL (`mesos://host:port`). */
+  leaderUrl?: string;
 }
 
 export type SubmitRestProtocolResponse = CreateSubmissionResponse | KillSubmissionResponse | SubmissionStatusResponse | ErrorResponse;

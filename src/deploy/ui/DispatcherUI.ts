@@ -18,6 +18,7 @@ import type { MesosDriverDescription } from '../mesos/MesosDriverDescription.js'
 import { describeStatus, type MesosClusterScheduler, type MesosClusterSubmissionState } from '../mesos/MesosClusterScheduler.js';
 import { driverTaskMemory } from '../mesos/driverOffers.js';
 import { queueOf } from '../mesos/queues.js';
+import { standbyMessage, type StandbyInfo } from '../ha/standby.js';
 
 const log = getLogger('DispatcherUI');
 
@@ -64,6 +65,8 @@ export class DispatcherUI {
   private readonly proxyBase: string | undefined;
   /** Shown on every page (e.g. that REST submissions are unauthenticated). */
   warning: string | undefined;
+  /** Set in HA mode: what a standby says (undefined while this dispatcher leads). */
+  standby: (() => StandbyInfo | undefined) | undefined;
 
   constructor(
     private readonly scheduler: MesosClusterScheduler,
@@ -78,6 +81,7 @@ export class DispatcherUI {
     gauge('spark_mesos_dispatcher_retry_drivers', 'Supervised drivers waiting to be relaunched (Spark: retryDrivers)', () => scheduler.counts.retrying);
     gauge('spark_mesos_dispatcher_finished_drivers', 'Finished drivers retained', () => scheduler.counts.finished);
     gauge('spark_mesos_dispatcher_ready', '1 once registered with Mesos and taking requests', () => (scheduler.isReady ? 1 : 0));
+    gauge('spark_mesos_dispatcher_leader', '1 unless this dispatcher is an HA standby', () => (this.standby?.() ? 0 : 1));
     collectDefaultMetrics({ register: this.registry, prefix: 'spark_mesos_dispatcher_' });
   }
 
@@ -144,6 +148,7 @@ export class DispatcherUI {
     return {
       ready: this.scheduler.isReady,
       ...(this.warning ? { warning: this.warning } : {}),
+      ...(this.standby ? this.role() : {}),
       frameworkId: st.frameworkId ?? null,
       master: st.master,
       counts: this.scheduler.counts,
@@ -154,8 +159,18 @@ export class DispatcherUI {
     };
   }
 
+  /** HA: `role` leader or standby, and the leader's URLs when known. */
+  private role(): Record<string, unknown> {
+    const sb = this.standby?.();
+    return sb ? { role: 'standby', leader: sb.leader ?? null } : { role: 'leader' };
+  }
+
   private banner(): string {
-    return this.warning ? `<p id="warning" class="warning">Warning: ${esc(this.warning)}</p>` : '';
+    const sb = this.standby?.();
+    const standby = sb
+      ? `<p id="standby" class="warning">Standby: ${esc(standbyMessage(sb))}${sb.leader ? ` Its UI: <a href="${esc(sb.leader.ui)}">${esc(sb.leader.ui)}</a>` : ''}</p>`
+      : '';
+    return standby + (this.warning ? `<p id="warning" class="warning">Warning: ${esc(this.warning)}</p>` : '');
   }
 
   private idLink(id: string): string {

@@ -59,6 +59,7 @@ export const AgentInfo = z.object({
 export type AgentInfo = z.infer<typeof AgentInfo>;
 
 export const Unavailability = z.object({ start: TimeInfo, duration: DurationInfo.optional() });
+export type Unavailability = z.infer<typeof Unavailability>;
 
 export const Offer = z.object({
   id: OfferID,

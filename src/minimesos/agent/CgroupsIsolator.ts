@@ -128,6 +128,12 @@ export class CgroupsIsolator {
     return out;
   }
 
+  /** The container's cgroup directories (checkpointed, so a restarted agent can remove an orphan's). */
+  cgroupDirs(containerId: string): string[] {
+    const c = this.containers.get(containerId);
+    return c ? [c.memory, c.cpu] : [];
+  }
+
   /** Kills every process in the container's cgroups. */
   kill(containerId: string): void {
     const c = this.containers.get(containerId);

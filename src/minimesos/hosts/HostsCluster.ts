@@ -1,7 +1,7 @@
 /**
- * `mini-cluster --hosts`: a master and N agents, each a process on a simulated host of its own (network and UTS
- * namespace, address on a private bridge, `/etc/hosts` naming every host), plus extra hosts (e.g. `driver`) where
- * callers run commands with `exec`. Everything is removed on `stop()`, also after a failed start.
+ * `mini-cluster --hosts`: a master (or several, electing a leader in ZooKeeper) and N agents, each a process on a
+ * simulated host of its own (network and UTS namespace, address on a private bridge, `/etc/hosts` naming every
+ * host), plus extra hosts (e.g. `driver`) where callers run commands with `exec`. Everything is removed on `stop()`, also after a failed start.
  */
 import { mkdtempSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
@@ -14,6 +14,7 @@ import { HostNetwork } from './HostNetwork.js';
 import { planHosts } from './plan.js';
 
 export const MASTER_PORT = 5050;
+export const ZK_PORT = 2181;
 
 export interface HostsClusterOptions {
   /** Names the cluster's namespaces (`minimesos-<name>-<host>`); random by default. */
@@ -28,6 +29,13 @@ export interface HostsClusterOptions {
   agentArgs?: string[];
   /** First three octets of the private /24 the hosts live in (default 10.77.0). */
   subnet?: string;
+  /** Masters, on hosts `master`, `master2`, ... (default 1); more than one needs `zkHost`. */
+  masters?: number;
+  /**
+   * An extra host where the caller runs ZooKeeper on port 2181 (after `createHosts()`, before `startMesos()`):
+   * masters elect a leader in `zk://<its address>:2181/mesos`, agents and frameworks find the leader there.
+   */
+  zkHost?: string;
 }
 
 /** What a process on another host does not inherit: settings that describe this host. */
@@ -43,13 +51,18 @@ export class HostsCluster {
   readonly network: HostNetwork;
   readonly workDir: string;
   readonly agents: AgentProcess[] = [];
+  /** The first master (the only one without `zkHost`). */
   master: MasterProcess | undefined;
+  readonly masters: MasterProcess[] = [];
   private readonly started = new Set<ChildProcess>();
 
   constructor(private readonly opts: HostsClusterOptions = {}) {
-    const name = opts.name ?? `mm${randomBytes(3).toString('hex')}`;
+    // `mm<pid>z<hex>`: the creating process is in the name, so a run that was killed can be found and cleaned up.
+    const name = opts.name ?? `mm${process.pid}z${randomBytes(1).toString('hex')}`;
     const agentNames = Array.from({ length: opts.agents ?? 1 }, (_, i) => `agent${i + 1}`);
-    this.network = new HostNetwork(planHosts(name, ['master', ...agentNames, ...(opts.extraHosts ?? ['driver'])], opts.subnet));
+    if ((opts.masters ?? 1) > 1 && !opts.zkHost) throw new Error('several masters need zkHost (where ZooKeeper runs) to elect a leader');
+    if (opts.zkHost && !(opts.extraHosts ?? []).includes(opts.zkHost)) throw new Error(`zkHost '${opts.zkHost}' should be one of extraHosts`);
+    this.network = new HostNetwork(planHosts(name, [...this.masterHosts(), ...agentNames, ...(opts.extraHosts ?? ['driver'])], opts.subnet));
     this.workDir = opts.workDir ?? mkdtempSync(join(tmpdir(), 'minimesos-hosts-'));
   }
 
@@ -57,24 +70,55 @@ export class HostsCluster {
     return this.network.plan.cluster;
   }
 
-  /** `ip:port` of the master (reachable from the cluster's hosts only). */
-  get masterAddress(): string {
-    return `${this.network.host('master').ip}:${MASTER_PORT}`;
+  /** Names of the masters' hosts: `master`, then `master2`, ... */
+  masterHosts(): string[] {
+    return Array.from({ length: this.opts.masters ?? 1 }, (_, i) => (i === 0 ? 'master' : `master${i + 1}`));
   }
 
+  /** `ip:port` of the (first) master (reachable from the cluster's hosts only). */
+  get masterAddress(): string {
+    return this.masterAddressOf('master');
+  }
+
+  masterAddressOf(host: string): string {
+    return `${this.network.host(host).ip}:${MASTER_PORT}`;
+  }
+
+  /** `zk://<zkHost address>:2181/mesos`, or undefined without `zkHost`. */
+  get zkUrl(): string | undefined {
+    return this.opts.zkHost ? `zk://${this.network.host(this.opts.zkHost).ip}:${ZK_PORT}/mesos` : undefined;
+  }
+
+  /** What frameworks are given: the ZooKeeper URL when masters elect a leader there, else the master. */
   get masterUrl(): string {
-    return `mesos://${this.masterAddress}`;
+    return `mesos://${this.zkUrl ?? this.masterAddress}`;
   }
 
   async start(): Promise<this> {
+    this.createHosts();
+    await this.startMesos();
+    return this;
+  }
+
+  /** Makes the hosts only, for callers that start something (e.g. ZooKeeper) before `startMesos()`. */
+  createHosts(): void {
     this.network.create();
+  }
+
+  /** Starts the masters, then the agents, on hosts made by `createHosts()`; on failure removes everything. */
+  async startMesos(): Promise<void> {
     try {
-      const m = this.network.host('master');
-      this.master = new MasterProcess({ host: m.ip, port: MASTER_PORT, hostname: m.name, extraArgs: this.opts.masterArgs ?? [], wrap: this.network.wrap('master'), env: HOST_SPECIFIC_ENV });
-      await this.master.start();
+      const zk = this.zkUrl ? ['--zk', this.zkUrl] : [];
+      for (const name of this.masterHosts()) {
+        const m = this.network.host(name);
+        const p = new MasterProcess({ host: m.ip, port: MASTER_PORT, hostname: m.name, extraArgs: [...zk, ...(this.opts.masterArgs ?? [])], wrap: this.network.wrap(name), env: HOST_SPECIFIC_ENV });
+        this.masters.push(p);
+        this.master ??= p;
+        await p.start();
+      }
       await Promise.all(this.network.plan.hosts.filter((h) => h.name.startsWith('agent')).map((h) => {
         const a = new AgentProcess({
-          master: this.masterAddress, resources: this.opts.resources ?? DEFAULT_AGENT_RESOURCES, ...(this.opts.attributes ? { attributes: this.opts.attributes } : {}),
+          master: this.zkUrl ?? this.masterAddress, resources: this.opts.resources ?? DEFAULT_AGENT_RESOURCES, ...(this.opts.attributes ? { attributes: this.opts.attributes } : {}),
           workDir: join(this.workDir, h.name), host: h.ip, hostname: h.name, extraArgs: this.opts.agentArgs ?? [], wrap: this.network.wrap(h.name), env: HOST_SPECIFIC_ENV,
         });
         this.agents.push(a);
@@ -84,7 +128,6 @@ export class HostsCluster {
       await this.stop();
       throw err;
     }
-    return this;
   }
 
   /** Starts a command on a host (without this host's SPARK_LOCAL_* settings); it is killed on `stop()` if still running. */
@@ -118,7 +161,7 @@ export class HostsCluster {
   /** Stops agents, then the master, kills leftover commands, and removes the hosts. */
   async stop(): Promise<void> {
     await Promise.all(this.agents.map((a) => a.stop()));
-    await this.master?.stop();
+    await Promise.all(this.masters.map((m) => m.stop()));
     await Promise.all([...this.started].map((p) => new Promise<void>((r) => {
       if (p.exitCode !== null || p.signalCode !== null) return r();
       p.once('exit', () => r());

@@ -17,4 +17,9 @@ export interface AgentLink {
   frameworkMessage(frameworkId: string, executorId: string, data: string): void;
   /** Ends the link (the master dropped the agent); in-process agents have none. */
   close?(): void;
+  /**
+   * Mesos' ShutdownMessage for an agent in the master's process (its machine went DOWN): it forgets its id and
+   * registers again later, refused while the machine is down. Remote agents get the link closed instead.
+   */
+  shutdown?(): void;
 }

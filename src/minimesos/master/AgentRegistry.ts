@@ -13,6 +13,8 @@ const log = getLogger('minimesos.Master');
 export class AgentRegistry {
   private readonly agents = new Map<string, MAgent>();
   private readonly unreachable = new Map<string, { nanoseconds: number }>();
+  /** Agents removed by the operator (`/machine/down`): what they still send is ignored until they register again. */
+  private readonly removedByOperator = new Set<string>();
   private nextAgent = 0;
 
   constructor(private readonly ctx: MasterContext) {}
@@ -39,16 +41,21 @@ export class AgentRegistry {
    * update carrying the task's state and `REASON_AGENT_REREGISTERED`.
    */
   register(link: AgentLink, reg: AgentRegistration): string {
+    const refused = this.refusal(reg);
+    if (refused) throw new Error(refused);
     const id = reg.id ?? `${this.ctx.id}-S${this.nextAgent++}`;
+    this.removedByOperator.delete(id);
     const existing = this.agents.get(id);
     const wasUnreachable = this.unreachable.has(id);
     const returning = wasUnreachable || (existing !== undefined && !existing.active);
     this.unreachable.delete(id);
-    if (existing && existing.link !== link) existing.link.close?.();
     this.agents.set(id, {
       id, link, hostname: reg.hostname, ip: reg.ip ?? reg.hostname, port: reg.port, total: normalize(reg.resources), attributes: reg.attributes,
       registeredTime: existing?.registeredTime ?? now(), reregisteredTime: reg.id ? now() : undefined, active: true,
     });
+    // Closed only once the new link is the agent's: closing runs the old link's close handler at once, and
+    // `disconnected` must see that link as stale rather than take the agent for gone.
+    if (existing && existing.link !== link) existing.link.close?.();
     for (const fi of reg.frameworks ?? []) this.ctx.frameworks.recover(fi);
     for (const e of reg.executors ?? []) {
       const f = this.ctx.frameworks.get(e.frameworkId);
@@ -88,6 +95,41 @@ export class AgentRegistry {
     log.info({ agent: id, hostname: reg.hostname, reregistered: reg.id !== undefined, returning }, 'agent registered');
     this.ctx.allocateSoon();
     return id;
+  }
+
+  /** Why an agent may not (re)register now: its machine is DOWN for maintenance (until `/machine/up`). */
+  refusal(reg: Pick<AgentRegistration, 'hostname' | 'ip'>): string | undefined {
+    const machine = { hostname: reg.hostname, ip: reg.ip ?? reg.hostname };
+    if (this.ctx.maintenance.modeOf(machine) !== 'DOWN') return undefined;
+    return `Agent on machine ${JSON.stringify(machine)} refused: the machine is DOWN for maintenance`;
+  }
+
+  /**
+   * The operator took the agent's machine down (`/machine/down`; Mesos removes the agent without unreachability):
+   * its tasks end `TASK_GONE_BY_OPERATOR` / `REASON_AGENT_REMOVED_BY_OPERATOR` for partition-aware frameworks,
+   * `TASK_LOST` / `REASON_AGENT_REMOVED` for others; its offers are rescinded and every framework gets
+   * `FAILURE{agent_id}`. The caller has told the agent to shut down.
+   */
+  removeByOperator(agentId: string, message: string): void {
+    const a = this.agents.get(agentId);
+    if (!a) return;
+    log.warn({ agent: agentId, hostname: a.hostname, message }, 'removing agent');
+    this.agents.delete(agentId);
+    this.removedByOperator.add(agentId);
+    a.link.close?.();
+    this.ctx.allocator.rescindAgentOffers(agentId);
+    for (const f of this.ctx.frameworks.all()) {
+      const pa = hasCapability(f.info, 'PARTITION_AWARE');
+      for (const t of [...f.tasks.values()]) {
+        if (t.agentId !== agentId || isTerminalTaskState(t.state)) continue;
+        const s = pa
+          ? masterStatus(t.info.task_id.value, 'TASK_GONE_BY_OPERATOR', 'REASON_AGENT_REMOVED_BY_OPERATOR', message, agentId)
+          : masterStatus(t.info.task_id.value, 'TASK_LOST', 'REASON_AGENT_REMOVED', message, agentId);
+        this.lose(f, t, s, true);
+      }
+      f.executors.delete(agentId);
+      this.ctx.frameworks.send(f, { type: 'FAILURE', failure: { agent_id: { value: agentId } } });
+    }
   }
 
   /**
@@ -193,6 +235,7 @@ export class AgentRegistry {
 
   /** A status update from an agent's status-update manager (carries a uuid; resent until acknowledged). */
   statusUpdate(agentId: string, frameworkId: string, status: TaskStatus): void {
+    if (this.removedByOperator.has(agentId)) return log.debug({ agent: agentId, task: status.task_id.value }, 'ignoring a status update from a removed agent');
     const f = this.ctx.frameworks.get(frameworkId);
     if (!f) return;
     const t = f.tasks.get(status.task_id.value);

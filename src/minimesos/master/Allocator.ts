@@ -85,7 +85,8 @@ export class Allocator {
     this.filters = this.filters.filter((x) => x.expires > t0);
     const batches = new Map<string, Offer[]>();
     for (const a of this.ctx.agents.all()) {
-      if (!a.active) continue;
+      // Agents of machines that are DOWN for maintenance get no offers until `/machine/up`.
+      if (!a.active || this.ctx.maintenance.modeOf(a) === 'DOWN') continue;
       let free = subtract(a.total, this.used(a.id)) ?? [];
       const candidates = [...this.ctx.frameworks.all()]
         .filter((f) => f.active && f.stream?.isOpen)
@@ -110,6 +111,8 @@ export class Allocator {
       const f = this.ctx.frameworks.get(fid)!;
       this.ctx.frameworks.send(f, { type: 'OFFERS', offers: { offers } });
     }
+    // Inverse offers share the offers' id counter, as in Mesos.
+    this.ctx.inverseOffers.allocate(() => `${this.ctx.id}-O${this.nextOffer++}`);
   }
 
   private makeOffer(f: MFramework, a: MAgent, role: string, resources: Resource[]): Offer {
@@ -131,6 +134,8 @@ export class Allocator {
     const execs = [...(f.executors.get(a.id)?.keys() ?? [])];
     if (execs.length > 0) offer.executor_ids = execs.map((value) => ({ value }));
     if (multi) offer.allocation_info = { role };
+    const unavailability = this.ctx.maintenance.stateOf(a)?.unavailability;
+    if (unavailability) offer.unavailability = unavailability;
     const mo: MOffer = { offer, role, timer: undefined };
     if (this.ctx.opts.offerTimeoutMs !== undefined) {
       mo.timer = setTimeout(() => {

@@ -31,6 +31,9 @@ export async function handleAgentRegister(ctx: MasterContext, req: IncomingMessa
   } catch (err) {
     return text(res, 400, (err as Error).message);
   }
+  // A machine DOWN for maintenance: the agent keeps trying and is let in after `/machine/up`.
+  const refused = ctx.agents.refusal(reg);
+  if (refused) return text(res, 403, refused);
   const stream = new EventStream(res);
   let agentId = '';
   const link = new RemoteAgentLink(stream, {

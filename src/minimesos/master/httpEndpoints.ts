@@ -8,6 +8,7 @@ import { authenticate, json, readBody, text } from '../http.js';
 import { AGENT_MESSAGE_PATH, AGENT_REGISTER_PATH } from '../agentProtocol.js';
 import { handleAgentMessage, handleAgentRegister } from './agentEndpoints.js';
 import { dispatch } from './schedulerCalls.js';
+import { handleMaintenanceRequest } from './maintenanceEndpoints.js';
 import { masterState } from './stateJson.js';
 import type { MasterContext } from './model.js';
 
@@ -26,6 +27,7 @@ export async function handleMasterRequest(ctx: MasterContext, req: IncomingMessa
     if (!ctx.isLeader && leader) return text(res, 307, '', { Location: `//${leader.host}:${leader.port}${p}` });
     return json(res, 200, masterState(ctx));
   }
+  if (await handleMaintenanceRequest(ctx, req, res, p)) return;
   if (p === '/health' || p === '/master/health') return text(res, 200);
   if ((p === '/teardown' || p === '/master/teardown') && req.method === 'POST') {
     const form = new URLSearchParams(await readBody(req));

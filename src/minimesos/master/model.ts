@@ -12,7 +12,9 @@ import type { AgentLink } from './AgentLink.js';
 import type { Allocator } from './Allocator.js';
 import type { AgentRegistry } from './AgentRegistry.js';
 import type { FrameworkRegistry } from './FrameworkRegistry.js';
+import type { InverseOffers } from './inverseOffers.js';
 import type { LeaderElection } from './LeaderElection.js';
+import type { Maintenance } from './maintenance.js';
 
 export const VERSION = '1.11.0';
 
@@ -135,6 +137,9 @@ export interface MasterContext {
   readonly agents: AgentRegistry;
   readonly allocator: Allocator;
   readonly election: LeaderElection;
+  /** The maintenance schedule and machine modes (`/maintenance/*`, `/machine/*`). */
+  readonly maintenance: Maintenance;
+  readonly inverseOffers: InverseOffers;
   readonly startTime: number;
   readonly stopped: boolean;
   readonly endpoint: { host: string; port: number };

@@ -42,8 +42,12 @@ export function dispatch(ctx: MasterContext, f: MFramework, call: SchedulerCall)
       a?.link.frameworkMessage(f.id, call.message.executor_id.value, call.message.data);
       return;
     }
+    case 'ACCEPT_INVERSE_OFFERS':
+      return ctx.inverseOffers.answer(f, call.accept_inverse_offers.inverse_offer_ids ?? [], 'ACCEPT', call.accept_inverse_offers.filters?.refuse_seconds);
+    case 'DECLINE_INVERSE_OFFERS':
+      return ctx.inverseOffers.answer(f, call.decline_inverse_offers.inverse_offer_ids ?? [], 'DECLINE', call.decline_inverse_offers.filters?.refuse_seconds);
     default:
-      // REQUEST and inverse-offer answers are accepted and ignored, as the built-in allocator does.
+      // REQUEST is accepted and ignored, as the built-in allocator does.
       return;
   }
 }

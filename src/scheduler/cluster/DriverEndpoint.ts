@@ -83,6 +83,8 @@ export class DriverEndpoint {
   refused = 0;
   onRegistered: ((e: RegisteredExecutor) => void) | undefined;
   onRemoved: ((id: string, reason: string) => void) | undefined;
+  private readonly requests = new Map<number, { executorId: string; done: (err: Error | undefined, m?: Message) => void }>();
+  private nextRequest = 0;
 
   constructor(private readonly opts: DriverEndpointOptions) {}
 
@@ -139,6 +141,7 @@ export class DriverEndpoint {
       if (!e) return;
       e.lastHeartbeat = Date.now();
       if (m.t === 'status') this.events?.statusUpdate({ ...(m as unknown as TaskStatusUpdate), executorId: e.id });
+      if (m.t === 'reply') this.replied(e.id, m);
     });
     conn.on('close', (reason: string) => {
       if (executorId && this.executors.get(executorId)?.conn === conn) this.remove(executorId, `connection closed (${reason})`);
@@ -160,11 +163,45 @@ export class DriverEndpoint {
     const e = this.executors.get(id);
     if (!e) return;
     this.executors.delete(id);
+    for (const [reqId, r] of this.requests) {
+      if (r.executorId !== id) continue;
+      this.requests.delete(reqId);
+      r.done(new Error(`executor ${id} is gone: ${reason}`));
+    }
     // If the process lives on (Mesos reported its task ended), closing tells it to exit.
     e.conn.close();
     log.warn({ executor: id, reason }, 'executor lost');
     this.onRemoved?.(id, reason);
     this.events?.executorRemoved(id, reason);
+  }
+
+  /** Asks an executor something; resolves with its `reply` (e.g. decommission's shuffle hand-over). */
+  request(executorId: string, message: Message, timeoutMs: number): Promise<Message> {
+    const e = this.executors.get(executorId);
+    if (!e) return Promise.reject(new Error(`executor ${executorId} is not registered`));
+    const reqId = this.nextRequest++;
+    return new Promise<Message>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.requests.delete(reqId);
+        reject(new Error(`executor ${executorId} did not answer '${String(message.t)}' within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.requests.set(reqId, {
+        executorId,
+        done: (err, m) => {
+          clearTimeout(timer);
+          if (err) reject(err);
+          else resolve(m!);
+        },
+      });
+      e.conn.send({ ...message, reqId });
+    });
+  }
+
+  private replied(executorId: string, m: Message): void {
+    const r = this.requests.get(Number(m.reqId));
+    if (!r || r.executorId !== executorId) return;
+    this.requests.delete(Number(m.reqId));
+    r.done(typeof m.error === 'string' ? new Error(m.error) : undefined, m);
   }
 
   launchTask(executorId: string, task: TaskDescription): void {

@@ -35,7 +35,9 @@ export function jobsPage(ctx: PageContext, now: number): string {
     if (these.length === 0) return '';
     return `<h4 id="${key}-heading">${title} (${these.length})</h4>\n${jobTable(ctx, `${key}Jobs`, these, now)}`;
   }).join('\n');
-  return page(ctx, 'jobs', 'Spark Jobs', summary + sections);
+  // Going beyond Spark's UI: why tasks wait when no executor comes (the cluster manager's explanation).
+  const waiting = ctx.waitingForExecutors !== undefined ? `<p id="waiting-for-executors" class="warning"><strong>Waiting for executors:</strong> ${esc(ctx.waitingForExecutors)}</p>\n` : '';
+  return page(ctx, 'jobs', 'Spark Jobs', waiting + summary + sections);
 }
 
 export function jobPage(ctx: PageContext, jobId: number, now: number): string | undefined {

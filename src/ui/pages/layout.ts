@@ -14,6 +14,8 @@ export interface PageContext {
   redact(pairs: [string, string][]): [string, string][];
   /** On the history server: the listing page. */
   historyHome?: string;
+  /** The live driver: why the application waits for executors, when it does. */
+  waitingForExecutors?: string;
 }
 
 const TABS: [string, string][] = [['jobs', 'Jobs'], ['stages', 'Stages'], ['storage', 'Storage'], ['environment', 'Environment'], ['executors', 'Executors']];

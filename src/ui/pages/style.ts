@@ -25,4 +25,5 @@ pre.error { white-space: pre-wrap; max-width: 900px; font-size: 12px; color: #90
 .status-FAILED { color: #c00; font-weight: bold; }
 .status-SUCCEEDED, .status-SUCCESS, .status-COMPLETE { color: #070; }
 .muted { color: #777; }
+p.warning { background: #fff4e5; border: 1px solid #f0c36d; padding: 6px 10px; max-width: 900px; }
 `;

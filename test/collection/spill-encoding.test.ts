@@ -1,0 +1,28 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { inflateRawSync } from 'node:zlib';
+import { readSpill, SpillWriter, SPILL_BATCH } from '../../src/collection/spillFile.js';
+
+test('spill batches of common shapes are packed (recordCodec), others go as v8, and all read back in order', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'spill-enc-'));
+  try {
+    const pairs = Array.from({ length: SPILL_BATCH }, (_, i) => [`k${i}\uD800`, i === 3 ? -0 : i / 3]);
+    const grouped = [['a', [1, 2]], ['b', []]];
+    for (const compress of [false, true]) {
+      const path = join(dir, `s-${compress}`);
+      const w = new SpillWriter(path, compress);
+      for (const r of [...pairs, ...grouped]) w.write(r);
+      w.close();
+      const file = readFileSync(path);
+      const first = file.subarray(5, 5 + file.readUInt32LE(0));
+      assert.equal(file[4], compress ? 1 : 0);
+      assert.equal((compress ? inflateRawSync(first) : first)[0], 0x02, 'the first batch is packed pairs');
+      assert.deepStrictEqual([...readSpill(path)], [...pairs, ...grouped]);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
