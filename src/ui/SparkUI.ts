@@ -38,7 +38,10 @@ export interface SparkUIOptions {
 }
 
 export class SparkUI {
-  readonly store: AppStatusStore;
+  private readonly statusStore: AppStatusStore;
+  /** Events not yet applied (see onEvent). */
+  private pending: SparkListenerEvent[] = [];
+  private draining = false;
   private readonly converter: SparkEventConverter;
   private readonly logOptions: EventLogOptions | undefined;
   private eventLog: EventLogWriter | undefined;
@@ -48,7 +51,7 @@ export class SparkUI {
   readonly user: string;
 
   constructor(readonly conf: SparkConf, readonly opts: SparkUIOptions) {
-    this.store = new AppStatusStore(retentionOf(conf));
+    this.statusStore = new AppStatusStore(retentionOf(conf));
     this.converter = new SparkEventConverter({ executorMaxMemory: conf.get(config.EXECUTOR_MEMORY) * 1024 * 1024 });
     this.redactRegex = compileRedactionRegex(conf.get(config.REDACTION_REGEX));
     this.user = process.env.SPARK_USER ?? os.userInfo().username;
@@ -75,13 +78,37 @@ export class SparkUI {
     return this.eventLog;
   }
 
+  /** The status store, with every event received so far applied. */
+  get store(): AppStatusStore {
+    if (this.pending.length > 0) this.drain();
+    return this.statusStore;
+  }
+
+  /**
+   * Events are applied after the scheduler's current turn, as Spark's listener bus delivers them off the scheduling
+   * thread: the scheduler launches the next tasks first and the UI's work fills the time it waits on executors.
+   * Readers of `store` see every event received before they asked.
+   */
   onEvent(e: SparkListenerEvent): void {
-    if (this.waiting) this.waiting.push(e);
-    else for (const s of this.converter.convert(e)) this.emit(s);
+    if (this.waiting) {
+      this.waiting.push(e);
+      return;
+    }
+    this.pending.push(e);
+    if (this.draining) return;
+    this.draining = true;
+    setImmediate(() => this.drain());
+  }
+
+  private drain(): void {
+    this.draining = false;
+    const events = this.pending;
+    this.pending = [];
+    for (const e of events) for (const s of this.converter.convert(e)) this.emit(s);
   }
 
   private emit(e: SparkEvent): void {
-    this.store.apply(e);
+    this.statusStore.apply(e);
     this.eventLog?.post(e);
   }
 
@@ -99,12 +126,13 @@ export class SparkUI {
     for (const e of startEvents(this.conf, { appId, appName: this.opts.appName, startTime: this.opts.startTime, user: this.user, driverHost })) this.emit(e);
     const waiting = this.waiting ?? [];
     this.waiting = undefined;
-    for (const e of waiting) this.onEvent(e);
+    for (const e of waiting) for (const s of this.converter.convert(e)) this.emit(s);
   }
 
   /** The application ended: ApplicationEnd is logged and the log closed. */
   async stop(time = Date.now()): Promise<void> {
     if (this.appId === undefined) return;
+    this.drain();
     if (!this.store.app?.endTime) this.emit({ Event: 'SparkListenerApplicationEnd', Timestamp: time });
     await this.eventLog?.stop();
   }

@@ -167,46 +167,87 @@ function compactKind(e: SparkEvent): number {
   return 0;
 }
 
-/** Writes a batch's events as log lines (each with its newline), in order. */
-export function* batchLines(b: CompactBatch): Generator<{ line: string; event: string }> {
-  const r = { n: 0, s: 0 };
-  let j = 0;
-  for (const kind of b.kinds) {
-    if (kind === 0) {
-      const e = b.json[j++]!;
-      yield { line: JSON.stringify(e) + '\n', event: e.Event };
-      continue;
+/**
+ * A shape flattened for writing: literal JSON text (keys, braces, fixed values) before each value, then the rest.
+ * Runs of numbers (the metrics of one nested object) that are all zero, as most are, are written as one literal.
+ */
+interface Op { lit: string; kind: 'n' | 'b' | 's' }
+interface Run { ops: Op[]; numeric: boolean; zeros: string }
+interface Template { event: string; runs: Run[]; end: string }
+
+function compile(kind: number): Template {
+  const shape = SHAPES[kind]!;
+  const runs: Run[] = [];
+  let ops: Op[] = [];
+  let lit = `{"Event":"${shape.event}"`;
+  const cut = () => {
+    if (ops.length === 0) return;
+    const numeric = ops.every((o) => o.kind === 'n');
+    runs.push({ ops, numeric, zeros: numeric ? ops.map((o) => `${o.lit}0`).join('') : '' });
+    ops = [];
+  };
+  const walk = (fields: Field[], first: boolean) => {
+    for (const f of fields) {
+      lit += `${first ? '' : ','}${JSON.stringify(f.key)}:`;
+      first = false;
+      if (f.kind === 'empty') lit += '[]';
+      else if (Array.isArray(f.kind)) {
+        cut();
+        lit += '{';
+        walk(f.kind, true);
+        cut();
+        lit += '}';
+      } else {
+        ops.push({ lit, kind: f.kind });
+        lit = '';
+      }
     }
-    const shape = SHAPES[kind]!;
-    let line = `{"Event":"${shape.event}"${format(b, r, shape.head)}`;
-    if (kind === TASK_END_SUCCESS) line += `,"Task End Reason":${SUCCESS}`;
-    yield { line: `${line}${format(b, r, shape.tail)}}\n`, event: shape.event };
-  }
+  };
+  walk(shape.head, false);
+  if (kind === TASK_END_SUCCESS) lit += `,"Task End Reason":${SUCCESS}`;
+  walk(shape.tail, false);
+  cut();
+  return { event: shape.event, runs, end: `${lit}}\n` };
 }
 
-/** `,"key":value` for each field, reading values from the batch in the order they were written. */
-function format(b: CompactBatch, r: { n: number; s: number }, fields: Field[]): string {
-  let out = '';
-  for (const f of fields) {
-    out += `,${JSON.stringify(f.key)}:`;
-    switch (f.kind) {
-      case 'n': {
-        const v = b.nums[r.n++]!;
-        out += Number.isFinite(v) ? String(v) : 'null';
-        break;
-      }
-      case 'b':
-        out += b.nums[r.n++] === 1 ? 'true' : 'false';
-        break;
-      case 's':
-        out += JSON.stringify(b.strs[r.s++]);
-        break;
-      case 'empty':
-        out += '[]';
-        break;
-      default:
-        out += `{${format(b, r, f.kind).slice(1)}}`;
+const TEMPLATES: (Template | undefined)[] = SHAPES.map((_, kind) => (kind === 0 ? undefined : compile(kind)));
+
+/** Writes a batch's events as log lines (each with its newline), in order. */
+export function batchLines(b: CompactBatch): { line: string; event: string }[] {
+  const out: { line: string; event: string }[] = [];
+  const nums = b.nums;
+  const strs = b.strs;
+  let n = 0;
+  let si = 0;
+  let j = 0;
+  for (const kind of b.kinds) {
+    const t = TEMPLATES[kind];
+    if (t === undefined) {
+      const e = b.json[j++]!;
+      out.push({ line: JSON.stringify(e) + '\n', event: e.Event });
+      continue;
     }
+    let line = '';
+    for (const run of t.runs) {
+      if (run.numeric && allZero(nums, n, run.ops.length)) {
+        line += run.zeros;
+        n += run.ops.length;
+        continue;
+      }
+      for (const op of run.ops) {
+        if (op.kind === 'n') {
+          const v = nums[n++]!;
+          line += op.lit + (Number.isFinite(v) ? String(v) : 'null');
+        } else if (op.kind === 'b') line += op.lit + (nums[n++] === 1 ? 'true' : 'false');
+        else line += op.lit + JSON.stringify(strs[si++]);
+      }
+    }
+    out.push({ line: line + t.end, event: t.event });
   }
   return out;
+}
+
+function allZero(nums: Float64Array, from: number, count: number): boolean {
+  for (let i = from; i < from + count; i++) if (nums[i] !== 0) return false;
+  return true;
 }
