@@ -96,7 +96,7 @@ export const MIN_REGISTERED_RESOURCES_RATIO = entry({ key: 'spark.scheduler.minR
 export const MAX_REGISTERED_RESOURCES_WAITING_TIME = entry({ key: 'spark.scheduler.maxRegisteredResourcesWaitingTime', type: 'time', unit: 'ms', default: '30s', min: 0, category: 'Execution',
   doc: 'Longest wait for `spark.scheduler.minRegisteredResourcesRatio` before jobs start anyway.' });
 export const STARVATION_TIMEOUT = entry({ key: 'spark.starvation.timeout', type: 'time', unit: 'ms', default: '15s', min: 1, category: 'Execution',
-  doc: 'While tasks wait and no executor is registered, the Mesos coarse-grained backend warns this often ("Initial job has not accepted any resources ...") with the reasons it knows; after 4 such warnings with every agent excluded for failed executors, the active jobs fail with that reason.' });
+  doc: 'While tasks wait and no executor is registered (fine-grained: running), the Mesos backends warn this often ("Initial job has not accepted any resources ...") with the reasons they know; in coarse-grained mode, after 4 such warnings with every agent excluded for failed executors, the active jobs fail with that reason.' });
 export const BLOCK_MANAGER_PORT = entry({ key: 'spark.blockManager.port', type: 'int', default: '0', min: 0, category: 'Shuffle and network',
   doc: 'Port each executor serves blocks on. Non-zero: the port must be in a Mesos offer\'s `ports`, so at most one executor per host.' });
 export const IO_ENCRYPTION_ENABLED = entry({ key: 'spark.io.encryption.enabled', type: 'boolean', default: 'false', category: 'Security',

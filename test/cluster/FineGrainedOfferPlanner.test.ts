@@ -26,8 +26,8 @@ test('fine-grained offers: task slots after the executor\'s share, as Spark deci
   const table: [number, number, boolean, Knobs, number, string?][] = [
     [4, 2048, false, {}, 3],                                          // 1 cpu for the executor, 3 for tasks
     [4, 2048, true, {}, 4],                                           // the executor's cpus are already held
-    [1, 2048, false, {}, 0, 'not enough cpus for a task'],            // only the executor would fit
-    [4, 1000, false, {}, 0, 'not enough memory for the executor'],
+    [1, 2048, false, {}, 0, 'below 2 cpus'],                          // only the executor would fit
+    [4, 1000, false, {}, 0, 'below 1408 MiB memory'],
     [4, 100, true, {}, 4],                                            // memory is the running executor's
     [4.5, 2048, false, { executorCores: 0.5 }, 4],
     [5, 2048, false, { taskCpus: 2 }, 2],                             // whole spark.task.cpus units
@@ -50,10 +50,28 @@ test('fine-grained offers: constraints decline for rejectOfferDurationForUnmetCo
   const offers = [offer('a', 4, 4096, 'us-east'), offer('b', 4, 4096, 'eu-west')];
   const d = planFineGrainedOffers(offers, cfg({ constraints: 'zone:us-east' }), { stopping: false, agentsWithExecutors: new Set() });
   assert.deepEqual(d.usable.map((u) => u.offer.agent_id.value), ['a']);
-  assert.deepEqual(d.decline, [{ offerId: 'o-b', refuseSeconds: 120, reason: 'unmet constraints' }]);
+  assert.deepEqual(d.decline, [{ offerId: 'o-b', refuseSeconds: 120, reason: 'failing constraint zone:us-east' }]);
   const s = planFineGrainedOffers(offers, cfg(), { stopping: true, agentsWithExecutors: new Set() });
   assert.equal(s.usable.length, 0);
   assert.deepEqual(s.decline.map((x) => x.reason), ['stopping', 'stopping']);
+});
+
+test('fine-grained offers: decline reasons name the constraint, cpus or memory missing, worded as the coarse planner\'s', () => {
+  // [offer cpus, mem, zone, executor already on the agent, config] → the reason the offer is declined
+  const table: [number, number, string | undefined, boolean, Knobs, string][] = [
+    [4, 4096, 'b', false, { constraints: 'zone:a' }, 'failing constraint zone:a'],
+    [4, 4096, 'c', false, { constraints: 'zone:a,b' }, 'failing constraint zone:a,b'],
+    [4, 4096, 'b', true, { constraints: 'zone:a' }, 'failing constraint zone:a'],                    // constraints first
+    [1.5, 4096, undefined, false, {}, 'below 2 cpus'],                                               // executor 1 + task 1
+    [1.5, 4096, undefined, false, { executorCores: 0.25, taskCpus: 2 }, 'below 2.25 cpus'],
+    [1.5, 4096, undefined, true, { taskCpus: 2 }, 'below 2 cpus'],                                   // executor's cpus already held
+    [4, 1000, undefined, false, {}, 'below 1408 MiB memory'],
+    [1, 1000, undefined, false, {}, 'below 2 cpus'],                                                 // cpus before memory, as coarse
+  ];
+  for (const [cpus, mem, zone, has, c, why] of table) {
+    const d = planFineGrainedOffers([offer('a', cpus, mem, zone)], cfg(c), { stopping: false, agentsWithExecutors: new Set(has ? ['a'] : []) });
+    assert.deepEqual(d.decline.map((x) => x.reason), [why], JSON.stringify({ cpus, mem, zone, has, c }));
+  }
 });
 
 test('fine-grained resources: the executor takes its cpus and memory first, then each task its cpus, keeping roles', () => {

@@ -6,6 +6,7 @@
 import type { Offer } from '../../mesos/wire/framework.js';
 import type { Resource } from '../../mesos/wire/resources.js';
 import { MesosSchedulerUtils as U } from './MesosSchedulerUtils.js';
+import { firstUnmetConstraint, reasons } from './offerTally.js';
 
 export interface FinePlannerConfig {
   /** `spark.mesos.mesosExecutor.cores`: cpus the per-agent executor itself holds. */
@@ -48,7 +49,8 @@ export function planFineGrainedOffers(offers: readonly Offer[], cfg: FinePlanner
       continue;
     }
     if (!U.matchesAttributeRequirements(cfg.constraints, o.attributes ?? [])) {
-      out.decline.push({ offerId: id, refuseSeconds: cfg.rejectUnmetConstraintsSeconds, reason: 'unmet constraints' });
+      const reason = reasons.failingConstraint(firstUnmetConstraint(cfg.constraints, o.attributes ?? []) ?? 'spark.mesos.constraints');
+      out.decline.push({ offerId: id, refuseSeconds: cfg.rejectUnmetConstraintsSeconds, reason });
       continue;
     }
     const res = o.resources ?? [];
@@ -58,7 +60,9 @@ export function planFineGrainedOffers(offers: readonly Offer[], cfg: FinePlanner
     const memOk = !needsExecutor || U.getResource(res, 'mem') + EPS >= cfg.executorMemory;
     const slots = Math.floor((forTasks + EPS) / cfg.taskCpus);
     if (!memOk || slots < 1) {
-      out.decline.push({ offerId: id, refuseSeconds: undefined, reason: memOk ? 'not enough cpus for a task' : 'not enough memory for the executor' });
+      // Worded as the coarse planner's reasons, so the starvation warning's tally reads the same in both modes.
+      const reason = slots < 1 ? reasons.belowCpus((needsExecutor ? cfg.executorCores : 0) + cfg.taskCpus) : reasons.belowMem(cfg.executorMemory);
+      out.decline.push({ offerId: id, refuseSeconds: undefined, reason });
       continue;
     }
     out.usable.push({ offer: o, slots, needsExecutor });

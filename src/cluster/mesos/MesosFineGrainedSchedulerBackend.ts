@@ -9,14 +9,16 @@ import type { ExecutorInfo, TaskInfo, TaskStatus } from '../../mesos/wire/task.j
 import type { BackendEvents, SchedulerBackend, TaskStatusUpdate, WorkerOffer } from '../../scheduler/SchedulerBackend.js';
 import { authSecret } from '../../scheduler/cluster/DriverEndpoint.js';
 import type { TaskEnd } from '../../executor/TaskThreads.js';
-import { getLogger } from '../../util/logging.js';
+import { getLogger, warn } from '../../util/logging.js';
 import { executorContainer, executorEnvironment, executorLauncher, installationRoot } from './executorTask.js';
 import { partitionFineGrainedResources, planFineGrainedOffers, type FinePlannerConfig } from './FineGrainedOfferPlanner.js';
 import { FrameworkConnection, withDriverUi } from './FrameworkConnection.js';
+import { starvationWarning } from './launchDiagnostics.js';
 import { MesosProtoUtils } from './MesosProtoUtils.js';
 import { MesosSchedulerBackendUtil } from './MesosSchedulerBackendUtil.js';
 import { MesosSchedulerUtils } from './MesosSchedulerUtils.js';
 import { MesosBackendMetrics } from './metrics.js';
+import { RecentOffers } from './offerTally.js';
 import { decodeData, encodeData } from './taskData.js';
 
 const log = getLogger('MesosFineGrainedSchedulerBackend');
@@ -50,6 +52,9 @@ export class MesosFineGrainedSchedulerBackend implements SchedulerBackend {
   private needRevive = false;
   private suppressed = false;
   private offerInterest: Promise<void> = Promise.resolve();
+  /** Each agent's most recent offer and why it was declined, for the starvation warning. */
+  private readonly recentOffers = new RecentOffers();
+  private starvationTimer: NodeJS.Timeout | undefined;
   readonly metrics = new MesosBackendMetrics();
 
   constructor(
@@ -80,7 +85,16 @@ export class MesosFineGrainedSchedulerBackend implements SchedulerBackend {
 
   async start(events: BackendEvents): Promise<void> {
     this.events = events;
+    // Spark's starvation warning (its task scheduler warns in every mode): tasks wait, none has been launched.
+    this.starvationTimer = setInterval(() => this.warnIfStarved(events), this.conf.get(config.STARVATION_TIMEOUT));
+    this.starvationTimer.unref();
     await this.framework.start((e) => this.onEvent(e));
+  }
+
+  /** Warns while tasks wait and no executor of this application runs anywhere, with the declined offers' reasons. */
+  private warnIfStarved(events: BackendEvents): void {
+    if (this.stopping || events.pendingTasks() === 0 || this.executorInfos.size > 0) return;
+    warn(log, 'MesosFineGrainedSchedulerBackend', starvationWarning({ tally: this.recentOffers.tally(), excluded: [], launching: 0 }));
   }
 
   private async onEvent(e: ClientEvent): Promise<void> {
@@ -99,7 +113,10 @@ export class MesosFineGrainedSchedulerBackend implements SchedulerBackend {
         return this.statusUpdate(e.update.status);
       case 'FAILURE':
         if (e.failure.executor_id && e.failure.agent_id) this.executorLost(e.failure.agent_id.value, `executor exited${e.failure.status !== undefined ? ` with status ${e.failure.status}` : ''}`);
-        else if (e.failure.agent_id) this.executorLost(e.failure.agent_id.value, 'agent lost');
+        else if (e.failure.agent_id) {
+          this.recentOffers.forget(e.failure.agent_id.value);
+          this.executorLost(e.failure.agent_id.value, 'agent lost');
+        }
         return;
       case 'ERROR':
         log.error({ message: e.error.message }, 'Mesos reported an error');
@@ -117,7 +134,8 @@ export class MesosFineGrainedSchedulerBackend implements SchedulerBackend {
       decision = planFineGrainedOffers(offers, this.planner, { stopping: this.stopping, agentsWithExecutors: new Set(this.executorInfos.keys()) });
     } catch (err) {
       log.error({ err: (err as Error).message }, 'could not match offers; declining them');
-      decision = { usable: [], decline: offers.map((o) => ({ offerId: o.id.value, refuseSeconds: undefined, reason: 'error' })) };
+      const reason = `constraints not evaluable: ${(err as Error).message}`;
+      decision = { usable: [], decline: offers.map((o) => ({ offerId: o.id.value, refuseSeconds: undefined, reason })) };
     }
     const workerOffers: WorkerOffer[] = decision.usable.map((u) => ({ executorId: u.offer.agent_id.value, host: u.offer.hostname, cores: u.slots }));
     const launched = workerOffers.length > 0 && this.events ? this.events.resourceOffers(workerOffers) : [];
@@ -126,8 +144,10 @@ export class MesosFineGrainedSchedulerBackend implements SchedulerBackend {
     const waiting = (this.events?.pendingTasks() ?? 0) > 0;
     const calls: Promise<void>[] = [];
     const declined: string[] = [];
+    const agentOf = new Map(offers.map((o) => [o.id.value, o.agent_id.value]));
     for (const u of decision.usable) {
       const agentId = u.offer.agent_id.value;
+      this.recentOffers.record(agentId, undefined);
       const tasks = byAgent.get(agentId) ?? [];
       byAgent.delete(agentId);
       if (tasks.length === 0) {
@@ -140,7 +160,9 @@ export class MesosFineGrainedSchedulerBackend implements SchedulerBackend {
       calls.push(this.framework.call(Calls.accept([u.offer.id.value], [Operations.launch(infos)], waiting ? REFUSE_WHILE_WAITING_SECONDS : undefined)));
     }
     for (const d of decision.decline) {
-      if (d.reason === 'unmet constraints') calls.push(this.framework.call(Calls.decline([d.offerId], d.refuseSeconds)));
+      this.recentOffers.record(agentOf.get(d.offerId)!, d.reason);
+      // Only constraint declines carry a refusal (spark.mesos.rejectOfferDurationForUnmetConstraints).
+      if (d.refuseSeconds !== undefined) calls.push(this.framework.call(Calls.decline([d.offerId], d.refuseSeconds)));
       else declined.push(d.offerId);
     }
     // With nothing waiting, declines and accepts leave Mesos' default filter: tasks that come later need a REVIVE.
@@ -281,6 +303,7 @@ export class MesosFineGrainedSchedulerBackend implements SchedulerBackend {
   async stop(): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
+    clearInterval(this.starvationTimer);
     await this.framework.teardown();
   }
 }
