@@ -117,19 +117,12 @@ export class AgentRegistry {
     this.agents.delete(agentId);
     this.removedByOperator.add(agentId);
     a.link.close?.();
-    this.ctx.allocator.rescindAgentOffers(agentId);
-    for (const f of this.ctx.frameworks.all()) {
-      const pa = hasCapability(f.info, 'PARTITION_AWARE');
-      for (const t of [...f.tasks.values()]) {
-        if (t.agentId !== agentId || isTerminalTaskState(t.state)) continue;
-        const s = pa
-          ? masterStatus(t.info.task_id.value, 'TASK_GONE_BY_OPERATOR', 'REASON_AGENT_REMOVED_BY_OPERATOR', message, agentId)
-          : masterStatus(t.info.task_id.value, 'TASK_LOST', 'REASON_AGENT_REMOVED', message, agentId);
-        this.lose(f, t, s, true);
-      }
-      f.executors.delete(agentId);
-      this.ctx.frameworks.send(f, { type: 'FAILURE', failure: { agent_id: { value: agentId } } });
-    }
+    this.removeTasks(agentId, (taskId, pa) => ({
+      status: pa
+        ? masterStatus(taskId, 'TASK_GONE_BY_OPERATOR', 'REASON_AGENT_REMOVED_BY_OPERATOR', message, agentId)
+        : masterStatus(taskId, 'TASK_LOST', 'REASON_AGENT_REMOVED', message, agentId),
+      complete: true,
+    }));
   }
 
   /**
@@ -167,14 +160,25 @@ export class AgentRegistry {
     const time = { nanoseconds: Date.now() * 1e6 };
     this.unreachable.set(agentId, time);
     a.link.close?.();
+    this.removeTasks(agentId, (taskId, pa) => {
+      const status = masterStatus(taskId, pa ? 'TASK_UNREACHABLE' : 'TASK_LOST', 'REASON_AGENT_REMOVED', message, agentId);
+      status.unreachable_time = time;
+      return { status, complete: !pa };
+    });
+  }
+
+  /**
+   * An agent leaves the cluster: its offers are rescinded, each framework's live tasks there end with the status
+   * `statusOf` gives (by partition awareness), and every framework gets `FAILURE{agent_id}`.
+   */
+  private removeTasks(agentId: string, statusOf: (taskId: string, partitionAware: boolean) => { status: TaskStatus; complete: boolean }): void {
     this.ctx.allocator.rescindAgentOffers(agentId);
     for (const f of this.ctx.frameworks.all()) {
       const pa = hasCapability(f.info, 'PARTITION_AWARE');
       for (const t of [...f.tasks.values()]) {
         if (t.agentId !== agentId || isTerminalTaskState(t.state)) continue;
-        const s = masterStatus(t.info.task_id.value, pa ? 'TASK_UNREACHABLE' : 'TASK_LOST', 'REASON_AGENT_REMOVED', message, agentId);
-        s.unreachable_time = time;
-        this.lose(f, t, s, !pa);
+        const { status, complete } = statusOf(t.info.task_id.value, pa);
+        this.lose(f, t, status, complete);
       }
       f.executors.delete(agentId);
       this.ctx.frameworks.send(f, { type: 'FAILURE', failure: { agent_id: { value: agentId } } });
