@@ -83,7 +83,7 @@ test('bad arguments: a clear message and exit code 1', async () => {
     [['submit', '--deploy-mode', 'remote', 'examples/pi.ts'], /--deploy-mode.*Allowed choices are client, cluster/],
     [['submit', 'examples/nope.ts'], /application file 'examples\/nope\.ts' does not exist/],
     [['submit'], /missing the application file/],
-    [['submit', '--master', 'local[2]', '--kill', 'driver-1'], /need the dispatcher's URL as master \(mesos:\/\/host:port\), but got 'local\[2\]'/],
+    [['submit', '--master', 'local[2]', '--kill', 'driver-1'], /need the dispatcher's URL as master \(mesos:\/\/host:port, .*\), but got 'local\[2\]'/],
     [['submit', '--master', 'yarn', 'examples/pi.ts'], /Could not parse Master URL: 'yarn'/],
   ];
   for (const [args, re] of cases) {

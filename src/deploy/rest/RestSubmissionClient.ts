@@ -9,13 +9,42 @@ export interface RestClientTls {
   cert?: Buffer;
 }
 
+/** Errors raised before a request reached any server: trying another dispatcher cannot submit twice. */
+const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
+
+function notConnected(err: unknown): boolean {
+  const code = ((err as { cause?: { code?: string } }).cause ?? (err as { code?: string }))?.code;
+  return code !== undefined && NOT_CONNECTED.has(code);
+}
+
+/** `mesos://h1:7077,h2:7077` → the dispatchers' `host:port`s, as Spark's client takes a list of masters. */
+export function dispatcherAddresses(master: string): string[] {
+  const m = /^(?:mesos|spark):\/\/(.+?)\/*$/.exec(master.trim());
+  const list = m && !m[1]!.startsWith('zk://') ? m[1]!.split(',').map((a) => a.trim()) : [];
+  if (list.length === 0 || list.some((a) => !/^[^/,\s]+:\d+$/.test(a))) {
+    throw new SparkException(`Cluster mode, --kill and --status need the dispatcher's URL as master (mesos://host:port, or mesos://host1:port1,host2:port2 for dispatchers in high availability), but got '${master}'`);
+  }
+  return list;
+}
+
+/** The `host:port` of a standby's `leaderUrl` (`mesos|http|https://host:port`), or undefined. */
+export function leaderAddress(url: unknown): string | undefined {
+  const m = typeof url === 'string' ? /^(?:mesos|https?):\/\/([^/\s]+:\d+)\/?$/.exec(url) : null;
+  return m ? m[1] : undefined;
+}
+
 /**
  * The client side of Spark's REST submission protocol, as `spark-submit` uses it against a Mesos cluster dispatcher
  * (`mesos://host:7077`): create, kill and status. An optional bearer token authenticates to dispatchers that
- * require one.
+ * require one. With several dispatchers (`mesos://h1:7077,h2:7077`), a request goes to the one that answered last,
+ * then to the others when one cannot be reached, and from a standby to the leader it names (a standby's 503 means
+ * it took nothing in, so nothing is submitted twice).
  */
 export class RestSubmissionClient {
-  readonly baseUrl: string;
+  private readonly addresses: string[];
+  private readonly scheme: string;
+  /** The dispatcher that answered last (possibly a leader a standby named), asked first. */
+  private first: string;
 
   constructor(
     master: string,
@@ -23,47 +52,89 @@ export class RestSubmissionClient {
     private readonly timeoutMs = 10_000,
     tls?: RestClientTls,
   ) {
-    const m = /^(?:mesos|spark):\/\/(.+?)\/*$/.exec(master.trim());
-    if (!m || m[1]!.startsWith('zk://')) {
-      throw new SparkException(`Cluster mode, --kill and --status need the dispatcher's URL as master (mesos://host:port), but got '${master}'`);
-    }
-    this.baseUrl = `${tls ? 'https' : 'http'}://${m[1]}/v1/submissions`;
+    this.addresses = dispatcherAddresses(master);
+    this.first = this.addresses[0]!;
+    this.scheme = tls ? 'https' : 'http';
     if (tls) this.agent = new Agent({ connect: { ...(tls.ca ? { ca: tls.ca } : {}), ...(tls.key && tls.cert ? { key: tls.key, cert: tls.cert } : {}) } });
   }
 
   private readonly agent: Agent | undefined;
 
+  /** The submissions URL of the dispatcher requests go to first. */
+  get baseUrl(): string {
+    return this.urlOf(this.first);
+  }
+
+  private urlOf(address: string): string {
+    return `${this.scheme}://${address}/v1/submissions`;
+  }
+
   private async send(method: 'GET' | 'POST', path: string, body?: unknown): Promise<SubmitRestProtocolResponse> {
+    const order = [this.first, ...this.addresses.filter((a) => a !== this.first)];
+    const tried = new Set<string>();
+    let answer: SubmitRestProtocolResponse | undefined;
+    let failure: unknown;
+    for (let i = 0; i < order.length; i++) {
+      const address = order[i]!;
+      if (tried.has(address)) continue;
+      tried.add(address);
+      let r: { status: number; response: SubmitRestProtocolResponse };
+      try {
+        r = await this.sendTo(address, method, path, body);
+      } catch (err) {
+        if (!notConnected((err as { cause?: unknown }).cause ?? err)) throw err;
+        failure = err;
+        continue;
+      }
+      const leader = r.status === 503 && r.response.action === 'ErrorResponse' ? leaderAddress(r.response.leaderUrl) : undefined;
+      if (leader !== undefined) {
+        answer = r.response;
+        if (!tried.has(leader)) order.splice(i + 1, 0, leader);
+        continue;
+      }
+      this.first = address;
+      return r.response;
+    }
+    if (answer) return answer;
+    throw failure instanceof Error ? failure : new SparkException(`Unable to connect to server ${this.baseUrl}`);
+  }
+
+  private async sendTo(address: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; response: SubmitRestProtocolResponse }> {
+    const base = this.urlOf(address);
     const headers: Record<string, string> = {};
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     if (this.token) headers.Authorization = `Bearer ${this.token}`;
     let res: Response;
     try {
       const init = { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}), signal: AbortSignal.timeout(this.timeoutMs) };
-      res = this.agent ? ((await tlsFetch(`${this.baseUrl}${path}`, { ...init, dispatcher: this.agent })) as unknown as Response) : await fetch(`${this.baseUrl}${path}`, init);
+      res = this.agent ? ((await tlsFetch(`${base}${path}`, { ...init, dispatcher: this.agent })) as unknown as Response) : await fetch(`${base}${path}`, init);
     } catch (err) {
-      throw new SparkException(`Unable to connect to server ${this.baseUrl}: ${(err as Error).message}`, { cause: err });
+      throw new SparkException(`Unable to connect to server ${base}: ${(err as Error).message}`, { cause: err });
     }
     const text = await res.text();
     if (res.status !== 200) {
       // Non-200 bodies are wrapped as an ErrorResponse, as Spark's client does.
-      let message = text;
+      let parsed: { message?: string; leaderUrl?: string } = {};
       try {
-        message = (JSON.parse(text) as { message?: string }).message ?? text;
+        parsed = JSON.parse(text) as { message?: string; leaderUrl?: string };
       } catch {
         /* plain text */
       }
       return {
-        action: 'ErrorResponse',
-        serverSparkVersion: '',
-        message: `HTTP ${res.status}: ${message}`,
-        ...(res.status === 468 ? { highestProtocolVersion: 'v1' } : {}),
+        status: res.status,
+        response: {
+          action: 'ErrorResponse',
+          serverSparkVersion: '',
+          message: `HTTP ${res.status}: ${parsed.message ?? text}`,
+          ...(res.status === 468 ? { highestProtocolVersion: 'v1' } : {}),
+          ...(typeof parsed.leaderUrl === 'string' ? { leaderUrl: parsed.leaderUrl } : {}),
+        },
       };
     }
     try {
-      return JSON.parse(text) as SubmitRestProtocolResponse;
+      return { status: 200, response: JSON.parse(text) as SubmitRestProtocolResponse };
     } catch {
-      throw new SparkException(`Malformed response from ${this.baseUrl}${path}: ${text.slice(0, 200)}`);
+      throw new SparkException(`Malformed response from ${base}${path}: ${text.slice(0, 200)}`);
     }
   }
 
