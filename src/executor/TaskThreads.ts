@@ -16,7 +16,7 @@ import { SharedMemoryState, sharedMemoryBuffer } from '../memory/MemoryState.js'
 import { isOutOfMemory, outOfMemoryMessage, threadHeapLimitMiB } from '../memory/heapLimit.js';
 import { chooseLocalRoots, createExecutorLocalDir, localDirInputs, removeExecutorLocalDir } from './localDirs.js';
 import type { TaskDescription } from '../core/plan.js';
-import { startWorker } from '../scheduler/local/LocalBackend.js';
+import { siblingModule, startModuleWorker } from '../util/moduleWorker.js';
 import { getLogger } from '../util/logging.js';
 import type { WorkerConfig } from './worker.js';
 
@@ -43,10 +43,6 @@ interface TaskThread {
   threadId: number;
 }
 
-function workerModule(): URL {
-  const here = import.meta.url;
-  return new URL(`./worker.${here.endsWith('.ts') ? 'ts' : 'js'}`, here);
-}
 
 export interface TaskThreadsOptions {
   worker: WorkerConfig;
@@ -126,7 +122,8 @@ export class TaskThreads {
   }
 
   private spawn(): TaskThread {
-    const worker = startWorker(workerModule(), { ...this.opts.worker, sharedMemory: this.memory }, this.opts.heapLimitMiB !== undefined ? { maxOldGenerationSizeMb: this.opts.heapLimitMiB } : undefined);
+    const limits = this.opts.heapLimitMiB !== undefined ? { resourceLimits: { maxOldGenerationSizeMb: this.opts.heapLimitMiB } } : {};
+    const worker = startModuleWorker(siblingModule(import.meta.url, './worker'), { ...this.opts.worker, sharedMemory: this.memory }, limits);
     const t: TaskThread = { worker, busy: undefined, used: false, broadcasts: new Set(), threadId: worker.threadId };
     let cause: Error | undefined;
     t.worker.on('message', (m: TaskEnd & { type: string }) => {

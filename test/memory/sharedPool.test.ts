@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { SharedMemoryState, sharedMemoryBuffer } from '../../src/memory/MemoryState.js';
 import { UnifiedMemoryManager } from '../../src/memory/UnifiedMemoryManager.js';
-import { startWorker } from '../../src/scheduler/local/LocalBackend.js';
+import { startModuleWorker } from '../../src/util/moduleWorker.js';
 
 test('three threads hammering one pool leave it exact, each within its share', async () => {
   const sab = sharedMemoryBuffer();
@@ -15,7 +15,7 @@ test('three threads hammering one pool leave it exact, each within its share', a
   const url = new URL('../fixtures/shared-memory-hammer.ts', import.meta.url);
   const go = new SharedArrayBuffer(8);
   const gate = new Int32Array(go);
-  const workers = [1, 2, 3].map((taskId) => startWorker(url, { sab, go, taskId, rounds: 100_000 }));
+  const workers = [1, 2, 3].map((taskId) => startModuleWorker(url, { sab, go, taskId, rounds: 100_000 }));
   while (Atomics.load(gate, 1) < 3) await new Promise((r) => setTimeout(r, 5));
   Atomics.store(gate, 0, 1);
   Atomics.notify(gate, 0);

@@ -13,11 +13,6 @@ function workerUrl(): URL {
   return siblingModule(import.meta.url, '../../executor/worker');
 }
 
-/** Starts a worker thread on a module (see src/util/moduleWorker.ts). */
-export function startWorker(url: URL, workerData: unknown, resourceLimits?: { maxOldGenerationSizeMb: number }): Worker {
-  return startModuleWorker(url, workerData, resourceLimits ? { resourceLimits } : {});
-}
-
 interface Slot {
   id: string;
   worker: Worker;
@@ -60,7 +55,7 @@ export class LocalBackend implements SchedulerBackend {
 
   private spawn(): Slot {
     const id = `local-${this.nextWorker++}`;
-    const worker = startWorker(workerUrl(), { executorId: id, sharedMemory: this.memory, ...(this.ioKey ? { ioKey: this.ioKey } : {}) });
+    const worker = startModuleWorker(workerUrl(), { executorId: id, sharedMemory: this.memory, ...(this.ioKey ? { ioKey: this.ioKey } : {}) });
     const slot: Slot = { id, worker, running: new Set(), threadId: worker.threadId };
     worker.on('message', (m: { type: 'status' } & TaskStatusUpdate) => {
       if (m.type !== 'status') return;
