@@ -12,9 +12,12 @@ export interface RestClientTls {
 /** Errors raised before a request reached any server: trying another dispatcher cannot submit twice. */
 const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
 
+/** Whether `err` or an error it wraps (fetch wraps the socket's) is one of NOT_CONNECTED. */
 function notConnected(err: unknown): boolean {
-  const code = ((err as { cause?: { code?: string } }).cause ?? (err as { code?: string }))?.code;
-  return code !== undefined && NOT_CONNECTED.has(code);
+  for (let e = err as { code?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
+    if (e.code !== undefined && NOT_CONNECTED.has(e.code)) return true;
+  }
+  return false;
 }
 
 /** `mesos://h1:7077,h2:7077` → the dispatchers' `host:port`s, as Spark's client takes a list of masters. */
@@ -82,7 +85,7 @@ export class RestSubmissionClient {
       try {
         r = await this.sendTo(address, method, path, body);
       } catch (err) {
-        if (!notConnected((err as { cause?: unknown }).cause ?? err)) throw err;
+        if (!notConnected(err)) throw err;
         failure = err;
         continue;
       }
