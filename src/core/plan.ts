@@ -46,8 +46,8 @@ export type PartitionerSpec =
 export type Plan =
   | { t: 'data'; items: unknown[] }
   | { t: 'range'; start: number; end: number; step: number }
-  /** A byte range of a text file; `io` carries a remote store's `spark.hadoop.*` settings (src/io). */
-  | { t: 'text'; path: string; start: number; end: number; io?: Record<string, string> }
+  /** A byte range of a text file; `io` carries a remote store's `spark.hadoop.*` settings, `fileSize` its size (src/io). */
+  | { t: 'text'; path: string; start: number; end: number; io?: Record<string, string>; fileSize?: number }
   /** Whole files read into memory, one `[path, content]` record each: text (decompressed, UTF-8) or raw bytes. */
   | { t: 'wholeFiles'; files: { path: string; size: number }[]; binary: boolean; io?: Record<string, string> }
   | { t: 'empty' }

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import {
   AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CreateMultipartUploadCommand, DeleteObjectsCommand, GetObjectCommand,
-  HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, UploadPartCommand,
+  HeadObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, PutObjectCommand, S3Client, UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import type { FileStatus, FileSystem } from './FileSystem.js';
 import { s3Settings, type S3Settings } from './s3Config.js';
@@ -68,6 +68,37 @@ export class S3FileSystem implements FileSystem {
     return out;
   }
 
+  /** The objects and the "subdirectories" (common prefixes, with their trailing `/`) directly under `prefix`. */
+  async listTop(prefix: string): Promise<{ keys: string[]; prefixes: string[] }> {
+    const keys: string[] = [];
+    const prefixes: string[] = [];
+    let token: string | undefined;
+    do {
+      const r = await this.call(`list ${this.uri(prefix)}`, () =>
+        this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, Delimiter: '/', ...(token ? { ContinuationToken: token } : {}) })));
+      for (const o of r.Contents ?? []) if (o.Key !== undefined) keys.push(o.Key);
+      for (const p of r.CommonPrefixes ?? []) if (p.Prefix !== undefined) prefixes.push(p.Prefix);
+      token = r.IsTruncated ? r.NextContinuationToken : undefined;
+    } while (token);
+    return { keys, prefixes };
+  }
+
+  /** Multipart uploads started under `prefix` and neither completed nor aborted. */
+  async listUploads(prefix: string): Promise<{ key: string; uploadId: string }[]> {
+    const out: { key: string; uploadId: string }[] = [];
+    let keyMarker: string | undefined;
+    let idMarker: string | undefined;
+    do {
+      const r = await this.call(`list uploads under ${this.uri(prefix)}`, () =>
+        this.client.send(new ListMultipartUploadsCommand({ Bucket: this.bucket, Prefix: prefix, ...(keyMarker ? { KeyMarker: keyMarker } : {}), ...(idMarker ? { UploadIdMarker: idMarker } : {}) })));
+      for (const u of r.Uploads ?? []) if (u.Key !== undefined && u.UploadId !== undefined) out.push({ key: u.Key, uploadId: u.UploadId });
+      const more = r.IsTruncated === true && (r.NextKeyMarker ?? '') !== '';
+      keyMarker = more ? r.NextKeyMarker : undefined;
+      idMarker = more ? r.NextUploadIdMarker : undefined;
+    } while (keyMarker);
+    return out;
+  }
+
   async head(key: string): Promise<ObjectInfo | undefined> {
     try {
       const r = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
@@ -86,9 +117,10 @@ export class S3FileSystem implements FileSystem {
     const visible = (o: ObjectInfo) => !o.key.endsWith('/') && !isHidden(baseName(o.key));
     if (hasGlob(key)) {
       const re = globToRegExp(key.replace(/\/+$/, ''));
-      // A glob matches files, or directories whose direct children are then taken.
+      // A glob matches files, or (visible) directories whose direct children are then taken.
+      const dirMatch = (d: string) => re.test(d) && !isHidden(baseName(d));
       return (await this.listKeys(literalPrefix(key)))
-        .filter((o) => visible(o) && (re.test(o.key) || re.test(o.key.slice(0, o.key.lastIndexOf('/')))))
+        .filter((o) => visible(o) && (re.test(o.key) || dirMatch(o.key.slice(0, o.key.lastIndexOf('/')))))
         .map(status);
     }
     if (key !== '' && !key.endsWith('/')) {

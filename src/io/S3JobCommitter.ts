@@ -1,7 +1,9 @@
 /**
- * The driver's side of a job writing to S3: refuses an existing output prefix; at job commit completes the multipart
- * upload of the one attempt per partition whose result the driver accepted (the first to finish), aborts the
- * uploads every other attempt recorded under `_temporary/<job>/`, then writes `_SUCCESS` and removes the records.
+ * The driver's side of a job writing to S3: refuses an existing output prefix, and otherwise removes what a job
+ * whose driver died there left (its pending uploads to part names, its records under `_temporary/`); at job commit
+ * completes the multipart upload of the one attempt per partition whose result the driver accepted (the first to
+ * finish), aborts the uploads every other attempt recorded under `_temporary/<job>/`, then writes `_SUCCESS` and
+ * removes the records.
  * Until an upload is completed no object exists under its final name, so readers never see partial output.
  */
 import { SparkException } from '../util/errors.js';
@@ -40,19 +42,53 @@ export class S3JobCommitter implements JobCommitter {
   }
 
   async setupJob(): Promise<string> {
-    const existing = await this.fs.listKeys(this.prefix, '/');
-    if (existing.length > 0 || (this.dirKey !== '' && (await this.fs.head(this.dirKey)))) throw new SparkException(`Output directory ${this.uri} already exists`);
+    const temp = `${this.prefix}${TEMP_DIR}/`;
+    const { keys, prefixes } = await this.fs.listTop(this.prefix);
+    // Only a dead job's temporary area may be there: anything else is someone's output.
+    if (keys.length > 0 || prefixes.some((p) => p !== temp) || (this.dirKey !== '' && (await this.fs.head(this.dirKey)))) {
+      throw new SparkException(`Output directory ${this.uri} already exists`);
+    }
+    await this.removeLeftovers(temp);
     this.jobId = newJobId();
     return this.jobId;
   }
 
-  /** The uploads attempts recorded, by upload id. */
+  /**
+   * What a job whose driver died left: its attempts' uploads to the output's part names (recorded under
+   * `_temporary/` or not) and the records. The output holds no object, so every such upload is a leftover.
+   */
+  private async removeLeftovers(temp: string): Promise<void> {
+    const records = await this.fs.listKeys(temp);
+    const uploads = new Map<string, string>();
+    for (const r of await this.recordsIn(records.map((o) => o.key))) uploads.set(r.uploadId, r.key);
+    try {
+      // Direct children only: for an output at the bucket's root, uploads deeper down belong to other outputs.
+      for (const u of await this.fs.listUploads(this.prefix)) if (!u.key.slice(this.prefix.length).includes('/')) uploads.set(u.uploadId, u.key);
+    } catch (err) {
+      log.warn({ output: this.uri, err: (err as Error).message }, 'could not list pending uploads; aborting the recorded ones only');
+    }
+    await forEachLimited([...uploads], 8, ([uploadId, key]) => this.abortQuietly(key, uploadId));
+    await this.fs.deleteKeys(records.map((o) => o.key));
+    if (uploads.size > 0 || records.length > 0) log.info({ output: this.uri, aborted: uploads.size, records: records.length }, 'removed what an earlier job left');
+  }
+
+  /** The uploads this job's attempts recorded. */
   private async recordedUploads(): Promise<{ record: string; key: string; uploadId: string }[]> {
-    const records = await this.fs.listKeys(this.recordsPrefix);
+    return this.recordsIn((await this.fs.listKeys(this.recordsPrefix)).map((o) => o.key));
+  }
+
+  /** The uploads record objects name; an object that is not a record (not ours) is skipped. */
+  private async recordsIn(keys: string[]): Promise<{ record: string; key: string; uploadId: string }[]> {
     const out: { record: string; key: string; uploadId: string }[] = [];
-    await forEachLimited(records, 16, async (r) => {
-      const { key, uploadId } = JSON.parse(await this.fs.getText(r.key)) as { key: string; uploadId: string };
-      out.push({ record: r.key, key, uploadId });
+    await forEachLimited(keys, 16, async (record) => {
+      const text = await this.fs.getText(record);
+      let r: { key?: unknown; uploadId?: unknown };
+      try {
+        r = JSON.parse(text) as typeof r;
+      } catch {
+        return;
+      }
+      if (typeof r.key === 'string' && typeof r.uploadId === 'string') out.push({ record, key: r.key, uploadId: r.uploadId });
     });
     return out;
   }

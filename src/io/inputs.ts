@@ -14,8 +14,9 @@ import { codecForPath } from './codecs.js';
 import { listSync } from './syncBridge.js';
 
 export interface TextSplit extends Split {
-  /** Settings of the store, for remote paths only. */
+  /** Settings of the store, and the file's size, for remote paths only. */
   io?: Record<string, string>;
+  fileSize?: number;
 }
 
 /** The files `paths` names; `checkCodecs` refuses unreadable compressed formats (off for `binaryFiles`' raw bytes). */
@@ -39,7 +40,9 @@ export function listInputs(paths: string, io: Record<string, string>, checkCodec
 export function textFileSplits(paths: string, minPartitions: number, io: Record<string, string>): TextSplit[] {
   const files = listInputs(paths, io);
   const maxSplit = files.some((f) => f.path.startsWith('s3a://')) ? blockSize(io) : undefined;
-  return planSplits(files, minPartitions, maxSplit).map((s) => (s.path.includes('://') ? { ...s, io } : s));
+  const sizes = new Map(files.map((f) => [f.path, f.size]));
+  // Remote readers bound their ranged reads by the file's size (src/io/textInput.ts).
+  return planSplits(files, minPartitions, maxSplit).map((s) => (s.path.includes('://') ? { ...s, io, fileSize: sizes.get(s.path)! } : s));
 }
 
 /** `fs.s3a.block.size`, the largest split of an S3 object. */

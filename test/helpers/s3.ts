@@ -17,6 +17,8 @@ export interface TestS3 {
   io: Record<string, string>;
   /** Multipart uploads started and neither completed nor aborted. */
   pendingUploads(bucket: string): string[];
+  /** s3rver's directory of the pending uploads of `bucket` (one subdirectory each). */
+  uploadsDir(bucket: string): string;
   stop(): Promise<void>;
 }
 
@@ -53,6 +55,7 @@ export async function startS3(buckets: string[]): Promise<TestS3> {
         return [];
       }
     },
+    uploadsDir: (bucket) => ready.uploads[bucket]!,
     async stop() {
       child.kill('SIGTERM');
       setTimeout(() => child.kill('SIGKILL'), 3000).unref();

@@ -25,6 +25,7 @@ async function serve(mode: string): Promise<{ url: string; requests(): string[] 
   const files = join(base, 'files');
   mkdirSync(files);
   writeFileSync(join(files, 'data.txt'), lines.join('\n') + '\n');
+  writeFileSync(join(files, 'long.txt'), longLines.join('\n') + '\n');
   writeFileSync(join(files, 'data.txt.gz'), zlib.gzipSync(lines.join('\n') + '\n'));
   writeFileSync(join(base, 'requests.log'), '');
   const { port, stop } = await startHttpFixture(files, mode);
@@ -33,6 +34,8 @@ async function serve(mode: string): Promise<{ url: string; requests(): string[] 
 }
 
 const lines = Array.from({ length: 40_000 }, (_, i) => `http line ${i} ${'h'.repeat(i % 70)}`);
+// A line of 300 kB, longer than a split and the margin read past it (LINE_MARGIN), among short ones.
+const longLines = [...Array.from({ length: 20 }, (_, i) => `s ${i}`), 'L'.repeat(300_000), ...Array.from({ length: 2000 }, (_, i) => `t ${i}`)];
 
 test('a server with range requests: the file is read in byte-range splits, each a ranged GET', async () => {
   const s = await serve('ranges');
@@ -41,10 +44,20 @@ test('a server with range requests: the file is read in byte-range splits, each 
   assert.deepEqual(await rdd.collect(), lines);
   const gets = s.requests().filter((r) => r.startsWith('/data.txt '));
   assert.equal(gets.length, rdd.getNumPartitions());
-  assert.ok(gets.filter((r) => /bytes=\d+-$/.test(r)).length >= 5, `ranged requests: ${gets.join('; ')}`);
+  assert.ok(gets.filter((r) => /bytes=\d+-\d+$/.test(r)).length >= 5, `bounded ranged requests: ${gets.join('; ')}`);
   assert.deepEqual(await sc.textFile(`${s.url}/data.txt.gz`, 6).collect(), lines, 'compressed: one split, decompressed');
   assert.equal(sc.textFile(`${s.url}/data.txt.gz`, 6).getNumPartitions(), 1);
   assert.throws(() => sc.textFile(`${s.url}/missing.txt`), /Input path does not exist: http:\/\/127\.0\.0\.1:\d+\/missing\.txt/);
+});
+
+test('a line running past a split\'s bounded range is finished with a further open-ended range', async () => {
+  const s = await serve('ranges');
+  const rdd = sc.textFile(`${s.url}/long.txt`, 4);
+  assert.deepEqual(await rdd.collect(), longLines);
+  const gets = s.requests().filter((r) => r.startsWith('/long.txt '));
+  const bounded = gets.filter((r) => /bytes=\d+-\d+$/.test(r)).length;
+  assert.ok(bounded >= rdd.getNumPartitions() - 1, `all splits but the last bounded: ${gets.join('; ')}`);
+  assert.ok(gets.length > rdd.getNumPartitions(), `continued past the margin: ${gets.join('; ')}`);
 });
 
 test('a server without range support (or without a length): one split reads the whole file', async () => {

@@ -110,3 +110,9 @@ test('refused credentials fail with S3\'s error, naming the path and never the s
   const bad = S3FileSystem.forBucket('bkt', { ...io, 'fs.s3a.access.key': 'UNKNOWNKEY', 'fs.s3a.secret.key': 'secret-do-not-print' });
   await assert.rejects(bad.list('s3a://bkt/in/*'), (e: Error) => /S3 list s3a:\/\/bkt\/in\/ failed: InvalidAccessKeyId \(HTTP 403\)/.test(e.message) && !e.message.includes('secret-do-not-print'));
 });
+
+test('a glob matching a hidden "directory" skips it, as Hadoop and local listing do', async () => {
+  await fs.put('g/v/y.txt', 'visible\n');
+  await fs.put('g/_h/x.txt', 'hidden directory\n');
+  assert.deepEqual((await fs.list('s3a://bkt/g/*')).map((f) => f.path), ['s3a://bkt/g/v/y.txt']);
+});

@@ -59,3 +59,26 @@ test('binaryFiles: [file:/path, raw bytes] per file, compressed files not decomp
   assert.deepEqual(await sc.binaryFiles(join(dir, 'sub/y.snappy')).mapValues((b) => b.toString()).collect(), [[key('sub/y.snappy'), 'raw']], 'any extension: bytes are not decoded');
   assert.throws(() => sc.wholeTextFiles(join(dir, 'sub/y.snappy')), /\.snappy/);
 });
+
+test('local globs list as on S3: hidden matches skipped, a matched directory gives its visible files', async () => {
+  const base = mkdtempSync(join(tmpdir(), 'glob-'));
+  const put = (rel: string, body: string) => {
+    mkdirSync(join(base, rel, '..'), { recursive: true });
+    writeFileSync(join(base, rel), body);
+  };
+  put('out/part-00000', 'p0 a\np0 b\n');
+  put('out/part-00001', 'p1 a\n');
+  put('out/_SUCCESS', '{"committer":"x"}\n');
+  put('out/.part-00000.crc', 'crc\n');
+  put('2024-01/a.txt', 'jan\n');
+  put('2024-01/_tmp', 'hidden\n');
+  put('2024-01/deeper/x.txt', 'not a direct child\n');
+  put('2024-02/b.txt', 'feb\n');
+  put('_2024-03/c.txt', 'in a hidden directory\n');
+  const f = (rel: string) => `file:${join(base, rel)}`;
+  assert.deepEqual(await sc.textFile(join(base, 'out/*')).collect(), ['p0 a', 'p0 b', 'p1 a'], 'textFile: _SUCCESS and .crc skipped');
+  assert.deepEqual(await sc.wholeTextFiles(join(base, 'out/*')).keys().collect(), [f('out/part-00000'), f('out/part-00001')]);
+  assert.deepEqual(await sc.textFile(join(base, '2024-*')).collect(), ['jan', 'feb'], 'textFile: directories matched by a glob');
+  assert.deepEqual(await sc.wholeTextFiles(join(base, '*2024-0?')).collect(), [[f('2024-01/a.txt'), 'jan\n'], [f('2024-02/b.txt'), 'feb\n']], 'a hidden directory matched is skipped');
+  assert.deepEqual(await sc.wholeTextFiles(join(base, '{out/part-00001,2024-02}')).keys().collect(), [f('2024-02/b.txt'), f('out/part-00001')], 'files and directories in one glob');
+});
