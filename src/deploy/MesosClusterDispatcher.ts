@@ -18,6 +18,7 @@ import { sslServerOptions } from '../conf/sslOptions.js';
 import { ZooKeeperPersistenceEngine } from './persistence/ZooKeeperPersistenceEngine.js';
 import { createPersistenceEngine, zooKeeperSettings } from './persistence/createPersistence.js';
 import { LeaderElection, type Candidate } from './ha/LeaderElection.js';
+import { FencedError } from './persistence/zkBatch.js';
 
 const log = getLogger('MesosClusterDispatcher');
 
@@ -113,6 +114,7 @@ export class MesosClusterDispatcher {
         this.leading.catch(() => undefined);
       };
       election.onLost = (reason) => this.lose(`its leadership was lost: ${reason}`);
+      store.onSessionRenewed = () => void this.afterNewSession(store, scheduler, election);
       scheduler.onFailedOver = () => this.lose('Mesos says another scheduler took over its framework');
       await election.start();
       await election.whenKnown(10_000);
@@ -138,6 +140,23 @@ export class MesosClusterDispatcher {
     log.info({ frameworkId: scheduler.state().frameworkId, ms: Date.now() - t0 }, 'leading: state recovered and registered with Mesos');
     // A takeover after start (start itself reports a dispatcher that leads at once).
     if (this.started) this.onLeading?.();
+  }
+
+  /**
+   * The store's ZooKeeper session expired and a new one replaced it. A standby has nothing to re-read (it reads the
+   * store when elected). The leader re-checks that its election znode still exists, then re-reads the store and
+   * writes back what it lost (see mesos/storeResync.ts); a fenced write there also means it no longer leads.
+   */
+  private async afterNewSession(store: ZooKeeperPersistenceEngine, scheduler: MesosClusterScheduler, election: LeaderElection): Promise<void> {
+    if (!election.isLeader || !scheduler.isReady) return;
+    try {
+      if (!(await store.holdsFence())) return this.lose(`its election znode ${store.fence} is gone (seen after a new ZooKeeper session)`);
+      await scheduler.resync();
+    } catch (err) {
+      if (err instanceof FencedError) return this.lose((err as Error).message);
+      // Left as it is: the next write of each document makes it right, and a new leader recovers what was stored.
+      log.error({ err: (err as Error).message }, 'could not re-read the store after a new ZooKeeper session');
+    }
   }
 
   private lose(reason: string): void {

@@ -59,3 +59,45 @@ test('a queued driver says why it waits, against each agent\'s last offer', () =
   ];
   for (const [n, seen, want] of table) assert.equal(waitingReason(n, seen), want, `${JSON.stringify(n)} ${JSON.stringify(seen)}`);
 });
+
+test('a submission naming an undeclared queue gets HTTP 400 naming the key and the declared queues, and is not submitted', async () => {
+  const { RestSubmissionServer } = await import('../../src/deploy/rest/RestSubmissionServer.js');
+  const { MesosClusterScheduler } = await import('../../src/deploy/mesos/MesosClusterScheduler.js');
+  const { BlackHolePersistenceEngine } = await import('../../src/deploy/persistence/PersistenceEngine.js');
+  const { SparkConf } = await import('../../src/conf/SparkConf.js');
+  // The queues a real scheduler declares; a double takes the submission so only the REST layer's answer is seen.
+  const scheduler = new MesosClusterScheduler(new SparkConf({ 'spark.mesos.dispatcher.queue.high': '10', 'spark.mesos.dispatcher.queue.low': '-1' }), '127.0.0.1:1', new BlackHolePersistenceEngine());
+  const submitted: string[] = [];
+  const server = new RestSubmissionServer({ host: '127.0.0.1', port: 0 }, {
+    queueWeights: scheduler.queueWeights,
+    submit: (req) => (submitted.push(req.sparkProperties['spark.app.name']!), { success: true, submissionId: 'driver-1' }),
+    kill: () => ({ success: false }),
+    status: () => ({ success: false }),
+  });
+  await server.start();
+  const post = async (queue?: string) => {
+    const res = await fetch(`http://127.0.0.1:${server.address!.port}/v1/submissions/create`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        action: 'CreateSubmissionRequest', clientSparkVersion: '3.5.1', appResource: 'file:///app.js', mainClass: 'Main', appArgs: [], environmentVariables: {},
+        sparkProperties: { 'spark.app.name': `q-${queue}`, ...(queue === undefined ? {} : { 'spark.mesos.dispatcher.queue': queue }) },
+      }),
+    });
+    return { status: res.status, body: (await res.json()) as { action: string; message?: string; success?: boolean } };
+  };
+  try {
+    const bad = await post('foo');
+    assert.equal(bad.status, 400);
+    assert.equal(bad.body.action, 'ErrorResponse');
+    assert.equal(bad.body.message, "Malformed request: spark.mesos.dispatcher.queue should name a declared queue (default, high, low), but was 'foo'; declare it on the dispatcher with spark.mesos.dispatcher.queue.<name>=<weight>");
+    for (const ok of [undefined, '', 'default', 'high', 'low']) {
+      const r = await post(ok);
+      assert.deepEqual([r.status, r.body.action, r.body.success], [200, 'CreateSubmissionResponse', true], String(ok));
+    }
+    assert.deepEqual(submitted, ['q-undefined', 'q-', 'q-default', 'q-high', 'q-low']);
+  } finally {
+    await server.stop();
+  }
+  assert.match(invalidSubmissionProperty({ 'spark.mesos.dispatcher.queue': 'x'.repeat(100) }, new Map()) ?? '', /declared queue \(default\), but was 'x{40}\.\.\.'/);
+  assert.equal(invalidSubmissionProperty({ 'spark.mesos.dispatcher.queue': 'default' }, new Map()), undefined);
+});

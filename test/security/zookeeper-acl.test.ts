@@ -1,6 +1,6 @@
 /**
- * The dispatcher's ZooKeeper state with a real ZooKeeper: digest ACLs keep other clients out, and an expired session
- * is replaced by a new one without losing writes.
+ * The dispatcher's ZooKeeper state and leader election with a real ZooKeeper: digest ACLs keep other clients out,
+ * and an expired session is replaced by a new one without losing writes.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -51,6 +51,46 @@ test('with spark.deploy.zookeeper.auth, only those credentials can read or chang
   }
   assert.throws(() => checkDigestAuth('nopassword'), /should be user:password/);
   assert.throws(() => checkDigestAuth('user:'), /should be user:password/);
+});
+
+test('the leader election with spark.deploy.zookeeper.auth: its directory and candidate znodes carry the digest ACL only', async () => {
+  const { createHash } = await import('node:crypto');
+  const { LeaderElection } = await import('../../src/deploy/ha/LeaderElection.js');
+  const { zooKeeperSettings } = await import('../../src/deploy/persistence/createPersistence.js');
+  const { SparkConf } = await import('../../src/conf/SparkConf.js');
+  const zk = await startZooKeeper();
+  const clients: zookeeper.Client[] = [];
+  // The settings as the dispatcher reads them.
+  const settings = zooKeeperSettings(new SparkConf({ 'spark.deploy.zookeeper.url': zk.connectString, 'spark.deploy.zookeeper.dir': '/dispatcher_acl', 'spark.deploy.zookeeper.auth': 'spark:s3cret' }));
+  const election = new LeaderElection(settings.url, settings.dir, settings.opts, { rest: 'mesos://127.0.0.1:7077', ui: 'http://127.0.0.1:8081' });
+  try {
+    await election.start();
+    await election.whenKnown(5000);
+    assert.equal(election.isLeader, true);
+    const right = await connect(zk.connectString, {}, 'spark:s3cret');
+    const anonymous = await connect(zk.connectString);
+    const wrong = await connect(zk.connectString, {}, 'spark:wrong');
+    clients.push(right, anonymous, wrong);
+    const digest = `spark:${createHash('sha1').update('spark:s3cret').digest('base64')}`;
+    const aclOf = (path: string) => new Promise<{ perms: number; scheme: string; id: string }[]>((resolve, reject) =>
+      right.getACL(path, (err, acls) => (err ? reject(err) : resolve(acls.map((a) => ({ perms: (a as unknown as { permission: number }).permission, scheme: a.id.scheme, id: a.id.id }))))));
+    for (const path of ['/dispatcher_acl/leader_election', election.znode!]) {
+      assert.deepEqual(await aclOf(path), [{ perms: zookeeper.Permission.ALL, scheme: 'digest', id: digest }], path);
+    }
+    assert.match(await getData(right, election.znode!), /mesos:\/\/127\.0\.0\.1:7077/);
+    for (const c of [anonymous, wrong]) {
+      await assert.rejects(getData(c, election.znode!), /NO_AUTH/);
+      await assert.rejects(new Promise((resolve, reject) => c.getChildren('/dispatcher_acl/leader_election', (err, kids) => (err ? reject(err) : resolve(kids)))), /NO_AUTH/);
+    }
+    // A candidate without the credentials cannot join (nor hide the leader's znode from the others).
+    const outsider = new LeaderElection(zk.connectString, '/dispatcher_acl', {}, { rest: 'mesos://127.0.0.1:7078', ui: 'http://127.0.0.1:8082' });
+    await assert.rejects(outsider.start(), /NO_AUTH/);
+    await outsider.stop();
+  } finally {
+    for (const c of clients) c.close();
+    await election.stop();
+    await zk.stop();
+  }
 });
 
 test('an expired session is replaced by a new one; writes made meanwhile wait and succeed', async () => {

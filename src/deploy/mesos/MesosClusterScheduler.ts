@@ -1,11 +1,9 @@
 import type { SparkConf } from '../../conf/SparkConf.js';
+import type { TaskStatus } from '../../mesos/wire/task.js';
 import * as config from '../../conf/catalog.js';
-import { Calls, Operations, type SchedulerCallBody } from '../../mesos/calls.js';
+import { Calls } from '../../mesos/calls.js';
 import type { ClientEvent } from '../../mesos/client/SchedulerClient.js';
-import type { Offer } from '../../mesos/wire/framework.js';
-import { isTerminalTaskState, type TaskStatus } from '../../mesos/wire/task.js';
 import { FrameworkConnection } from '../../cluster/mesos/FrameworkConnection.js';
-import { installationRoot } from '../../cluster/mesos/executorTask.js';
 import { MesosSchedulerUtils } from '../../cluster/mesos/MesosSchedulerUtils.js';
 import { getLogger } from '../../util/logging.js';
 import type { CreateSubmissionRequest } from '../rest/messages.js';
@@ -13,15 +11,15 @@ import type { SubmissionHandler } from '../rest/RestSubmissionServer.js';
 import type { PersistenceEngine } from '../persistence/PersistenceEngine.js';
 import { checkStoreIdentity, normalizeMaster, type StoreIdentity } from '../persistence/storeIdentity.js';
 import { describeDriver, type MesosDriverDescription, type StateChange } from './MesosDriverDescription.js';
-import { compareQueued, driverNeeds, planDriverLaunches } from './driverOffers.js';
+import { compareQueued, driverNeeds } from './driverOffers.js';
 import { waitingReason, type OfferSeen } from './waitingReason.js';
-import { buildDriverTaskInfo } from './driverTask.js';
-import { nextRetryState, shouldRelaunch } from './retry.js';
-import { parseQueueWeights, queueOf, queueWeight } from './queues.js';
-import { driverTaskId, submissionId, submissionOfTask } from './submissionId.js';
+import { resourceOffers, type OfferRound } from './offerRound.js';
+import { RetryTimer, statusUpdate } from './driverStatusUpdates.js';
+import { parseQueueWeights, queueOf, queueWeight, unknownQueue } from './queues.js';
+import { submissionId } from './submissionId.js';
 import { coalesce } from './coalesce.js';
-import { persistEach } from './persistEach.js';
 import { describeStatus } from './describeStatus.js';
+import { resyncStore, type ResyncResult } from './storeResync.js';
 
 export { describeStatus } from './describeStatus.js';
 
@@ -81,8 +79,8 @@ export class MesosClusterScheduler implements SubmissionHandler {
   private lock: Promise<unknown> = Promise.resolve();
   /** Submissions admitted and being stored (not yet queued nor answered). */
   private readonly storing = new Set<string>();
-  private retryTimer: NodeJS.Timeout | undefined;
-  private readonly queueWeights: ReadonlyMap<string, number>;
+  private readonly retryTimer = new RetryTimer(() => void this.revive());
+  readonly queueWeights: ReadonlyMap<string, number>;
   /** Each agent's most recent offer, to say why a queued driver waits. */
   private readonly offersSeen = new Map<string, OfferSeen>();
   private readonly maxDrivers: number;
@@ -182,13 +180,13 @@ export class MesosClusterScheduler implements SubmissionHandler {
     this.queued.sort(compareQueued(this.priority));
     this.retrying.sort((a, b) => a.seq - b.seq);
     this.seq = Math.max(0, ...[...this.queued, ...this.retrying, ...[...this.launched.values(), ...this.finished].map((s) => s.driver)].map((d) => d.seq)) + 1;
-    this.armRetryTimer();
+    this.retryTimer.arm(this.retrying);
   }
 
   /** Stops taking requests and disconnects, leaving the framework and its drivers running (Spark's failover stop). */
   async stop(): Promise<void> {
     this.ready = false;
-    clearTimeout(this.retryTimer);
+    this.retryTimer.clear();
     await this.lock;
     await this.framework?.close();
     await this.store.close();
@@ -196,6 +194,28 @@ export class MesosClusterScheduler implements SubmissionHandler {
 
   get isReady(): boolean {
     return this.ready;
+  }
+
+  /** Times the store was re-read after a new ZooKeeper session (see resync). */
+  resyncs = 0;
+
+  /**
+   * After the store's session was replaced: re-reads the store and writes back what it lost (see storeResync.ts),
+   * under the lock so no state change runs meanwhile. Nothing to do before this scheduler has recovered.
+   */
+  async resync(): Promise<ResyncResult | undefined> {
+    return this.exclusive(async () => {
+      if (!this.ready) return undefined;
+      const byId = <T>(items: Iterable<T>, id: (t: T) => string): ReadonlyMap<string, unknown> => new Map([...items].map((t) => [id(t), t] as const));
+      const r = await resyncStore(this.store, new Map<'driverQueue' | 'launchedDrivers' | 'retryList' | 'finishedDrivers', ReadonlyMap<string, unknown>>([
+        ['driverQueue', byId(this.queued, (d) => d.submissionId)],
+        ['launchedDrivers', byId(this.launched.values(), (s) => s.driver.submissionId)],
+        ['retryList', byId(this.retrying, (d) => d.submissionId)],
+        ['finishedDrivers', byId(this.finished, (s) => s.driver.submissionId)],
+      ]), new Map<string, unknown>([['identity', this.identity], ['frameworkId', this.frameworkId]]), this.storing);
+      this.resyncs++;
+      return r;
+    });
   }
 
   // ------------------------------------------------------------------------------------------ requests
@@ -222,10 +242,9 @@ export class MesosClusterScheduler implements SubmissionHandler {
     // Unlike Spark, queued and retrying drivers count too: the queue is bounded.
     const held = this.queued.length + this.launched.size + this.retrying.length + this.storing.size;
     if (held >= this.maxDrivers) return { success: false, message: 'Already reached maximum submission size' };
-    const queue = queueOf(req.sparkProperties?.['spark.mesos.dispatcher.queue']);
-    if (queueWeight(queue, this.queueWeights) === undefined) {
-      return { success: false, message: `Unknown dispatcher queue '${queue}' (spark.mesos.dispatcher.queue): declare it with spark.mesos.dispatcher.queue.${queue}=<priority>` };
-    }
+    // The REST server refuses these with 400 first; kept for other callers.
+    const badQueue = unknownQueue(req.sparkProperties?.['spark.mesos.dispatcher.queue'], this.queueWeights);
+    if (badQueue !== undefined) return { success: false, message: badQueue };
     const now = Date.now();
     try {
       let id: string;
@@ -322,13 +341,16 @@ export class MesosClusterScheduler implements SubmissionHandler {
         return;
       case 'OFFERS': {
         // Decided and stored under the lock; the calls to Mesos go out after it, so submissions do not wait on them.
-        const calls = await this.exclusive(() => this.resourceOffers(e.offers.offers ?? []));
+        const calls = await this.exclusive(() => resourceOffers(e.offers.offers ?? [], this.offerRound()));
         await Promise.all(calls.map((c) => this.framework!.call(c)));
         return;
       }
       case 'UPDATE':
         if (e.update.status.uuid && e.update.status.agent_id) await this.framework!.call(Calls.acknowledge(e.update.status));
-        return this.exclusive(() => this.statusUpdate(e.update.status));
+        return this.exclusive(() => statusUpdate(e.update.status, {
+          launched: this.launched, pendingRecover: this.pendingRecover, retrying: this.retrying, finished: this.finished, store: this.store,
+          maxRetryWaitSeconds: this.maxRetryWaitSeconds, retainedDrivers: this.retainedDrivers, retryTimer: this.retryTimer,
+        }));
       case 'ERROR':
         log.error({ message: e.error.message }, 'Mesos reported an error');
         // Another dispatcher subscribed with our framework id: it leads now (see ha/).
@@ -342,140 +364,13 @@ export class MesosClusterScheduler implements SubmissionHandler {
     }
   }
 
-  private async resourceOffers(offers: Offer[]): Promise<SchedulerCallBody[]> {
-    const now = Date.now();
-    const batch = new Map<string, OfferSeen>();
-    for (const o of offers) {
-      const prev = batch.get(o.agent_id.value);
-      const res = o.resources ?? [];
-      batch.set(o.agent_id.value, {
-        cpus: (prev?.cpus ?? 0) + MesosSchedulerUtils.getResource(res, 'cpus'),
-        mem: (prev?.mem ?? 0) + MesosSchedulerUtils.getResource(res, 'mem'),
-        attributes: o.attributes ?? [],
-      });
-    }
-    for (const [agent, seen] of batch) this.offersSeen.set(agent, seen);
-    const due = this.retrying.filter((d) => (d.retryState?.nextRetry ?? 0) < now);
-    const plan = planDriverLaunches([...due, ...this.queued], offers);
-    for (const { driver, error } of plan.invalid) await this.finishWithoutLaunch(driver, error);
-    const starting: { s: MesosClusterSubmissionState; task: ReturnType<typeof buildDriverTaskInfo>; offerId: string }[] = [];
-    for (const { driver: d, offer, resources } of plan.launches) {
-      const taskId = driverTaskId(d.submissionId, d.retryState?.retries);
-      const frameworkId = `${this.frameworkId}-${taskId}`;
-      const agentId = offer.agent_id.value;
-      let task;
-      try {
-        task = buildDriverTaskInfo(d, { taskId, agentId, resources, master: this.master, driverFrameworkId: frameworkId, dispatcherConf: this.conf, defaultHome: installationRoot() });
-      } catch (err) {
-        await this.finishWithoutLaunch(d, (err as Error).message);
-        continue;
-      }
-      const history = [...(d.history ?? []), { time: now, state: 'LAUNCHED' as const, message: `task ${taskId} on agent ${agentId}` }];
-      starting.push({ s: { driver: d, taskId, agentId, startDate: now, frameworkId, history }, task, offerId: offer.id.value });
-    }
-    // Launched is stored before the driver leaves its list (a crash between the two is resolved on recovery), all at
-    // once so the ZooKeeper store commits them in shared multi-ops; one not stored stays where it was.
-    const stored = await persistEach(starting, ({ s }) => this.store.persist('launchedDrivers', s.driver.submissionId, s), ({ s }, err) =>
-      log.error({ submission: s.driver.submissionId, err: err.message }, 'could not store the launch: the driver waits for another offer'));
-    const byOffer = new Map<string, ReturnType<typeof buildDriverTaskInfo>[]>();
-    for (const { s, task, offerId } of stored) {
-      this.launched.set(s.driver.submissionId, s);
-      byOffer.set(offerId, [...(byOffer.get(offerId) ?? []), task]);
-      log.info({ submission: s.driver.submissionId, task: s.taskId, agent: s.agentId }, 'launching driver');
-    }
-    await Promise.all(stored.map(({ s }) => this.removeFromSource(s.driver)));
-    const calls: SchedulerCallBody[] = [];
-    for (const [offerId, tasks] of byOffer) calls.push(Calls.accept([offerId], [Operations.launch(tasks)]));
-    const unused = offers.filter((o) => !byOffer.has(o.id.value)).map((o) => o.id.value);
-    if (unused.length > 0) calls.push(Calls.decline(unused, this.declineSeconds(now)));
-    return calls;
-  }
-
-  /** Unlike Spark, a pending retry shortens the filter so the retry is not held up by it. */
-  private declineSeconds(now: number): number {
-    const next = Math.min(...this.retrying.map((d) => d.retryState?.nextRetry ?? Infinity));
-    return next === Infinity ? this.rejectOfferSeconds : Math.min(this.rejectOfferSeconds, Math.max(0.1, (next - now) / 1000));
-  }
-
-  private async removeFromSource(d: MesosDriverDescription): Promise<void> {
-    const qi = this.queued.indexOf(d);
-    if (qi >= 0) {
-      this.queued.splice(qi, 1);
-      await this.store.expunge('driverQueue', d.submissionId);
-    }
-    const ri = this.retrying.indexOf(d);
-    if (ri >= 0) {
-      this.retrying.splice(ri, 1);
-      await this.store.expunge('retryList', d.submissionId);
-      this.armRetryTimer();
-    }
-  }
-
-  private async finishWithoutLaunch(d: MesosDriverDescription, error: string): Promise<void> {
-    log.error({ submission: d.submissionId, error }, 'cannot launch the driver');
-    const now = Date.now();
-    await this.retire({ driver: d, taskId: d.submissionId, agentId: '', frameworkId: '', finishDate: now, error, history: [...(d.history ?? []), { time: now, state: 'FINISHED', message: error }] });
-    await this.removeFromSource(d);
-  }
-
-  private async statusUpdate(s: TaskStatus): Promise<void> {
-    const taskId = s.task_id.value;
-    const id = submissionOfTask(taskId);
-    const state = this.launched.get(id);
-    if (!state) {
-      log.debug({ task: taskId, state: s.state }, 'status update for a driver that is not launched');
-      return;
-    }
-    if (s.reason === 'REASON_RECONCILIATION' && !this.pendingRecover.has(taskId)) return;
-    // An update for an earlier attempt (an agent that came back after the relaunch) changes nothing.
-    if (taskId !== state.taskId) return;
-    const now = Date.now();
-    if (state.status?.state !== s.state) state.history.push({ time: now, state: s.state, ...(s.message ? { message: s.message } : {}) });
-    state.status = s;
-    if (shouldRelaunch(state.driver.supervise, s.state)) {
-      const d: MesosDriverDescription = { ...state.driver, retryState: nextRetryState(state.driver.retryState, s, now, this.maxRetryWaitSeconds), history: state.history };
-      d.history!.push({ time: now, state: 'RETRYING', message: `retry ${d.retryState!.retries} after ${d.retryState!.waitTimeSeconds} s` });
-      await this.store.persist('retryList', id, d);
-      await this.store.expunge('launchedDrivers', id);
-      this.launched.delete(id);
-      this.pendingRecover.delete(taskId);
-      this.retrying.push(d);
-      log.warn({ submission: id, state: s.state, retry: d.retryState!.retries, waitSeconds: d.retryState!.waitTimeSeconds }, 'supervised driver failed; relaunching after back-off');
-      this.armRetryTimer();
-      return;
-    }
-    if (isTerminalTaskState(s.state) || s.state === 'TASK_UNREACHABLE' || s.state === 'TASK_UNKNOWN') {
-      state.finishDate = now;
-      this.launched.delete(id);
-      this.pendingRecover.delete(taskId);
-      await this.retire(state);
-      await this.store.expunge('launchedDrivers', id);
-      return;
-    }
-    await this.store.persist('launchedDrivers', id, state);
-  }
-
-  /** Into the finished list (persisted, going beyond Spark, so a restart still answers for it), oldest tenth evicted when full. */
-  private async retire(s: MesosClusterSubmissionState): Promise<void> {
-    if (this.retainedDrivers <= 0) return;
-    if (this.finished.length >= this.retainedDrivers) {
-      const evicted = this.finished.splice(0, Math.max(1, Math.floor(this.retainedDrivers / 10)));
-      for (const e of evicted) await this.store.expunge('finishedDrivers', e.driver.submissionId);
-    }
-    await this.store.persist('finishedDrivers', s.driver.submissionId, s);
-    this.finished.push(s);
-  }
-
-  /** Offers again when the earliest retry is due (filters from earlier declines would otherwise hold it). */
-  private armRetryTimer(): void {
-    clearTimeout(this.retryTimer);
-    const next = Math.min(...this.retrying.map((d) => d.retryState?.nextRetry ?? Infinity));
-    if (next === Infinity) return;
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = undefined;
-      void this.revive();
-    }, Math.max(0, next - Date.now()) + 5);
-    this.retryTimer.unref();
+  /** This round's view of the scheduler's state for resourceOffers (offerRound.ts); taken under the lock. */
+  private offerRound(): OfferRound {
+    return {
+      now: Date.now(), queued: this.queued, retrying: this.retrying, launched: this.launched, finished: this.finished, offersSeen: this.offersSeen,
+      store: this.store, frameworkId: this.frameworkId, master: this.master, conf: this.conf, rejectOfferSeconds: this.rejectOfferSeconds,
+      retainedDrivers: this.retainedDrivers, retryTimer: this.retryTimer,
+    };
   }
 
   /** Asks for offers again; a burst of submissions shares one REVIVE in flight (and one after it). */

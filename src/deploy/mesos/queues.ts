@@ -27,3 +27,14 @@ export function queueOf(value: string | undefined): string {
 export function queueWeight(queue: string, weights: ReadonlyMap<string, number>): number | undefined {
   return weights.get(queue) ?? (queue === DEFAULT_QUEUE ? 0 : undefined);
 }
+
+/**
+ * Why a submission's `spark.mesos.dispatcher.queue` is refused (it names no declared queue), naming the key and the
+ * declared queues; undefined when the queue exists.
+ */
+export function unknownQueue(value: string | undefined, weights: ReadonlyMap<string, number>): string | undefined {
+  const queue = queueOf(value);
+  if (queueWeight(queue, weights) !== undefined) return undefined;
+  const declared = [...new Set([DEFAULT_QUEUE, ...weights.keys()])].sort().join(', ');
+  return `spark.mesos.dispatcher.queue should name a declared queue (${declared}), but was '${queue.length > 40 ? `${queue.slice(0, 40)}...` : queue}'; declare it on the dispatcher with ${PREFIX}<name>=<weight>`;
+}

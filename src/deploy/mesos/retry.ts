@@ -14,3 +14,8 @@ export function nextRetryState(previous: RetryState | undefined, failure: TaskSt
 export function shouldRelaunch(supervise: boolean, state: TaskStatus['state']): boolean {
   return supervise && (state === 'TASK_FAILED' || state === 'TASK_LOST');
 }
+
+/** When the earliest pending retry is due (ms since the epoch), Infinity when none is. */
+export function earliestRetry(retrying: readonly { retryState?: RetryState }[]): number {
+  return Math.min(...retrying.map((d) => d.retryState?.nextRetry ?? Infinity));
+}

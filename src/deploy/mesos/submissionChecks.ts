@@ -10,6 +10,7 @@ import { SparkConf } from '../../conf/SparkConf.js';
 import * as config from '../../conf/catalog.js';
 import { parseTyped } from '../../conf/ConfigEntry.js';
 import { MesosSchedulerUtils as U } from '../../cluster/mesos/MesosSchedulerUtils.js';
+import { unknownQueue } from './queues.js';
 
 /** 1 PiB in MiB: no machine offers more memory to one task. */
 export const MAX_MEMORY_MIB = 1024 ** 3;
@@ -47,8 +48,15 @@ function range(b: Bound): string {
   return `${b.zero ? 'at least 0' : 'more than 0'} and at most ${b.max} ${b.unit}`;
 }
 
-/** The first property of a submission the dispatcher refuses, as a message naming the key, or undefined. */
-export function invalidSubmissionProperty(props: Readonly<Record<string, string>>): string | undefined {
+/**
+ * The first property of a submission the dispatcher refuses, as a message naming the key, or undefined. With the
+ * dispatcher's declared queues, a submission naming another queue is refused too.
+ */
+export function invalidSubmissionProperty(props: Readonly<Record<string, string>>, queueWeights?: ReadonlyMap<string, number>): string | undefined {
+  if (queueWeights) {
+    const q = unknownQueue(props['spark.mesos.dispatcher.queue'], queueWeights);
+    if (q !== undefined) return q;
+  }
   const conf = new SparkConf({ ...props });
   try {
     for (const b of BOUNDS) {

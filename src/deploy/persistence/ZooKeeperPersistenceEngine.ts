@@ -166,6 +166,14 @@ export class ZooKeeperPersistenceEngine implements PersistenceEngine {
     return values.filter((v): v is Awaited<T> => v !== undefined) as T[];
   }
 
+  /** Whether the fence (the leader's election znode) still exists; true without one. */
+  async holdsFence(): Promise<boolean> {
+    const fence = this.fence;
+    if (!fence) return true;
+    const stat = await this.withClient((client) => promisify<unknown>((cb) => client.exists(fence, (err, st) => cb(err, st))));
+    return Boolean(stat);
+  }
+
   /** The current session's id and password (tests use them to force an expiry, as ZooKeeper's own tests do). */
   get session(): { id: Buffer; password: Buffer } {
     return { id: this.client.getSessionId(), password: this.client.getSessionPassword() };

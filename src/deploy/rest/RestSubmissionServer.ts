@@ -22,6 +22,8 @@ export interface SubmissionHandler {
   status(id: string): MaybeAsync<{ success: boolean; driverState?: string; message?: string }>;
   /** False while the handler cannot take requests yet (an HA leader still recovering): answered 503, Retry-After. */
   readonly isReady?: boolean;
+  /** The dispatcher's declared queues (`spark.mesos.dispatcher.queue.<name>`): a submission naming another gets 400. */
+  readonly queueWeights?: ReadonlyMap<string, number>;
 }
 
 export interface RestServerOptions {
@@ -189,7 +191,7 @@ export class RestSubmissionServer {
       return this.error(res, 400, "Malformed request: 'environmentVariables' must be an object of strings.");
     }
     // Bad or impossible property values are the request's fault: 400 naming the key, not an acknowledged failure.
-    const invalid = invalidSubmissionProperty(props as Record<string, string>);
+    const invalid = invalidSubmissionProperty(props as Record<string, string>, this.handler.queueWeights);
     if (invalid !== undefined) return this.error(res, 400, `Malformed request: ${invalid}`);
     const unknownFields = Object.keys(msg).filter((k) => !CREATE_FIELDS.has(k) || msg[k] === null);
     const r = await this.handler.submit(msg as unknown as CreateSubmissionRequest);
