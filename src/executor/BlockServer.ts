@@ -2,7 +2,8 @@ import { close, closeSync, fstatSync, openSync, read, realpathSync } from 'node:
 import { promisify } from 'node:util';
 import { sep } from 'node:path';
 import type net from 'node:net';
-import { listen, type Connection, type Message, type RpcAuthLike } from '../rpc/Connection.js';
+import { listen, type Connection, type ListenOptions, type Message, type RpcAuthLike } from '../rpc/Connection.js';
+import { DEFAULT_AUTH_TIMEOUT_MS } from './cryptoEnv.js';
 import { getLogger } from '../util/logging.js';
 import { SegmentBuffers } from './segmentBuffers.js';
 
@@ -78,13 +79,16 @@ export function serveBlock(conn: Connection, request: Message, root: string, buf
     .catch((err: Error) => log.warn({ err: err.message }, 'could not answer a block fetch'));
 }
 
-/** Serves this executor's shuffle files to reducers on other executors. */
-export async function startBlockServer(host: string, port: number, root: string, secret: RpcAuthLike): Promise<net.Server> {
+/**
+ * Serves this executor's shuffle files to reducers on other executors. `handshakeTimeoutMs` is
+ * `spark.network.auth.rpcTimeout` (the executor reads it from its environment), as for the driver's endpoint.
+ */
+export async function startBlockServer(host: string, port: number, root: string, secret: RpcAuthLike, opts: ListenOptions = { handshakeTimeoutMs: DEFAULT_AUTH_TIMEOUT_MS }): Promise<net.Server> {
   const buffers = new SegmentBuffers();
   return listen(host, port, secret, (conn: Connection) => {
     conn.on('authFailed', (why: string) => log.warn({ why }, 'refused a block fetch connection'));
     conn.on('message', (m: Message) => {
       if (m.t === 'fetchBlock') serveBlock(conn, m, root, buffers);
     });
-  });
+  }, opts);
 }

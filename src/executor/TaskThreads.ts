@@ -4,7 +4,7 @@
  * serves it from, and kills that replace the thread.
  */
 import { IO_KEY_ENV } from '../util/ioEncryption.js';
-import { CRYPTO_ENV } from './cryptoEnv.js';
+import { CRYPTO_ENV, authTimeoutFromEnv } from './cryptoEnv.js';
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -85,7 +85,7 @@ export class TaskThreads {
   /**
    * An executor's storage and threads: a local directory, the shuffle root (this executor's, or the external
    * shuffle service's folder for the application), the block server other executors fetch from, and the threads.
-   * Reads `SPARK_AUTHENTICATE_SECRET`, `SPARK_NETWORK_CRYPTO_ENABLED`, the local directory's variables (`localDirs.ts`), `SPARK_BLOCK_MANAGER_PORT`
+   * Reads `SPARK_AUTHENTICATE_SECRET`, `SPARK_NETWORK_CRYPTO_ENABLED`, `SPARK_NETWORK_AUTH_RPC_TIMEOUT_MS`, the local directory's variables (`localDirs.ts`), `SPARK_BLOCK_MANAGER_PORT`
    * and the shuffle service's variables.
    */
   static async open(id: ExecutorIdentity, env: NodeJS.ProcessEnv = process.env): Promise<TaskThreads> {
@@ -98,7 +98,7 @@ export class TaskThreads {
     const external = env.SPARK_SHUFFLE_SERVICE_DIR ? { appId: id.appId } : undefined;
     const shuffleRoot = external ? join(env.SPARK_SHUFFLE_SERVICE_DIR!, id.appId) : join(localDir, 'shuffle');
     mkdirSync(shuffleRoot, { recursive: true });
-    const server = await startBlockServer(id.hostname, Number(env.SPARK_BLOCK_MANAGER_PORT ?? 0), localDir, secret === undefined ? undefined : { secret, encrypt });
+    const server = await startBlockServer(id.hostname, Number(env.SPARK_BLOCK_MANAGER_PORT ?? 0), localDir, secret === undefined ? undefined : { secret, encrypt }, { handshakeTimeoutMs: authTimeoutFromEnv(env) });
     const port = (server.address() as net.AddressInfo).port;
     const address = external ? { host: id.hostname, port: Number(env.SPARK_SHUFFLE_SERVICE_PORT ?? 7337) } : { host: id.hostname, port };
     const heapLimitMiB = threadHeapLimitMiB(env.SPARK_EXECUTOR_MEMORY, id.threads);

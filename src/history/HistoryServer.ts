@@ -74,7 +74,13 @@ export class HistoryServer {
       const html = listingPage(root, this.provider.applications(), url.searchParams.get('showIncomplete') === 'true', this.logDir);
       return sendPage(res, { status: 200, html });
     }
-    const seg = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+    let seg: string[];
+    try {
+      seg = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+    } catch {
+      // A bad percent-escape (`%ZZ`) is the client's mistake, not a server error.
+      return sendPage(res, { status: 400, text: `Malformed percent-encoding in the path ${url.pathname.slice(0, 256)}` });
+    }
     if (seg[0] !== 'history' || seg.length < 2) return sendPage(res, { status: 404, text: `No page at ${url.pathname}` });
     const appId = seg[1]!;
     let attemptId: string | undefined;

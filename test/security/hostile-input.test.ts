@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import net from 'node:net';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeRecord } from '../../src/mesos/recordio.js';
@@ -14,8 +14,8 @@ import { SchedulerClient, type ClientEvent } from '../../src/mesos/client/Schedu
 import { RestSubmissionServer } from '../../src/deploy/rest/RestSubmissionServer.js';
 import { startBlockServer } from '../../src/executor/BlockServer.js';
 import { Connection, type Message } from '../../src/rpc/Connection.js';
-import { encode } from '../../src/rpc/framing.js';
-import { MiniCluster } from '../../src/index.js';
+import { MiniCluster, SparkConf, SparkContext } from '../../src/index.js';
+import { HistoryServer } from '../../src/history/HistoryServer.js';
 import { startDispatcher } from '../helpers/dispatcher.js';
 
 const SUBSCRIBED = encodeRecord(JSON.stringify({ type: 'SUBSCRIBED', subscribed: { framework_id: { value: 'fw-hostile' }, heartbeat_interval_seconds: 15 } }));
@@ -46,6 +46,31 @@ async function firstAfterSubscribed(url: string): Promise<ClientEvent> {
     await client.close();
   }
 }
+
+/** A hostile query and the status it must get. A 2xx is listed only where the page ignores the parameter (says why). */
+type QueryCase = [path: string, status: number, why?: string];
+const XSS = '%3Cscript%3Ealert(1)%3C%2Fscript%3E';
+
+/** Fetches each case: the stated status, and no unescaped script in any HTML answer. Returns the number of cases. */
+async function queryCases(base: string, cases: QueryCase[]): Promise<number> {
+  for (const [path, status, why] of cases) {
+    const r = await fetch(`${base}${path}`);
+    const body = await r.text();
+    assert.equal(r.status, status, `${path.slice(0, 60)}${why ? ` (${why})` : ''}`);
+    if (/html/.test(r.headers.get('content-type') ?? '')) assert.ok(!body.includes('<script>alert(1)</script>'), `${path.slice(0, 60)}: escaped`);
+  }
+  return cases.length;
+}
+
+const DISPATCHER_UI_QUERIES: QueryCase[] = [
+  [`/driver?id=${XSS}`, 200, 'an unknown id gets the driver page saying it cannot find the driver'],
+  ['/driver?id=%E0%A4%A', 200, 'the same, for an id that is not valid UTF-8'],
+  [`/driver?id=${'x'.repeat(10_000)}`, 200, 'the same, for a long id'],
+  ['/?id=%00', 200, 'the drivers page takes no parameters'],
+  ['/driver', 400],
+  ['/%2e%2e/%2e%2e/etc/passwd', 404],
+  ['/api/status?x=%ZZ', 200, 'the status takes no parameters'],
+];
 
 test('RecordIO streams from a fake Mesos master: framing errors end the subscription with the reason; bad records are dropped', async (t) => {
   const framing: [string, Buffer, RegExp][] = [
@@ -124,10 +149,15 @@ test('REST bodies: truncated, wrong types, huge numbers, deep nesting, invalid U
       assert.equal(r.status, 400, what);
       assert.match(((await r.json()) as { message: string }).message, message, what);
     }
-    const weird: [string, string][] = [['GET', '/create'], ['POST', '/status/x'], ['GET', '/../../etc/passwd'], ['POST', '/kill/'], ['GET', `/status/${'a'.repeat(8000)}`]];
-    for (const [method, path] of weird) {
+    // Each odd path gets its own 4xx (468: Spark's code for an unknown protocol version, here 'etc'), except a status query for an unknown id: Spark's protocol answers those with
+    // 200 and a body saying so (here the stub's), and the id is only looked up, never used as a path.
+    const weird: [string, string, number][] = [
+      ['GET', '/create', 405], ['POST', '/status/x', 405], ['GET', '/../../etc/passwd', 468], ['POST', '/kill/', 400],
+      ['GET', '/status/', 400], ['PUT', '/create', 405], ['GET', `/status/${'a'.repeat(8000)}`, 200],
+    ];
+    for (const [method, path, status] of weird) {
       const r = await fetch(`${base}${path}`, { method });
-      assert.ok(r.status >= 200 && r.status < 500, `${method} ${path}: ${r.status}`);
+      assert.equal(r.status, status, `${method} ${path.slice(0, 40)}`);
       await r.arrayBuffer();
     }
     const ok = await fetch(`${base}/create`, { method: 'POST', body: JSON.stringify(good) });
@@ -178,40 +208,6 @@ test('block server: traversal, bad offsets and absurd lengths from an authentica
   }
 });
 
-test('RPC frames: junk before and after authentication closes only that connection', async (t) => {
-  const root = mkdtempSync(join(tmpdir(), 'blocks-'));
-  const server = await startBlockServer('127.0.0.1', 0, root, 's3');
-  const port = (server.address() as net.AddressInfo).port;
-  const junk: [string, Buffer][] = [
-    ['random bytes', Buffer.from('GET / HTTP/1.1\r\nHost: x\r\n\r\n')],
-    ['a frame of garbage', Buffer.concat([Buffer.from([0, 0, 0, 8]), Buffer.alloc(8, 0xff)])],
-    ['a frame holding a number', encode(42 as unknown as object)],
-    ['an oversized header', Buffer.from([0x7f, 0xff, 0xff, 0xff])],
-    ['an auth with a huge name', encode({ t: 'auth', who: 'x'.repeat(3000), nonce: Buffer.alloc(16), crypto: false, pub: Buffer.alloc(32), mac: Buffer.alloc(32) })],
-  ];
-  try {
-    for (const [what, bytes] of junk) {
-      const s = net.connect({ host: '127.0.0.1', port });
-      s.on('error', () => undefined);
-      s.resume();
-      const closed = new Promise<void>((r) => s.once('close', () => r()));
-      s.write(bytes);
-      await Promise.race([closed, new Promise((_, rej) => setTimeout(() => rej(new Error(`${what}: not closed`)), 10_000))]);
-    }
-    // After authentication: garbage frames close the connection, the server stays.
-    const c = await Connection.connect('127.0.0.1', port, 's3', 'peer');
-    const closed = new Promise<void>((r) => c.once('close', () => r()));
-    c.socket.write(Buffer.concat([Buffer.from([0, 0, 0, 4]), Buffer.from([0xff, 0xff, 0xff, 0xff])]));
-    await closed;
-    const again = await Connection.connect('127.0.0.1', port, 's3', 'peer');
-    again.close();
-    t.diagnostic(`rpc cases: ${junk.length + 1}`);
-  } finally {
-    server.close();
-    rmSync(root, { recursive: true, force: true });
-  }
-});
-
 test('executor API and the dispatcher UI: malformed calls and hostile query strings get 4xx, escaped output, no crash', async (t) => {
   const c = await new MiniCluster({ agents: 1, resources: 'cpus:2;mem:2048' }).start();
   const dir = mkdtempSync(join(tmpdir(), 'hostile-ui-'));
@@ -227,16 +223,142 @@ test('executor API and the dispatcher UI: malformed calls and hostile query stri
       n++;
     }
     assert.equal((await fetch(`${agent.url}/state`)).status, 200, 'the agent still serves');
-    const queries = ['/driver?id=%3Cscript%3Ealert(1)%3C%2Fscript%3E', '/driver?id=%E0%A4%A', `/driver?id=${'x'.repeat(10_000)}`, '/?id=\u0000', '/driver', '/%2e%2e/%2e%2e/etc/passwd', '/api/status?x=%ZZ'];
-    for (const q of queries) {
-      const r = await fetch(`${d.uiUrl}${q}`);
-      const body = await r.text();
-      assert.ok(r.status < 500, `${q}: ${r.status}`);
-      assert.ok(!body.includes('<script>alert(1)</script>'), `${q}: escaped`);
-      n++;
-    }
+    n += await queryCases(d.uiUrl, DISPATCHER_UI_QUERIES);
     assert.equal((await fetch(`${d.uiUrl}/`)).status, 200, 'the UI still serves');
     t.diagnostic(`executor API and UI cases: ${n}`);
+  } finally {
+    await d.stop();
+    await c.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("the driver's UI and the history server: hostile query strings get 4xx or a page that ignores them, escaped", async (t) => {
+  const logDir = mkdtempSync(join(tmpdir(), 'hostile-history-'));
+  const sc = new SparkContext(new SparkConf().setMaster('local[1]').setAppName('hostile-ui').set('spark.ui.enabled', 'true').set('spark.ui.port', '0')
+    .set('spark.driver.host', '127.0.0.1').set('spark.eventLog.enabled', 'true').set('spark.eventLog.dir', logDir));
+  let history: HistoryServer | undefined;
+  let n = 0;
+  try {
+    await sc.ready();
+    assert.equal(await sc.parallelize([1, 2, 3]).count(), 3);
+    const app = sc.applicationId;
+    const ui = `http://127.0.0.1:${sc.uiAddress!.port}`;
+    // Listener events arrive asynchronously: wait until stage 0 is in, so its cases test the parameter, not its absence.
+    for (let i = 0; i < 200 && (await fetch(`${ui}/api/v1/applications/${app}/stages/0/0`)).status !== 200; i++) await new Promise((r) => setTimeout(r, 25));
+    const ignored = 'the page takes no such parameter';
+    n += await queryCases(ui, [
+      ['/jobs/?x=%ZZ', 200, ignored], ['/executors/?x=%00', 200, ignored], ['/environment/?%3Cscript%3E=1', 200, ignored],
+      ['/stages/?completed.page=-5', 200, 'the stages page has no paging: the parameter is ignored'],
+      ['/stages/stage/?id=0&attempt=x', 200, 'a non-numeric attempt is read as attempt 0, the default'],
+      ['/jobs/job/?id=abc', 404], [`/jobs/job/?id=${XSS}`, 404], [`/jobs/job/?id=${'9'.repeat(5000)}`, 404], ['/jobs/job/', 404],
+      ['/stages/stage/?id=-1&attempt=0', 404], ['/storage/rdd/?id=zz', 404], ['/%2e%2e/%2e%2e/etc/passwd', 404],
+      [`/api/v1/applications/${app}/jobs?status=bogus`, 400], [`/api/v1/applications/${app}/stages/0/0/taskList?length=abc`, 400],
+      ['/api/v1/applications/nope/jobs', 404], [`/api/v1/applications/${app}/jobs/abc`, 404],
+    ]);
+    await sc.stop();
+    history = new HistoryServer(new SparkConf({ 'spark.history.fs.logDirectory': logDir, 'spark.history.ui.port': '0' }));
+    await history.start('127.0.0.1');
+    n += await queryCases(`http://127.0.0.1:${history.address!.port}`, [
+      ['/?showIncomplete=%3Cscript%3E', 200, 'only showIncomplete=true changes the listing'], ['/?showIncomplete=%ZZ', 200, 'the same'],
+      [`/history/${XSS}/jobs/`, 404], ['/history/%ZZ/jobs/', 400], [`/history/${'x'.repeat(10_000)}`, 404],
+      [`/history/${app}/jobs/job/?id=abc`, 404], [`/history/${app}/stages/stage/?id=x&attempt=y`, 404], [`/history/${app}/9999/jobs/`, 404],
+      ['/api/v1/applications?status=bogus', 400], ['/api/v1/applications?minDate=notadate', 400], ['/api/v1/applications/nope', 404],
+      ['/%2e%2e/%2e%2e/etc/passwd', 404],
+    ]);
+    assert.equal((await fetch(`http://127.0.0.1:${history.address!.port}/history/${app}/jobs/`)).status, 200, 'the history server still serves');
+    t.diagnostic(`driver UI and history server cases: ${n}`);
+  } finally {
+    await sc.stop();
+    await history?.stop();
+    rmSync(logDir, { recursive: true, force: true });
+  }
+});
+
+/** The dispatcher child's resident memory in KiB (VmRSS of /proc/<pid>/status). */
+function rssKiB(pid: number): number {
+  return Number(/VmRSS:\s+([0-9]+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
+}
+
+/** The stored description of submission `id` in a filesystem recovery directory, wherever its state is. */
+function stored(stateDir: string, id: string): { mainClass: string; arguments: string[]; conf: Record<string, string> } | undefined {
+  for (const sub of ['driverQueue', 'launchedDrivers', 'retryList', 'finishedDrivers']) {
+    const f = join(stateDir, sub, `${id}.json`);
+    if (!existsSync(f)) continue;
+    const v = JSON.parse(readFileSync(f, 'utf8')) as { driver?: unknown };
+    return (v.driver ?? v) as never;
+  }
+  return undefined;
+}
+
+const MEMORY_BOUND_MIB = 64;
+
+test('REST at a real dispatcher: shell metacharacters are stored unchanged and run nothing; junk leaves memory bounded and nothing lost', async (t) => {
+  const c = await new MiniCluster({ agents: 1, resources: 'cpus:2;mem:4096' }).start();
+  const dir = mkdtempSync(join(tmpdir(), 'hostile-rest-'));
+  const stateDir = join(dir, 'state');
+  const d = await startDispatcher(c.masterUrl, ['--conf', `spark.deploy.recoveryDirectory=${stateDir}`]);
+  const base = `${d.restUrl.replace('mesos://', 'http://')}/v1/submissions`;
+  const app = `file://${join(process.cwd(), 'test/fixtures/exit-with.ts')}`;
+  const submit = (over: Record<string, unknown>) => fetch(`${base}/create`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ action: 'CreateSubmissionRequest', appResource: app, clientSparkVersion: '3.5.1', environmentVariables: {}, mainClass: '', appArgs: [], ...over }),
+  });
+  const status = async (id: string) => ((await (await fetch(`${base}/status/${id}`)).json()) as { driverState: string }).driverState;
+  let n = 0;
+  try {
+    // Made before the junk: it can never fit (64 cores), so it stays queued and must still be there afterwards.
+    const before = (await (await submit({ sparkProperties: { 'spark.app.name': 'before', 'spark.driver.cores': '64' } })).json()) as { submissionId: string };
+    const rssBefore = rssKiB(d.proc.pid!);
+    const marker = join(dir, 'PWNED');
+    const evil = [`$(touch ${marker}-1)`, `\`touch ${marker}-2\``, `x; touch ${marker}-3`, `x && touch ${marker}-4`, `x\ntouch ${marker}-5\n`, `'"; touch ${marker}-6 #`];
+    const accepted: string[] = [];
+    for (const [i, v] of evil.entries()) {
+      const props = { 'spark.app.name': v, 'spark.driver.memory': '64m', 'spark.hostile.value': v };
+      const r = await submit({ mainClass: v, appArgs: [v, '0'], sparkProperties: props });
+      const body = (await r.json()) as { success?: boolean; submissionId?: string; message?: string };
+      if (r.status >= 400 && r.status < 500) {
+        assert.match(body.message ?? '', /./, `case ${i}: a refusal says why`);
+      } else {
+        assert.equal(r.status, 200, `case ${i}`);
+        assert.equal(body.success, true, `case ${i}: ${body.message}`);
+        const s = stored(stateDir, body.submissionId!);
+        assert.ok(s, `case ${i}: stored`);
+        assert.equal(s.mainClass, v, `case ${i}: main class unchanged`);
+        assert.deepEqual(s.arguments, [v, '0'], `case ${i}: arguments unchanged`);
+        assert.equal(s.conf['spark.hostile.value'], v, `case ${i}: property unchanged`);
+        accepted.push(body.submissionId!);
+      }
+      n++;
+    }
+    // Junk: malformed bodies, and bodies of 64 MiB (held in full, three of them would pass the bound), many times over.
+    const junk: (string | Buffer)[] = ['{', '"x"', `{"action":"CreateSubmissionRequest","x":${'['.repeat(200_000)}${']'.repeat(200_000)}}`, Buffer.from([0x7b, 0xff, 0x7d]), Buffer.alloc(64 << 20, 0x20)];
+    for (let round = 0; round < 4; round++) {
+      for (const body of junk) {
+        const r = await fetch(`${base}/create`, { method: 'POST', body }).catch(() => undefined);
+        if (r) {
+          assert.ok(r.status === 400 || r.status === 413, `junk: ${r.status}`);
+          await r.arrayBuffer();
+        }
+      }
+    }
+    n += junk.length;
+    const grownMiB = (rssKiB(d.proc.pid!) - rssBefore) / 1024;
+    t.diagnostic(`dispatcher RSS grew by ${grownMiB.toFixed(1)} MiB (bound ${MEMORY_BOUND_MIB} MiB)`);
+    assert.ok(grownMiB < MEMORY_BOUND_MIB, `the dispatcher grew by ${grownMiB.toFixed(1)} MiB`);
+    assert.equal(await status(before.submissionId), 'QUEUED', 'nothing lost: the earlier submission is still queued');
+    const listed = (await (await fetch(`${d.uiUrl}/api/status`)).json()) as { queued: { submissionId: string }[] };
+    assert.ok(listed.queued.some((q) => q.submissionId === before.submissionId), 'nothing lost: still listed');
+    // The accepted drivers really ran (their command lines went through a shell); none ran an injected command.
+    const deadline = Date.now() + 90_000;
+    const ends: string[] = [];
+    for (const id of accepted) {
+      while (!['FINISHED', 'FAILED', 'ERROR', 'KILLED'].includes(await status(id)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+      ends.push(await status(id));
+      assert.ok(['FINISHED', 'FAILED', 'ERROR', 'KILLED'].includes(ends.at(-1)!), `${id} ran to the end`);
+    }
+    assert.deepEqual(readdirSync(dir).filter((f) => f.startsWith('PWNED')), [], 'no injected command ran');
+    t.diagnostic(`dispatcher REST cases: ${n} (${accepted.length} metacharacter submissions accepted, stored unchanged, ended ${ends.join(',')})`);
   } finally {
     await d.stop();
     await c.stop();

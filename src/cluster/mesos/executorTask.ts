@@ -13,7 +13,7 @@ import type { CommandInfo, CommandURI, Environment } from '../../mesos/wire/cont
 import type { TaskInfo } from '../../mesos/wire/task.js';
 import { SparkException } from '../../util/errors.js';
 import { CONF_LOCAL_DIR_ENV } from '../../executor/localDirs.js';
-import { CRYPTO_ENV } from '../../executor/cryptoEnv.js';
+import { AUTH_TIMEOUT_ENV, CRYPTO_ENV } from '../../executor/cryptoEnv.js';
 import { MesosProtoUtils } from './MesosProtoUtils.js';
 import { MesosSchedulerBackendUtil } from './MesosSchedulerBackendUtil.js';
 import { MesosSecretConfig } from './MesosSecretConfig.js';
@@ -103,6 +103,7 @@ export function executorEnvironment(conf: SparkConf, ctx: Pick<ExecutorTaskConte
   if (ctx.authSecret !== undefined) {
     variables.push({ name: 'SPARK_AUTHENTICATE_SECRET', type: 'SECRET', secret: { type: 'VALUE', value: { data: Buffer.from(ctx.authSecret).toString('base64') } } });
     if (conf.get(config.NETWORK_CRYPTO_ENABLED)) variables.push({ name: CRYPTO_ENV, value: 'true' });
+    variables.push({ name: AUTH_TIMEOUT_ENV, value: String(conf.get(config.NETWORK_AUTH_RPC_TIMEOUT) * 1000) });
   }
   const key = ioKey(conf);
   if (key) variables.push({ name: IO_KEY_ENV, type: 'SECRET', secret: { type: 'VALUE', value: { data: Buffer.from(key).toString('base64') } } });

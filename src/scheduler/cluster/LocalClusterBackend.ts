@@ -9,7 +9,7 @@ import { DriverEndpoint, authSecret, endpointOptions } from './DriverEndpoint.js
 import { MesosExternalBlockStoreClient } from '../../shuffle/MesosExternalBlockStoreClient.js';
 import { executorCommand } from './executorCommand.js';
 import { CONF_LOCAL_DIR_ENV } from '../../executor/localDirs.js';
-import { CRYPTO_ENV } from '../../executor/cryptoEnv.js';
+import { AUTH_TIMEOUT_ENV, CRYPTO_ENV } from '../../executor/cryptoEnv.js';
 import { executorNodeOptions } from '../../conf/nodeOptions.js';
 import { SparkException } from '../../util/errors.js';
 import { getLogger } from '../../util/logging.js';
@@ -100,6 +100,7 @@ export class LocalClusterBackend extends EndpointBackend implements SchedulerBac
     else delete env.SPARK_AUTHENTICATE_SECRET;
     if (this.secret && this.conf.get(config.NETWORK_CRYPTO_ENABLED)) env[CRYPTO_ENV] = 'true';
     else delete env[CRYPTO_ENV];
+    env[AUTH_TIMEOUT_ENV] = String(this.conf.get(config.NETWORK_AUTH_RPC_TIMEOUT) * 1000);
     const key = ioKey(this.conf);
     if (key) env[IO_KEY_ENV] = key;
     else delete env[IO_KEY_ENV];
