@@ -96,7 +96,7 @@ const logDir = mkdtempSync(join(tmpdir(), 'bench-eventlog-'));
 // Alternated, best of each: the machine's drift hits both sides alike.
 let off = 0;
 let on = 0;
-for (let round = 0; round < 3; round++) {
+for (let round = 0; round < 5; round++) {
   off = Math.max(off, await tasksPerSecond({ 'spark.ui.enabled': 'false', 'spark.eventLog.enabled': 'false' }));
   on = Math.max(on, await tasksPerSecond({ 'spark.ui.enabled': 'true', 'spark.ui.port': '0', 'spark.eventLog.enabled': 'true', 'spark.eventLog.dir': logDir, 'spark.eventLog.overwrite': 'true' }));
 }

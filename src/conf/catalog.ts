@@ -178,8 +178,8 @@ export const AUTHENTICATE_SECRET = entry({ key: 'spark.authenticate.secret', typ
   doc: 'The shared secret for `spark.authenticate`.' });
 export const NETWORK_CRYPTO_ENABLED = entry({ key: 'spark.network.crypto.enabled', type: 'boolean', default: 'false', category: 'Security',
   doc: 'With `spark.authenticate`: encrypt and authenticate every frame between driver, executors and the shuffle service after the handshake (AES-256-GCM with per-connection keys from an X25519 exchange). Either side asking is enough; nobody in the middle can switch it off.' });
-export const NETWORK_AUTH_RPC_TIMEOUT = entry({ key: 'spark.network.auth.rpcTimeout', type: 'time', unit: 's', default: '30s', min: 0, category: 'Security',
-  doc: 'How long an accepted connection may take to complete the authentication handshake before it is closed.' });
+export const NETWORK_AUTH_RPC_TIMEOUT = entry({ key: 'spark.network.auth.rpcTimeout', type: 'time', unit: 's', default: '30s', min: 1, category: 'Security',
+  doc: 'How long an accepted connection (driver, executors\' block servers, shuffle service) may take to complete the authentication handshake before it is closed; at least 1 s (0 would close every connection).' });
 
 // ---------------------------------------------------------------------------------------------- TLS
 /** One `spark.ssl[.ns]` namespace: each key falls back to the same key of `spark.ssl`, as Spark's SSLOptions do. */
@@ -385,7 +385,7 @@ export const EVENT_LOG_ROLLING_MAX_FILE_SIZE = entry({ key: 'spark.eventLog.roll
 export const EVENT_LOG_LOG_BLOCK_UPDATES = entry({ key: 'spark.eventLog.logBlockUpdates.enabled', type: 'boolean', default: 'false', category: 'Web UI and history',
   doc: 'Also log every cached block update, so the history server\'s Storage tab shows cached RDDs.' });
 export const LISTENER_BUS_EVENT_QUEUE_CAPACITY = entry({ key: 'spark.scheduler.listenerbus.eventqueue.capacity', type: 'int', default: '10000', min: 1, category: 'Web UI and history',
-  doc: 'Events the event log\'s queue holds while its file is being written; past it events are dropped, counted and warned about, so the log never slows scheduling.' });
+  doc: 'Events the driver\'s listener thread (UI status and event log) may be behind by; past it events are dropped, counted and warned about, so listeners never slow scheduling.' });
 export const HISTORY_LOG_DIRECTORY = entry({ key: 'spark.history.fs.logDirectory', type: 'string', default: 'file:/tmp/spark-events', category: 'Web UI and history',
   doc: 'Directory (a path or `file:` URI) the history server lists and replays event logs from.' });
 export const HISTORY_UI_PORT = entry({ key: 'spark.history.ui.port', type: 'int', default: '18080', min: 0, category: 'Web UI and history',

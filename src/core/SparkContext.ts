@@ -97,16 +97,7 @@ export class SparkContext {
     }
     // Validated before anything starts.
     const policy = dynamicAllocation ? allocationPolicy(this.conf) : undefined;
-    // The application's status (UI pages, /api/v1) and event log, fed by the listener bus.
-    if (this.conf.get(config.UI_ENABLED) || this.conf.get(config.EVENT_LOG_ENABLED)) {
-      const appUi = new SparkUI(this.conf, {
-        appName: this.appName, startTime: this.startTime,
-        killJob: (id) => this.dag.cancelJob(id, 'killed via the Web UI'), killStage: (id) => this.dag.cancelStage(id, 'killed via the Web UI'),
-        waitingForExecutors: () => this.backend.waitingForExecutors?.(),
-      });
-      this.appUi = appUi;
-      this.bus.add((e) => appUi.onEvent(e));
-    }
+    SparkUI.checkSettings(this.conf);
     const base = this.conf.get(config.LOCAL_DIR);
     mkdirSync(base, { recursive: true });
     this.localDir = mkdtempSync(join(base, 'spark-mesos-'));
@@ -134,6 +125,17 @@ export class SparkContext {
         }
       },
     });
+    // The application's status (UI pages, /api/v1) and event log, fed by the listener bus; made once nothing above
+    // can throw, so a failed constructor leaves no listener thread behind.
+    if (this.conf.get(config.UI_ENABLED) || this.conf.get(config.EVENT_LOG_ENABLED)) {
+      const appUi = new SparkUI(this.conf, {
+        appName: this.appName, startTime: this.startTime,
+        killJob: (id) => this.dag.cancelJob(id, 'killed via the Web UI'), killStage: (id) => this.dag.cancelStage(id, 'killed via the Web UI'),
+        waitingForExecutors: () => this.backend.waitingForExecutors?.(),
+      });
+      this.appUi = appUi;
+      this.bus.add((e) => appUi.onEvent(e));
+    }
     if (this.conf.get(config.UI_SHOW_CONSOLE_PROGRESS) && process.stderr.isTTY) {
       this.progress = new ConsoleProgressBar(process.stderr);
       this.bus.add((e) => this.progress!.onEvent(e));
@@ -408,8 +410,9 @@ export class SparkContext {
       await this.started.catch(() => undefined);
       await this.backend.stop();
       this.bus.drain();
-      await this.appUi?.stop();
+      // The HTTP server first (as Spark stops the UI before the listener bus): no request waits on a stopping thread.
       await this.statusServer?.stop();
+      await this.appUi?.stop();
     } finally {
       rmSync(this.localDir, { recursive: true, force: true });
       if (active === this) active = undefined;

@@ -19,6 +19,8 @@ export class DriverStatusServer {
   private readonly jobs = new Counter({ name: 'spark_jobs_total', help: 'Jobs ended, by result', labelNames: ['result'], registers: [this.registry] });
   private readonly stages = new Counter({ name: 'spark_stages_completed_total', help: 'Stages completed', registers: [this.registry] });
   private readonly tasks = new Counter({ name: 'spark_tasks_total', help: 'Tasks ended, by result', labelNames: ['result'], registers: [this.registry] });
+  /** One counter child per task result, looked up once: a labelled inc on every task costs the scheduler's thread. */
+  private readonly taskResults = new Map<string, { inc(): void }>();
   private readonly executors = new Gauge({ name: 'spark_executors', help: 'Registered executors', registers: [this.registry] });
   private readonly memorySpilled = new Counter({ name: 'spark_tasks_memory_bytes_spilled_total', help: 'Estimated in-memory bytes of what tasks spilled (Spark: memoryBytesSpilled)', registers: [this.registry] });
   private readonly diskSpilled = new Counter({ name: 'spark_tasks_disk_bytes_spilled_total', help: 'Bytes tasks wrote to spill files (Spark: diskBytesSpilled)', registers: [this.registry] });
@@ -33,6 +35,12 @@ export class DriverStatusServer {
     private readonly routes?: RouteHandler,
   ) {}
 
+  private countTask(result: string): void {
+    let child = this.taskResults.get(result);
+    if (!child) this.taskResults.set(result, (child = this.tasks.labels(result)));
+    child.inc();
+  }
+
   onEvent(e: SparkListenerEvent): void {
     switch (e.type) {
       case 'jobStart':
@@ -46,7 +54,7 @@ export class DriverStatusServer {
         if (!e.failure) this.stages.inc();
         break;
       case 'taskEnd':
-        this.tasks.inc({ result: e.result });
+        this.countTask(e.result);
         if (e.metrics?.memoryBytesSpilled) this.memorySpilled.inc(e.metrics.memoryBytesSpilled);
         if (e.metrics?.diskBytesSpilled) this.diskSpilled.inc(e.metrics.diskBytesSpilled);
         break;

@@ -1,12 +1,13 @@
 /**
- * Task events travel to the log's thread as flat values and are written from a field list there: each line must be
- * byte for byte what JSON.stringify gives for the event the converter built, for every shape of task event, and the
- * common shapes must actually take the compact path (else the event log costs the driver what it did before).
+ * Task events are copied into flat values and written as bytes from a field list: each line must be byte for byte
+ * what JSON.stringify gives for the event the converter built, for every shape of task event and every kind of
+ * number, and the common shapes must actually take the compact path (else the event log costs what it did before).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SparkEventConverter } from '../../src/ui/events/toSparkEvents.js';
-import { CompactBatchBuilder, TASK_END_SUCCESS, TASK_START, batchLines } from '../../src/ui/eventlog/compactTaskEvents.js';
+import { CompactBatchBuilder, TASK_END_SUCCESS, TASK_START, type CompactBatch } from '../../src/ui/eventlog/compactTaskEvents.js';
+import { batchBytes } from '../../src/ui/eventlog/lineBytes.js';
 import type { SparkEvent } from '../../src/ui/events/sparkEvents.js';
 import type { SparkListenerEvent, TaskEnd } from '../../src/scheduler/events.js';
 
@@ -14,6 +15,12 @@ const start = (taskId: number, o: Partial<SparkListenerEvent & { type: 'taskStar
   ({ type: 'taskStart', stageId: 3, taskId, partition: taskId % 7, attempt: 0, executorId: 'exec-1', time: 1_700_000_000_000 + taskId, ...o }) as SparkListenerEvent;
 const end = (taskId: number, o: Partial<TaskEnd> = {}): SparkListenerEvent =>
   ({ type: 'taskEnd', stageId: 3, taskId, partition: taskId % 7, attempt: 0, executorId: 'exec-1', time: 1_700_000_000_500 + taskId, result: 'success', records: 1, ...o });
+
+/** A batch written as bytes, back as lines, each with its event name. */
+function batchLines(b: CompactBatch): { line: string; event: string }[] {
+  const { bytes, ends, events } = batchBytes(b);
+  return ends.map((end, i) => ({ line: bytes.subarray(i === 0 ? 0 : ends[i - 1], end).toString('utf8'), event: events[i]! }));
+}
 
 const fullMetrics = {
   runTimeMs: 12, deserializeTimeMs: 1, resultSize: 900, inputBytes: 1 << 20, inputRecords: 1000, outputBytes: 5, outputRecords: 6, shuffleWriteBytes: 7,
@@ -31,6 +38,10 @@ const cases: [string, SparkListenerEvent[], number][] = [
   ], 2],
   ['an end whose start was never seen (the converter\'s fallback info)', [end(4, { metrics: fullMetrics })], 1],
   ['strings that JSON must escape', [start(5, { executorId: 'ex"ec\\5\n\u2028é😀' }), end(5, { executorId: 'ex"ec\\5\n\u2028é😀' })], 2],
+  ['integers digit by digit, everything else as JSON has it', [start(11, { time: 2 ** 53 - 1 }), end(11, { time: 10, metrics: {
+    ...fullMetrics, runTimeMs: 9, deserializeTimeMs: 99, resultSize: 100, inputBytes: -7, inputRecords: -1234567, outputBytes: 0.5, outputRecords: -12.75,
+    shuffleWriteBytes: 2 ** 53, shuffleWriteRecords: 1e-7, shuffleWriteTimeNs: 123456789012, peakExecutionMemory: 1e300,
+  } })], 2],
   ['numbers JSON writes as null or plainly', [start(6, { time: -0 }), end(6, { time: Number.NaN, metrics: { ...fullMetrics, runTimeMs: Infinity, resultSize: 1e21 } })], 2],
   ['a failure, a kill and a lost executor (whole events)', [
     start(7), end(7, { result: 'failed', error: 'TypeError: bad', stack: 'TypeError: bad\n    at f (file.ts:1:2)' }),

@@ -13,6 +13,7 @@ import { EventLogWriter, eventLogOptions, type EventLogOptions } from '../../src
 import { describeLog, replayLog } from '../../src/ui/eventlog/EventLogReader.js';
 import { localDir, logName, sanitize } from '../../src/ui/eventlog/names.js';
 import { zstdAvailable } from '../../src/ui/eventlog/codec.js';
+import { EventLogSink } from '../../src/ui/eventlog/EventLogSink.js';
 import type { SparkEvent } from '../../src/ui/events/sparkEvents.js';
 import { onWarning } from '../../src/util/logging.js';
 
@@ -138,4 +139,18 @@ test('a truncated .inprogress log replays up to its last complete line; a comple
   assert.equal(r.truncated, true);
   writeFileSync(join(dir, 'app-t'), cut);
   await assert.rejects(replayLog(describeLog(join(dir, 'app-t'))!, () => undefined), /app-t:6: not a JSON event/);
+});
+
+test('a log whose file fails (a full disk) still flushes and closes: stopping never waits forever', async () => {
+  const line = Buffer.from('{"Event":"SparkListenerJobEnd"}\n');
+  for (const codec of zstdAvailable() ? [undefined, 'zstd'] : [undefined]) {
+    const sink = new EventLogSink({ file: '/dev/full', codec });
+    const lines = { bytes: Buffer.concat(Array.from({ length: 2000 }, () => line)), ends: Array.from({ length: 2000 }, (_, i) => (i + 1) * line.length), events: Array.from({ length: 2000 }, () => 'SparkListenerJobEnd') };
+    const within = <T>(p: Promise<T>, what: string) => Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what} hung (codec ${codec})`)), 5000))]);
+    await within(sink.writeLines(lines), 'write');
+    await within(sink.writeLines(lines), 'second write');
+    await within(sink.flush(), 'flush');
+    await within(sink.close(), 'close');
+    assert.match(String(sink.failed?.message), /ENOSPC|no space/i);
+  }
 });

@@ -5,6 +5,7 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { compressor, type Compressor } from './codec.js';
+import type { EncodedLines } from './lineBytes.js';
 import { ROLLING_FILE_PREFIX } from './names.js';
 
 export interface SinkOptions {
@@ -21,6 +22,19 @@ const FLUSHING = new Set(['SparkListenerLogStart', 'SparkListenerApplicationStar
   'SparkListenerBlockManagerAdded', 'SparkListenerBlockManagerRemoved']);
 
 interface OpenFile { file: WriteStream; zip: Compressor | undefined; bytes: number }
+
+/** Flushes the compressor; a failed file ends the wait too (its compressor would then never finish flushing). */
+function flushZip(out: OpenFile): Promise<void> {
+  return new Promise<void>((r) => {
+    const done = () => {
+      out.file.off('error', done);
+      r();
+    };
+    if (out.file.destroyed) return r();
+    out.file.once('error', done);
+    out.zip!.flush(done);
+  });
+}
 
 export class EventLogSink {
   private out: OpenFile;
@@ -53,47 +67,48 @@ export class EventLogSink {
   }
 
   /** Writes lines (each ending in a newline), waiting while the file is behind. */
-  async writeLines(lines: Iterable<{ line: string; event: string }>): Promise<void> {
-    let text = '';
-    // Bytes of `text`, counted as it grows (only rolling logs need them).
-    let textBytes = 0;
-    let flush = false;
+  async writeLines(lines: EncodedLines): Promise<void> {
+    const { bytes, ends, events } = lines;
+    const flush = events.some((e) => FLUSHING.has(e));
     const max = this.opts.rolling?.maxFileSize;
-    for (const { line, event } of lines) {
-      if (max !== undefined) {
-        const lineBytes = Buffer.byteLength(line);
-        const held = this.out.bytes + textBytes;
-        if (held > 0 && held + lineBytes > max) {
-          await this.write(text, false);
-          text = '';
-          textBytes = 0;
-          await this.roll();
-        }
-        textBytes += lineBytes;
-      }
-      text += line;
-      flush ||= FLUSHING.has(event);
+    if (max === undefined) {
+      await this.write(bytes, flush);
+      return;
     }
-    await this.write(text, flush);
+    // Rolling: cut before the line that would take the file past its limit.
+    let from = 0;
+    let prev = 0;
+    for (const end of ends) {
+      if (this.out.bytes + (prev - from) > 0 && this.out.bytes + (end - from) > max) {
+        await this.write(bytes.subarray(from, prev), false);
+        from = prev;
+        await this.roll();
+      }
+      prev = end;
+    }
+    await this.write(bytes.subarray(from, prev), flush);
   }
 
-  private async write(text: string, flush: boolean): Promise<void> {
-    if (text === '' || this.error) return;
+  private async write(bytes: Uint8Array, flush: boolean): Promise<void> {
+    if (bytes.length === 0 || this.error) return;
     const out = this.out;
-    out.bytes += Buffer.byteLength(text);
+    out.bytes += bytes.length;
     const target = out.zip ?? out.file;
-    const more = target.write(text);
-    if (out.zip && flush) await new Promise<void>((r) => out.zip!.flush(() => r()));
+    const more = target.write(bytes);
+    if (out.zip && flush) await flushZip(out);
     if (!more) {
-      // Both listeners go once either fires: one pair per wait, never an accumulating pile.
+      // The listeners go once any fires: one set per wait, never an accumulating pile. The file's own error counts
+      // too: when it fails behind a compressor, the compressor never drains.
       await new Promise<void>((r) => {
         const done = () => {
           target.off('drain', done);
           target.off('error', done);
+          out.file.off('error', done);
           r();
         };
         target.once('drain', done);
         target.once('error', done);
+        out.file.once('error', done);
       });
     }
   }
@@ -102,12 +117,19 @@ export class EventLogSink {
   async flush(): Promise<void> {
     const out = this.out;
     if (this.error) return;
-    if (out.zip) await new Promise<void>((r) => out.zip!.flush(() => r()));
+    if (out.zip) await flushZip(out);
+    if (this.error || out.file.destroyed) return;
     await new Promise<void>((r) => out.file.write('', () => r()));
   }
 
   async close(): Promise<void> {
     const out = this.out;
+    // A stream that failed has already closed (or never will): waiting for 'close' would wait forever.
+    if (this.error || out.file.destroyed || out.file.closed) {
+      out.zip?.destroy();
+      out.file.destroy();
+      return;
+    }
     await new Promise<void>((r) => {
       out.file.once('close', r);
       out.file.once('error', () => r());

@@ -1,23 +1,21 @@
 /**
- * Writes an application's events as Spark's event log (one compact JSON object per line, `"Event"` first) off the
- * scheduling path: events wait in a bounded queue (dropped with a counted warning when full) and are handed in
- * batches to the log's own thread, which serializes and writes them (task events travel compactly, see
- * compactTaskEvents.ts); the file is `.inprogress` until `stop()` renames it.
+ * Writes an application's events as Spark's event log (one compact JSON object per line, `"Event"` first). It runs
+ * on the driver's listener thread (see ../live), off the scheduling path: events wait in a bounded queue (dropped
+ * with a counted warning when the file falls behind) and are written in batches, task events through compact
+ * templates (compactTaskEvents.ts); the file is `.inprogress` until `stop()` renames it.
  */
 import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Worker } from 'node:worker_threads';
 import type { SparkConf } from '../../conf/SparkConf.js';
 import * as config from '../../conf/catalog.js';
 import { IllegalArgumentException, SparkException } from '../../util/errors.js';
 import { getLogger, warn } from '../../util/logging.js';
-import { siblingModule, startModuleWorker } from '../../util/moduleWorker.js';
 import type { SparkEvent } from '../events/sparkEvents.js';
 import { BoundedQueue } from './BoundedQueue.js';
 import { checkWritableCodec } from './codec.js';
 import { CompactBatchBuilder } from './compactTaskEvents.js';
-import type { SinkOptions } from './EventLogSink.js';
-import type { FromLogThread, ToLogThread } from './eventLogWorker.js';
+import { batchBytes } from './lineBytes.js';
+import { EventLogSink, type SinkOptions } from './EventLogSink.js';
 import { IN_PROGRESS, ROLLING_DIR_PREFIX, ROLLING_FILE_PREFIX, STATUS_FILE_PREFIX, localDir, logName } from './names.js';
 
 const log = getLogger('EventLogWriter');
@@ -42,22 +40,22 @@ export function eventLogOptions(conf: SparkConf): EventLogOptions {
   };
 }
 
-/** Events handed to the log's thread per message. */
+/** Events written per batch. */
 const BATCH = 1024;
-/** The longest an event waits on the driver's thread before it is handed over. */
+/** The longest an event waits before it is written. */
 const HAND_OVER_MS = 50;
 
 export class EventLogWriter {
   private readonly queue: BoundedQueue<SparkEvent>;
   private readonly name: string;
-  private readonly worker: Worker;
-  /** Events handed to the log's thread and not yet written: with the queue, what the log holds in memory. */
+  private readonly sink: EventLogSink;
+  /** Batches being written, in order: each waits on the one before. */
+  private writing: Promise<void> = Promise.resolve();
+  /** Events taken from the queue and not yet written: with the queue, what the log holds in memory. */
   private inFlight = 0;
   private scheduled = false;
   private timer: NodeJS.Timeout | undefined;
   private readonly builder = new CompactBatchBuilder();
-  private nextId = 0;
-  private readonly waiting = new Map<number, () => void>();
   private stopped = false;
   private error: string | undefined;
   /** Where the log is while the application runs (a file, or the rolling directory). */
@@ -84,11 +82,7 @@ export class EventLogWriter {
     }
     // Created here, so the log is listed from the start; the log's thread appends to it.
     writeFileSync(sink.file, '', { mode: 0o770 });
-    this.worker = startModuleWorker(siblingModule(import.meta.url, './eventLogWorker'), sink);
-    // The log's thread never keeps the application alive by itself; it is held while the driver waits on it.
-    this.worker.unref();
-    this.worker.on('message', (m: FromLogThread) => this.onReply(m));
-    this.worker.on('error', (err) => this.fail(err.message));
+    this.sink = new EventLogSink(sink);
     log.info({ path: this.path }, 'logging events');
   }
 
@@ -112,18 +106,6 @@ export class EventLogWriter {
     if (this.error) return;
     this.error = message;
     log.error({ err: message, path: this.path }, 'event log write failed; no more events are logged');
-    for (const done of this.waiting.values()) done();
-    this.waiting.clear();
-  }
-
-  private onReply(m: FromLogThread): void {
-    if (m.t === 'written') {
-      this.inFlight -= m.events;
-      if (this.queue.size > 0) this.schedule();
-    } else if (m.t === 'done') {
-      this.waiting.get(m.id)?.();
-      this.waiting.delete(m.id);
-    } else this.fail(m.message);
   }
 
   /** Queues an event (never waits). */
@@ -134,8 +116,8 @@ export class EventLogWriter {
   }
 
   /**
-   * Hands events over at most every HAND_OVER_MS, or at once when a full batch waits: each message to the log's
-   * thread has a fixed cost, so a burst of tasks goes over in a few large batches rather than many small ones.
+   * Writes at most every HAND_OVER_MS, or at once when a full batch waits: each write has a fixed cost, so a burst
+   * of tasks goes out in a few large batches rather than many small ones.
    */
   private schedule(): void {
     if (this.queue.size >= BATCH && this.timer) {
@@ -157,33 +139,37 @@ export class EventLogWriter {
     }
   }
 
-  /** Hands queued events to the log's thread, as many as keep what it holds within the capacity. */
+  /**
+   * Writes queued events now rather than after the current turn, resolving once they are written: a thread that
+   * applies events in batches waits on it after each, so a slow file holds that thread back (and the events waiting
+   * for it) instead of filling this queue.
+   */
+  pump(): Promise<void> {
+    if (this.queue.size > 0) this.handOver();
+    return this.writing;
+  }
+
+  /** Writes queued events, in batches, as many as keep what is being written within the capacity. */
   private handOver(): void {
     while (this.queue.size > 0 && !this.error && this.inFlight < this.opts.capacity) {
       for (const e of this.queue.take(Math.min(BATCH, this.opts.capacity - this.inFlight))) this.builder.add(e);
       const batch = this.builder.take();
-      this.inFlight += batch.kinds.length;
-      this.send({ t: 'batch', batch }, [batch.nums.buffer as ArrayBuffer]);
-    }
-  }
-
-  private send(m: ToLogThread, transfer: ArrayBuffer[] = []): void {
-    this.worker.postMessage(m, transfer);
-  }
-
-  /** Asks the log's thread for `t` after everything sent before it, holding the thread while waiting. */
-  private async ask(t: 'flush' | 'stop'): Promise<void> {
-    if (this.error) return;
-    const id = this.nextId++;
-    this.worker.ref();
-    try {
-      await new Promise<void>((r) => {
-        this.waiting.set(id, r);
-        this.send({ t, id });
+      const n = batch.kinds.length;
+      this.inFlight += n;
+      this.then(() => this.sink.writeLines(batchBytes(batch)), () => {
+        this.inFlight -= n;
+        if (this.queue.size > 0) this.schedule();
       });
-    } finally {
-      if (this.waiting.size === 0) this.worker.unref();
     }
+  }
+
+  /** Runs `step` after every write before it; `after` runs whether or not it failed. */
+  private then(step: () => Promise<void>, after: () => void = () => undefined): Promise<void> {
+    this.writing = this.writing.then(step).catch((err: Error) => this.fail(err.message)).then(() => {
+      if (this.sink.failed) this.fail(this.sink.failed.message);
+      after();
+    });
+    return this.writing;
   }
 
   /** Waits until every queued event is in the file (readable by a history server). */
@@ -191,20 +177,23 @@ export class EventLogWriter {
     if (this.stopped) return;
     while (this.queue.size > 0 && !this.error) {
       this.handOver();
-      if (this.queue.size > 0) await this.ask('flush'); // the thread is full: wait until it has written what it holds
+      if (this.queue.size > 0) await this.writing; // at the capacity: wait until what is being written is out
     }
-    await this.ask('flush');
+    if (!this.error) await this.then(() => this.sink.flush());
   }
 
-  /** Writes what is queued, closes the log and drops `.inprogress` from its name. */
-  async stop(): Promise<void> {
+  /**
+   * Writes what is queued, closes the log and drops `.inprogress` from its name. `droppedBefore`: events the
+   * application dropped before they reached the log (a full listener queue), counted in the closing warning.
+   */
+  async stop(droppedBefore = 0): Promise<void> {
     if (this.stopped) return;
     await this.flushed();
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    await this.ask('stop');
-    await this.worker.terminate();
-    if (this.queue.dropped > 0) warn(log, 'eventLog', `${this.queue.dropped} events were dropped from the event log ${this.path}: it is incomplete`);
+    await this.then(() => this.sink.close()); // closes at once after a write error, so stop always ends
+    const dropped = this.queue.dropped + droppedBefore;
+    if (dropped > 0) warn(log, 'eventLog', `${dropped} events were dropped from the event log ${this.path}: it is incomplete`);
     if (this.opts.rolling) renameSync(this.statusFile(true), this.statusFile(false));
     else renameSync(this.path + IN_PROGRESS, this.path);
   }

@@ -1,15 +1,14 @@
 /**
- * Task starts and plain successful task ends are nearly all of an event log, and serializing them costs more than
- * scheduling the task. The driver thread therefore only copies their values into flat arrays (numbers into a
- * Float64Array that is moved, not copied, to the log's thread); the log's thread writes the JSON line from the same
- * field list. Anything off the common shape (a failure, accumulables, updated blocks, an absent field) is left to
- * `JSON.stringify`. The fields are listed in the order the converter builds them, so a line is byte for byte what
- * `JSON.stringify` gives for the event (a test holds both to that).
+ * Task starts and plain successful task ends are nearly all of an event log, and `JSON.stringify` on each costs more
+ * than scheduling the task. Their values are therefore copied into flat arrays and each line is written from the
+ * same field list as flattened templates. Anything off the common shape (a failure, accumulables, updated blocks, an
+ * absent field) is left to `JSON.stringify`. The fields are listed in the order the converter builds them, so a line
+ * is byte for byte what `JSON.stringify` gives for the event (a test holds both to that).
  */
 import type { SparkEvent, TaskInfoJson, TaskMetricsJson } from '../events/sparkEvents.js';
 
 type Leaf = 'n' | 's' | 'b' | 'empty';
-interface Field { key: string; kind: Leaf | Field[] }
+export interface Field { key: string; kind: Leaf | Field[] }
 
 const leaf = (key: string, kind: Leaf): Field => ({ key, kind });
 const obj = (key: string, fields: Field[]): Field => ({ key, kind: fields });
@@ -33,7 +32,7 @@ const TASK_METRICS: Field[] = [
 ];
 
 /** The shapes written compactly, by kind number (0 is "not compact"). */
-const SHAPES: { event: string; head: Field[]; tail: Field[] }[] = [
+export const SHAPES: { event: string; head: Field[]; tail: Field[] }[] = [
   { event: '', head: [], tail: [] },
   { event: 'SparkListenerTaskStart', head: numbers('Stage ID', 'Stage Attempt ID'), tail: [obj('Task Info', TASK_INFO)] },
   // Between head and tail sits the end reason, which is always Success here.
@@ -44,7 +43,7 @@ const SHAPES: { event: string; head: Field[]; tail: Field[] }[] = [
 ];
 export const TASK_START = 1;
 export const TASK_END_SUCCESS = 2;
-const SUCCESS = '{"Reason":"Success"}';
+export const SUCCESS = '{"Reason":"Success"}';
 
 /** A batch of events on its way to the log's thread. */
 export interface CompactBatch {
@@ -165,89 +164,4 @@ function compactKind(e: SparkEvent): number {
   if (e.Event === 'SparkListenerTaskEnd' && e['Task End Reason'].Reason === 'Success' && Object.keys(e['Task End Reason']).length === 1
     && e['Task Executor Metrics'] === undefined) return TASK_END_SUCCESS;
   return 0;
-}
-
-/**
- * A shape flattened for writing: literal JSON text (keys, braces, fixed values) before each value, then the rest.
- * Runs of numbers (the metrics of one nested object) that are all zero, as most are, are written as one literal.
- */
-interface Op { lit: string; kind: 'n' | 'b' | 's' }
-interface Run { ops: Op[]; numeric: boolean; zeros: string }
-interface Template { event: string; runs: Run[]; end: string }
-
-function compile(kind: number): Template {
-  const shape = SHAPES[kind]!;
-  const runs: Run[] = [];
-  let ops: Op[] = [];
-  let lit = `{"Event":"${shape.event}"`;
-  const cut = () => {
-    if (ops.length === 0) return;
-    const numeric = ops.every((o) => o.kind === 'n');
-    runs.push({ ops, numeric, zeros: numeric ? ops.map((o) => `${o.lit}0`).join('') : '' });
-    ops = [];
-  };
-  const walk = (fields: Field[], first: boolean) => {
-    for (const f of fields) {
-      lit += `${first ? '' : ','}${JSON.stringify(f.key)}:`;
-      first = false;
-      if (f.kind === 'empty') lit += '[]';
-      else if (Array.isArray(f.kind)) {
-        cut();
-        lit += '{';
-        walk(f.kind, true);
-        cut();
-        lit += '}';
-      } else {
-        ops.push({ lit, kind: f.kind });
-        lit = '';
-      }
-    }
-  };
-  walk(shape.head, false);
-  if (kind === TASK_END_SUCCESS) lit += `,"Task End Reason":${SUCCESS}`;
-  walk(shape.tail, false);
-  cut();
-  return { event: shape.event, runs, end: `${lit}}\n` };
-}
-
-const TEMPLATES: (Template | undefined)[] = SHAPES.map((_, kind) => (kind === 0 ? undefined : compile(kind)));
-
-/** Writes a batch's events as log lines (each with its newline), in order. */
-export function batchLines(b: CompactBatch): { line: string; event: string }[] {
-  const out: { line: string; event: string }[] = [];
-  const nums = b.nums;
-  const strs = b.strs;
-  let n = 0;
-  let si = 0;
-  let j = 0;
-  for (const kind of b.kinds) {
-    const t = TEMPLATES[kind];
-    if (t === undefined) {
-      const e = b.json[j++]!;
-      out.push({ line: JSON.stringify(e) + '\n', event: e.Event });
-      continue;
-    }
-    let line = '';
-    for (const run of t.runs) {
-      if (run.numeric && allZero(nums, n, run.ops.length)) {
-        line += run.zeros;
-        n += run.ops.length;
-        continue;
-      }
-      for (const op of run.ops) {
-        if (op.kind === 'n') {
-          const v = nums[n++]!;
-          line += op.lit + (Number.isFinite(v) ? String(v) : 'null');
-        } else if (op.kind === 'b') line += op.lit + (nums[n++] === 1 ? 'true' : 'false');
-        else line += op.lit + JSON.stringify(strs[si++]);
-      }
-    }
-    out.push({ line: line + t.end, event: t.event });
-  }
-  return out;
-}
-
-function allZero(nums: Float64Array, from: number, count: number): boolean {
-  for (let i = from; i < from + count; i++) if (nums[i] !== 0) return false;
-  return true;
 }
