@@ -20,6 +20,7 @@ import { partitionFn } from '../shuffle/partitioning.js';
 import type { TaskMetricsLite } from '../scheduler/events.js';
 import { cogroupPartition, pushAll, pushReduced } from '../shuffle/spillingReduce.js';
 import { blockStore, endTaskMemory, taskMemoryFor } from './taskMemoryFor.js';
+import { PEER_WAIT_MS } from '../memory/PeerBlocks.js';
 import type { TaskMemory } from '../memory/TaskMemory.js';
 
 export interface ExecutorState {
@@ -115,7 +116,8 @@ class Run {
       case 'cached': {
         // Within the storage pool, evicted LRU, read back from disk as the level says (src/memory/BlockStore.ts).
         const level = plan.level ?? 'MEMORY_ONLY';
-        let items = blockStore.get(plan.block, level);
+        // Also from the executor thread that holds it in memory (src/memory/PeerBlocks.ts).
+        let items = await blockStore.getShared(plan.block, level, PEER_WAIT_MS);
         if (!items) {
           items = await this.materialize(plan.parent);
           const size = blockStore.put(plan.block, items, level);

@@ -13,6 +13,8 @@ import type { Worker } from 'node:worker_threads';
 import { startBlockServer } from './BlockServer.js';
 import { removeTaskSpillDir } from '../collection/spillFile.js';
 import { SharedMemoryState, sharedMemoryBuffer } from '../memory/MemoryState.js';
+import { PeerBlocks } from '../memory/PeerBlocks.js';
+import { randomUUID } from 'node:crypto';
 import { isOutOfMemory, outOfMemoryMessage, threadHeapLimitMiB } from '../memory/heapLimit.js';
 import { chooseLocalRoots, createExecutorLocalDir, localDirInputs, removeExecutorLocalDir } from './localDirs.js';
 import type { TaskDescription } from '../core/plan.js';
@@ -74,6 +76,8 @@ export class TaskThreads {
   /** The executor's memory pool, shared by its task threads (src/memory/MemoryState.ts). */
   private readonly memory = sharedMemoryBuffer();
   private readonly memoryState = new SharedMemoryState(this.memory, 0);
+  /** Where the task threads share their in-memory blocks (src/memory/PeerBlocks.ts). */
+  private readonly blockChannel = `spark-blocks-${randomUUID()}`;
   private closing = false;
   /** Told when the executor cannot keep its advertised threads (it should exit, so the cluster manager replaces it). */
   onBroken: ((why: string) => void) | undefined;
@@ -123,7 +127,7 @@ export class TaskThreads {
 
   private spawn(): TaskThread {
     const limits = this.opts.heapLimitMiB !== undefined ? { resourceLimits: { maxOldGenerationSizeMb: this.opts.heapLimitMiB } } : {};
-    const worker = startModuleWorker(siblingModule(import.meta.url, './worker'), { ...this.opts.worker, sharedMemory: this.memory }, limits);
+    const worker = startModuleWorker(siblingModule(import.meta.url, './worker'), { ...this.opts.worker, sharedMemory: this.memory, blockChannel: this.blockChannel }, limits);
     const t: TaskThread = { worker, busy: undefined, used: false, broadcasts: new Set(), threadId: worker.threadId };
     let cause: Error | undefined;
     t.worker.on('message', (m: TaskEnd & { type: string }) => {
@@ -137,7 +141,10 @@ export class TaskThreads {
       cause = err;
       log.error({ err }, 'task thread failed');
     });
-    t.worker.on('exit', (code) => this.threadExited(t, code, cause));
+    t.worker.on('exit', (code) => {
+      PeerBlocks.threadLeft(this.blockChannel, t.threadId);
+      this.threadExited(t, code, cause);
+    });
     return t;
   }
 

@@ -24,10 +24,13 @@ export interface WorkerConfig {
   ioKey?: string;
   /** The executor's memory pool, shared by its task threads (src/memory/MemoryState.ts). */
   sharedMemory?: SharedArrayBuffer;
+  /** The channel on which the executor's task threads share their in-memory blocks (src/memory/PeerBlocks.ts). */
+  blockChannel?: string;
 }
 
 const cfg = workerData as WorkerConfig;
 useSharedMemory(cfg.sharedMemory);
+if (cfg.blockChannel) blockStore.sharePeers(cfg.blockChannel);
 useIoEncryptionKey(cfg.ioKey);
 const state: ExecutorState = {
   executorId: cfg.executorId,

@@ -11,6 +11,7 @@ import { deserialize, serialize } from 'node:v8';
 import { constants, deflateRawSync, inflateRawSync } from 'node:zlib';
 import { openIo, sealIo } from '../util/ioEncryption.js';
 import { estimateSize } from '../executor/sizeEstimate.js';
+import { PeerBlocks } from './PeerBlocks.js';
 import type { UnifiedMemoryManager } from './UnifiedMemoryManager.js';
 import { useDisk, useMemory, type StorageLevel } from './storageLevel.js';
 
@@ -27,11 +28,27 @@ export function blockDir(localDir: string): string {
 export class BlockStore {
   /** In-memory blocks; Map order is recency (oldest first). */
   private readonly memory = new Map<string, Entry>();
+  private peers: PeerBlocks | undefined;
 
   constructor(
     private readonly manager: () => UnifiedMemoryManager | undefined,
     private readonly localDir: () => string | undefined,
   ) {}
+
+  /** Shares this thread's in-memory blocks with the executor's other task threads on the channel `name`. */
+  sharePeers(name: string): void {
+    this.peers = new PeerBlocks(name, (b) => this.memory.get(b)?.items, () => this.memory.keys());
+  }
+
+  /**
+   * `get`, or else a copy from the executor thread that holds the block in memory, waiting for it at most `waitMs`
+   * (undefined: compute it). The copy is used, not kept: the holder's block stays the executor's one copy.
+   */
+  async getShared(block: string, level: StorageLevel, waitMs: number): Promise<unknown[] | undefined> {
+    const items = this.get(block, level);
+    if (items || !this.peers?.heldElsewhere(block)) return items;
+    return this.peers.fetch(block, waitMs);
+  }
 
   /** The block's records, from memory or (read back, and kept in memory when its level and the pool allow) disk. */
   get(block: string, level: StorageLevel): unknown[] | undefined {
@@ -70,6 +87,7 @@ export class BlockStore {
     for (const [b, e] of [...this.memory]) {
       if (!b.startsWith(prefix)) continue;
       this.memory.delete(b);
+      this.peers?.gone(b);
       this.manager()?.releaseStorage(e.bytes);
     }
     const dir = this.localDir();
@@ -79,6 +97,7 @@ export class BlockStore {
 
   /** Forgets the in-memory blocks (disk blocks stay). */
   clearMemory(): void {
+    for (const b of this.memory.keys()) this.peers?.gone(b);
     this.memory.clear();
   }
 
@@ -86,6 +105,7 @@ export class BlockStore {
     const m = this.manager();
     if (m && !m.acquireStorage(bytes, (need) => this.evict(need, block))) return false;
     this.memory.set(block, { items, bytes, level });
+    this.peers?.held(block);
     return true;
   }
 
@@ -97,6 +117,7 @@ export class BlockStore {
       if (b === keep) continue;
       if (useDisk(e.level)) this.writeToDisk(b, e.items);
       this.memory.delete(b);
+      this.peers?.gone(b);
       freed += e.bytes;
     }
     return freed;

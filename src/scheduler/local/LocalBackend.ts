@@ -5,6 +5,8 @@ import type { BackendEvents, SchedulerBackend, TaskStatusUpdate } from '../Sched
 import { getLogger } from '../../util/logging.js';
 import { removeTaskSpillDir } from '../../collection/spillFile.js';
 import { SharedMemoryState, sharedMemoryBuffer } from '../../memory/MemoryState.js';
+import { PeerBlocks } from '../../memory/PeerBlocks.js';
+import { randomUUID } from 'node:crypto';
 
 const log = getLogger('LocalBackend');
 
@@ -37,6 +39,8 @@ export class LocalBackend implements SchedulerBackend {
   /** The driver heap's memory pool, shared by the task threads (src/memory/MemoryState.ts). */
   private readonly memory = sharedMemoryBuffer();
   private readonly memoryState = new SharedMemoryState(this.memory, 0);
+  /** Where the task threads share their in-memory blocks (src/memory/PeerBlocks.ts). */
+  private readonly blockChannel = `spark-blocks-${randomUUID()}`;
 
   constructor(
     private readonly threads: number,
@@ -55,7 +59,7 @@ export class LocalBackend implements SchedulerBackend {
 
   private spawn(): Slot {
     const id = `local-${this.nextWorker++}`;
-    const worker = startModuleWorker(workerUrl(), { executorId: id, sharedMemory: this.memory, ...(this.ioKey ? { ioKey: this.ioKey } : {}) });
+    const worker = startModuleWorker(workerUrl(), { executorId: id, sharedMemory: this.memory, blockChannel: this.blockChannel, ...(this.ioKey ? { ioKey: this.ioKey } : {}) });
     const slot: Slot = { id, worker, running: new Set(), threadId: worker.threadId };
     worker.on('message', (m: { type: 'status' } & TaskStatusUpdate) => {
       if (m.type !== 'status') return;
@@ -69,6 +73,7 @@ export class LocalBackend implements SchedulerBackend {
       log.error({ err, executor: id }, 'worker thread failed');
     });
     worker.on('exit', (code) => {
+      PeerBlocks.threadLeft(this.blockChannel, slot.threadId);
       if (this.slots.get(id) !== slot) return;
       this.slots.delete(id);
       const message = `executor ${id} exited with code ${code}${cause ? `: ${cause.message}` : ''}`;
