@@ -117,10 +117,12 @@ class Run {
         // Within the storage pool, evicted LRU, read back from disk as the level says (src/memory/BlockStore.ts).
         const level = plan.level ?? 'MEMORY_ONLY';
         // Also from the executor thread that holds it in memory (src/memory/PeerBlocks.ts).
+        const drops = blockStore.drops;
         let items = await blockStore.getShared(plan.block, level, PEER_WAIT_MS);
         if (!items) {
           items = await this.materialize(plan.parent);
-          const size = blockStore.put(plan.block, items, level);
+          // Not cached when an unpersist went by meanwhile: it would outlive the drop.
+          const size = blockStore.drops === drops ? blockStore.put(plan.block, items, level) : 0;
           if (size > 0) {
             this.cachedBlocks.push(plan.block);
             this.m.blockSizes[plan.block] = size;

@@ -29,6 +29,7 @@ export class BlockStore {
   /** In-memory blocks; Map order is recency (oldest first). */
   private readonly memory = new Map<string, Entry>();
   private peers: PeerBlocks | undefined;
+  private dropCount = 0;
 
   constructor(
     private readonly manager: () => UnifiedMemoryManager | undefined,
@@ -37,7 +38,8 @@ export class BlockStore {
 
   /** Shares this thread's in-memory blocks with the executor's other task threads on the channel `name`. */
   sharePeers(name: string): void {
-    this.peers = new PeerBlocks(name, (b) => this.memory.get(b)?.items, () => this.memory.keys());
+    // Serving a block to another thread counts as a use (it stays recent).
+    this.peers = new PeerBlocks(name, (b) => this.touch(b)?.items, () => this.memory.keys());
   }
 
   /**
@@ -50,14 +52,24 @@ export class BlockStore {
     return this.peers.fetch(block, waitMs);
   }
 
-  /** The block's records, from memory or (read back, and kept in memory when its level and the pool allow) disk. */
-  get(block: string, level: StorageLevel): unknown[] | undefined {
+  /** Blocks dropped so far: a task that computed a block while a drop went by does not cache it. */
+  get drops(): number {
+    return this.dropCount;
+  }
+
+  private touch(block: string): Entry | undefined {
     const e = this.memory.get(block);
     if (e) {
       this.memory.delete(block);
       this.memory.set(block, e);
-      return e.items;
     }
+    return e;
+  }
+
+  /** The block's records, from memory or (read back, and kept in memory when its level and the pool allow) disk. */
+  get(block: string, level: StorageLevel): unknown[] | undefined {
+    const e = this.touch(block);
+    if (e) return e.items;
     const path = this.diskPath(block);
     if (!path || !existsSync(path)) return undefined;
     let items: unknown[];
@@ -84,6 +96,7 @@ export class BlockStore {
 
   /** Drops every block whose name starts with `prefix`, from memory and disk. */
   drop(prefix: string): void {
+    this.dropCount++;
     for (const [b, e] of [...this.memory]) {
       if (!b.startsWith(prefix)) continue;
       this.memory.delete(b);

@@ -20,25 +20,33 @@ type Message =
   | { t: 'left'; by: number }
   | { t: 'held'; block: string; by: number }
   | { t: 'gone'; block: string; by: number }
-  | { t: 'want'; block: string; id: string; to: number }
-  | { t: 'have'; id: string; bytes: SharedArrayBuffer | null };
+  | { t: 'want'; block: string; id: string; to: number; from: number };
+
+/** The answer to a `want`, on the asker's own channel (a copy reaches the asker only, not every thread). */
+type Reply = { id: string; bytes: SharedArrayBuffer | null };
+
+interface Waiting { from: number; done: (items: unknown[] | undefined) => void }
 
 export class PeerBlocks {
   private readonly channel: BroadcastChannel;
-  /** Which thread holds each block another thread announced. */
-  private readonly holders = new Map<string, number>();
-  private readonly waiting = new Map<string, (items: unknown[] | undefined) => void>();
+  private readonly replies: BroadcastChannel;
+  /** Which threads hold each block other threads announced. */
+  private readonly holders = new Map<string, Set<number>>();
+  private readonly waiting = new Map<string, Waiting>();
   private next = 0;
 
   /**
    * `name`: the channel of one executor's threads; `local`: this thread's in-memory copy of a block, if any;
    * `localBlocks`: what it holds (announced again to a thread that starts later).
    */
-  constructor(name: string, private readonly local: (block: string) => unknown[] | undefined, private readonly localBlocks: () => Iterable<string>) {
+  constructor(private readonly name: string, private readonly local: (block: string) => unknown[] | undefined, private readonly localBlocks: () => Iterable<string>) {
     this.channel = new BroadcastChannel(name);
     this.channel.onmessage = (ev) => this.onMessage((ev as { data: Message }).data);
-    // The channel never keeps a thread alive by itself.
+    this.replies = new BroadcastChannel(replyChannel(name, threadId));
+    this.replies.onmessage = (ev) => this.onReply((ev as { data: Reply }).data);
+    // The channels never keep a thread alive by themselves.
     (this.channel as unknown as { unref(): void }).unref();
+    (this.replies as unknown as { unref(): void }).unref();
     this.channel.postMessage({ t: 'hello', by: threadId } satisfies Message);
   }
 
@@ -61,14 +69,18 @@ export class PeerBlocks {
 
   /** Whether another thread is known to hold `block`. */
   heldElsewhere(block: string): boolean {
-    const by = this.holders.get(block);
-    return by !== undefined && by !== threadId;
+    return this.holderOf(block) !== undefined;
   }
 
-  /** A copy of `block` from the thread that holds it, or undefined when none answers with it within `waitMs`. */
+  private holderOf(block: string): number | undefined {
+    for (const by of this.holders.get(block) ?? []) if (by !== threadId) return by;
+    return undefined;
+  }
+
+  /** A copy of `block` from a thread that holds it, or undefined when none answers with it within `waitMs`. */
   fetch(block: string, waitMs: number): Promise<unknown[] | undefined> {
-    const to = this.holders.get(block);
-    if (to === undefined || to === threadId) return Promise.resolve(undefined);
+    const to = this.holderOf(block);
+    if (to === undefined) return Promise.resolve(undefined);
     const id = `${threadId}:${this.next++}`;
     return new Promise((resolve) => {
       const timer = setTimeout(() => done(undefined), waitMs);
@@ -77,14 +89,20 @@ export class PeerBlocks {
         this.waiting.delete(id);
         resolve(items);
       };
-      this.waiting.set(id, done);
-      this.channel.postMessage({ t: 'want', block, id, to } satisfies Message);
+      this.waiting.set(id, { from: to, done });
+      this.channel.postMessage({ t: 'want', block, id, to, from: threadId } satisfies Message);
     });
   }
 
   close(): void {
     this.channel.close();
-    for (const done of [...this.waiting.values()]) done(undefined);
+    this.replies.close();
+    for (const w of [...this.waiting.values()]) w.done(undefined);
+  }
+
+  /** Requests waiting on thread `by` end now (it let the block go, or ended). */
+  private giveUpOn(by: number): void {
+    for (const w of [...this.waiting.values()]) if (w.from === by) w.done(undefined);
   }
 
   private onMessage(m: Message): void {
@@ -93,38 +111,62 @@ export class PeerBlocks {
         for (const block of this.localBlocks()) this.held(block);
         return;
       case 'left':
-        for (const [block, by] of [...this.holders]) if (by === m.by) this.holders.delete(block);
-        return;
-      case 'held':
-        this.holders.set(m.block, m.by);
-        return;
-      case 'gone':
-        if (this.holders.get(m.block) === m.by) this.holders.delete(m.block);
-        return;
-      case 'want': {
-        if (m.to !== threadId) return;
-        const items = this.local(m.block);
-        let bytes: SharedArrayBuffer | null = null;
-        if (items) {
-          const b = serialize(items);
-          bytes = new SharedArrayBuffer(b.length);
-          new Uint8Array(bytes).set(b);
+        for (const [block, by] of [...this.holders]) {
+          by.delete(m.by);
+          if (by.size === 0) this.holders.delete(block);
         }
-        this.channel.postMessage({ t: 'have', id: m.id, bytes } satisfies Message);
+        this.giveUpOn(m.by);
+        return;
+      case 'held': {
+        let by = this.holders.get(m.block);
+        if (!by) this.holders.set(m.block, (by = new Set()));
+        by.add(m.by);
         return;
       }
-      case 'have': {
-        const done = this.waiting.get(m.id);
-        if (!done) return;
-        let items: unknown[] | undefined;
-        try {
-          items = m.bytes ? (deserialize(new Uint8Array(m.bytes)) as unknown[]) : undefined;
-        } catch {
-          items = undefined; // a copy that cannot be read: recompute
-        }
-        done(items);
+      case 'gone': {
+        const by = this.holders.get(m.block);
+        by?.delete(m.by);
+        if (by?.size === 0) this.holders.delete(m.block);
+        this.giveUpOn(m.by);
+        return;
+      }
+      case 'want': {
+        if (m.to !== threadId) return;
+        const reply = new BroadcastChannel(replyChannel(this.name, m.from));
+        reply.postMessage({ id: m.id, bytes: this.copyOf(m.block) } satisfies Reply);
+        reply.close();
         return;
       }
     }
   }
+
+  /** The block serialized into shared memory; null when it is gone, or holds what v8 cannot copy (a function). */
+  private copyOf(block: string): SharedArrayBuffer | null {
+    const items = this.local(block);
+    if (!items) return null;
+    try {
+      const b = serialize(items);
+      const bytes = new SharedArrayBuffer(b.length);
+      new Uint8Array(bytes).set(b);
+      return bytes;
+    } catch {
+      return null; // the asker computes the block itself, as without a holder
+    }
+  }
+
+  private onReply(r: Reply): void {
+    const w = this.waiting.get(r.id);
+    if (!w) return;
+    let items: unknown[] | undefined;
+    try {
+      items = r.bytes ? (deserialize(new Uint8Array(r.bytes)) as unknown[]) : undefined;
+    } catch {
+      items = undefined; // a copy that cannot be read: compute it
+    }
+    w.done(items);
+  }
+}
+
+function replyChannel(name: string, thread: number): string {
+  return `${name}/${thread}`;
 }

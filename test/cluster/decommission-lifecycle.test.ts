@@ -168,7 +168,7 @@ test('cancelled maintenance: an executor still draining gets tasks again; a chan
   d.launching('e1', { taskId: 2, shuffleInputs: {} } as unknown as TaskDescription);
   await d.inverseOffers([inverseOffer('IO2', 'S1')]);
   d.rescinded('IO2');
-  await until('the executor to get tasks again', () => h.recommissioned.length === 2, CANCEL_CONFIRM_MS + 3000);
+  await until('the executor to get tasks again', () => h.recommissioned.length === 2, CANCEL_CONFIRM_MS + 10_000); // generous: a loaded machine delays the 100 ms ticks
   // A changed window: the rescind is followed by a new inverse offer, the executor keeps draining.
   await d.inverseOffers([inverseOffer('IO3', 'S1')]);
   d.rescinded('IO3');
