@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { SparkEventConverter } from '../../src/ui/events/toSparkEvents.js';
 import { CompactBatchBuilder, TASK_END_SUCCESS, TASK_START, type CompactBatch } from '../../src/ui/eventlog/compactTaskEvents.js';
 import { batchBytes } from '../../src/ui/eventlog/lineBytes.js';
+import { fullMetrics } from '../helpers/taskMetrics.js';
 import type { SparkEvent } from '../../src/ui/events/sparkEvents.js';
 import type { SparkListenerEvent, TaskEnd } from '../../src/scheduler/events.js';
 
@@ -21,12 +22,6 @@ function batchLines(b: CompactBatch): { line: string; event: string }[] {
   const { bytes, ends, events } = batchBytes(b);
   return ends.map((end, i) => ({ line: bytes.subarray(i === 0 ? 0 : ends[i - 1], end).toString('utf8'), event: events[i]! }));
 }
-
-const fullMetrics = {
-  runTimeMs: 12, deserializeTimeMs: 1, resultSize: 900, inputBytes: 1 << 20, inputRecords: 1000, outputBytes: 5, outputRecords: 6, shuffleWriteBytes: 7,
-  shuffleWriteRecords: 8, shuffleWriteTimeNs: 123456789, shuffleLocalBytesRead: 10, shuffleRemoteBytesRead: 11, shuffleLocalBlocksFetched: 12,
-  shuffleRemoteBlocksFetched: 13, shuffleRecordsRead: 14, shuffleFetchWaitMs: 15, diskBytesSpilled: 16, memoryBytesSpilled: 2 ** 40, peakExecutionMemory: 17,
-};
 
 // [what, scheduler events, how many of the converted events must go the compact way]
 const cases: [string, SparkListenerEvent[], number][] = [

@@ -14,15 +14,10 @@ import type { SparkListenerEvent, TaskEnd, TaskStart } from '../../src/scheduler
 import { ListenerBatchBuilder, batchEvents } from '../../src/ui/live/listenerBatch.js';
 import { SparkUI } from '../../src/ui/SparkUI.js';
 import { onWarning } from '../../src/util/logging.js';
+import { fullMetrics } from '../helpers/taskMetrics.js';
 
 const start = (taskId: number, o: Partial<TaskStart> = {}): TaskStart => ({ type: 'taskStart', stageId: 3, taskId, partition: taskId % 7, attempt: 0, executorId: 'e1', time: 1_700_000_000_000 + taskId, ...o });
 const end = (taskId: number, o: Partial<TaskEnd> = {}): TaskEnd => ({ type: 'taskEnd', stageId: 3, taskId, partition: taskId % 7, attempt: 0, executorId: 'e1', time: 1_700_000_000_500 + taskId, result: 'success', records: 1, ...o });
-
-const fullMetrics = {
-  runTimeMs: 12, deserializeTimeMs: 1, resultSize: 900, inputBytes: 1 << 20, inputRecords: 1000, outputBytes: 5, outputRecords: 6, shuffleWriteBytes: 7,
-  shuffleWriteRecords: 8, shuffleWriteTimeNs: 123456789, shuffleLocalBytesRead: 10, shuffleRemoteBytesRead: 11, shuffleLocalBlocksFetched: 12,
-  shuffleRemoteBlocksFetched: 13, shuffleRecordsRead: 14, shuffleFetchWaitMs: 15, diskBytesSpilled: 16, memoryBytesSpilled: 2 ** 40, peakExecutionMemory: 17,
-};
 
 // [what, events, how many must travel packed]
 const cases: [string, SparkListenerEvent[], number][] = [

@@ -39,12 +39,7 @@ export class ListenerBatchBuilder {
     if (e.type === 'taskStart') {
       this.reserve(6);
       const n = this.nums;
-      let i = this.len;
-      n[i++] = e.stageId;
-      n[i++] = e.taskId;
-      n[i++] = e.partition;
-      n[i++] = e.attempt;
-      n[i++] = e.time;
+      let i = this.head(e);
       n[i++] = opt(e.stageAttempt);
       this.len = i;
       this.strs.push(e.executorId, e.host, e.locality);
@@ -54,12 +49,7 @@ export class ListenerBatchBuilder {
     if (e.type === 'taskEnd' && e.result === 'success' && e.error === undefined && e.stack === undefined && e.metrics?.blockSizes === undefined) {
       this.reserve(29);
       const n = this.nums;
-      let i = this.len;
-      n[i++] = e.stageId;
-      n[i++] = e.taskId;
-      n[i++] = e.partition;
-      n[i++] = e.attempt;
-      n[i++] = e.time;
+      let i = this.head(e);
       n[i++] = e.records;
       n[i++] = opt(e.stageAttempt);
       n[i++] = e.shuffleMap === undefined ? NaN : e.shuffleMap ? 1 : 0;
@@ -107,6 +97,18 @@ export class ListenerBatchBuilder {
     this.strs = [];
     this.others = [];
     return batch;
+  }
+
+  /** The fields task starts and ends share, in front; returns where the rest go. */
+  private head(e: TaskStart | TaskEnd): number {
+    const n = this.nums;
+    const i = this.len;
+    n[i] = e.stageId;
+    n[i + 1] = e.taskId;
+    n[i + 2] = e.partition;
+    n[i + 3] = e.attempt;
+    n[i + 4] = e.time;
+    return i + 5;
   }
 
   private reserve(k: number): void {
