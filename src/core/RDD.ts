@@ -1,28 +1,16 @@
-import { FunctionRef, internalFunction, shipFunction, type Env, type ShippedFunction } from './closure.js';
-import { compareKeys, KeyMap, keyString } from './keys.js';
-import type { Aggregation, Op, PartitionerSpec, Plan, Sink, SortSpec } from './plan.js';
+import { internalFunction, shipFunction, type Env } from './closure.js';
+import type { Aggregation, Op, PartitionerSpec, Plan, SortSpec } from './plan.js';
 import { HashPartitioner, type Partitioner } from './Partitioner.js';
-import { StatCounter } from './StatCounter.js';
+import type { StatCounter } from './StatCounter.js';
 import type { Dependency, RDDLike } from '../scheduler/DAGScheduler.js';
-import { rangeBounds } from '../shuffle/partitioning.js';
 import { IllegalArgumentException, SparkException } from '../util/errors.js';
 import type { SparkContext } from './SparkContext.js';
 import { saveTextFile } from '../io/saveTextFile.js';
-import { parseStorageLevel, type StorageLevel } from '../memory/storageLevel.js';
-
-/** `numPartitions` or an env, in either order, as the optional tail of a shuffle operation's arguments. */
-type Tail = [numPartitionsOrEnv?: number | Env, env?: Env];
-
-function tail(args: Tail): { numPartitions: number | undefined; env: Env | undefined } {
-  const [a, b] = args;
-  if (typeof a === 'number') return { numPartitions: a, env: b };
-  return { numPartitions: undefined, env: a };
-}
-
-function checkPartitions(n: number, what: string): number {
-  if (!Number.isInteger(n) || n < 1) throw new IllegalArgumentException(`${what}: numPartitions should be a whole number of at least 1, but was ${n}`);
-  return n;
-}
+import type { StorageLevel } from '../memory/storageLevel.js';
+import * as actions from './rddActions.js';
+import * as pair from './pairFunctions.js';
+import { checkPartitions, reduceAgg, type ShuffleSpec, type Tail } from './pairFunctions.js';
+import { cachedPlan, rddBlockId, storageLevel } from './persistence.js';
 
 /**
  * A Resilient Distributed Dataset: an immutable, partitioned collection computed lazily from its lineage.
@@ -67,12 +55,12 @@ export class RDD<T> implements RDDLike {
 
   plan(p: number): Plan {
     const base = this.planFn(p);
-    return this.cached ? { t: 'cached', block: `rdd_${this.id}_${p}`, parent: base, ...(this.level !== 'MEMORY_ONLY' ? { level: this.level } : {}) } : base;
+    return this.cached ? cachedPlan(this.id, p, base, this.level) : base;
   }
 
   preferredExecutors(p: number): string[] {
     if (this.cached) {
-      const where = this.sc.blockLocations(`rdd_${this.id}_${p}`);
+      const where = this.sc.blockLocations(rddBlockId(this.id, p));
       if (where.length > 0) return where;
     }
     return this.oneToOneParent?.preferredExecutors(p) ?? [];
@@ -102,18 +90,14 @@ export class RDD<T> implements RDDLike {
 
   /** Caches partitions at `level`: MEMORY_ONLY, MEMORY_AND_DISK or DISK_ONLY (`_SER` variants accepted; docs/memory.md). */
   persist(level = 'MEMORY_ONLY'): this {
-    try {
-      this.level = parseStorageLevel(level);
-    } catch (err) {
-      throw new IllegalArgumentException((err as Error).message);
-    }
+    this.level = storageLevel(level);
     this.cached = true;
     return this;
   }
 
   unpersist(): this {
     this.cached = false;
-    this.sc.dropBlocks(`rdd_${this.id}_`);
+    this.sc.dropBlocks(rddBlockId(this.id, ''));
     return this;
   }
 
@@ -186,7 +170,7 @@ export class RDD<T> implements RDDLike {
 
   /** Pairs each element with its index (partition order, then position); runs a job to count partitions. */
   zipWithIndex(): RDD<[T, number]> {
-    const offsets: number[] = [];
+    let offsets: number[] = [];
     return new RDD<[T, number]>(
       this.sc,
       this.numPartitions,
@@ -195,13 +179,7 @@ export class RDD<T> implements RDDLike {
       (p) => ({ t: 'op', op: { k: 'zipWithIndex', offset: offsets[p] ?? 0 }, parent: this.plan(p) }),
       this as RDD<unknown>,
       async () => {
-        const counts = new Array<number>(this.numPartitions).fill(0);
-        await this.sc.runJob(this, { k: 'count' }, (p, v) => (counts[p] = v as number), 'zipWithIndex');
-        let acc = 0;
-        for (let p = 0; p < counts.length; p++) {
-          offsets[p] = acc;
-          acc += counts[p]!;
-        }
+        offsets = await actions.partitionOffsets(this, 'zipWithIndex');
       },
     );
   }
@@ -211,6 +189,7 @@ export class RDD<T> implements RDDLike {
   }
 
   // ------------------------------------------------------------------------------------------ pair transformations
+  // The shuffles are described in pairFunctions.ts (Spark's PairRDDFunctions); these methods wrap them as RDDs.
 
   keys<K, V>(this: RDD<[K, V]>): RDD<K> {
     return this.map((kv) => kv[0]);
@@ -235,55 +214,24 @@ export class RDD<T> implements RDDLike {
     mergeCombiners: (a: C, b: C) => C,
     ...rest: Tail
   ): RDD<[K, C]> {
-    const { numPartitions, env } = tail(rest);
-    const agg: Aggregation = {
-      createCombiner: shipFunction(createCombiner, env, 'combineByKey'),
-      mergeValue: shipFunction(mergeValue, env, 'combineByKey'),
-      mergeCombiners: shipFunction(mergeCombiners, env, 'combineByKey'),
-      mapSideCombine: true,
-    };
-    return new ShuffledRDD<K, V, C>(this, hash(numPartitions ?? this.sc.defaultParallelism, 'combineByKey'), 'combineByKey', agg);
+    return shuffle<K, V, C>(this, pair.combineByKey(createCombiner, mergeValue, mergeCombiners, rest, this.sc.defaultParallelism));
   }
 
   reduceByKey<K, V>(this: RDD<[K, V]>, f: (a: V, b: V) => V, ...rest: Tail): RDD<[K, V]> {
-    const { numPartitions, env } = tail(rest);
-    const agg = reduceAgg(shipFunction(f, env, 'reduceByKey'));
-    return new ShuffledRDD<K, V, V>(this, hash(numPartitions ?? this.sc.defaultParallelism, 'reduceByKey'), 'reduceByKey', agg);
+    return shuffle<K, V, V>(this, pair.reduceByKey(f, rest, this.sc.defaultParallelism));
   }
 
   foldByKey<K, V>(this: RDD<[K, V]>, zero: V, f: (a: V, b: V) => V, ...rest: Tail): RDD<[K, V]> {
-    const { numPartitions, env } = tail(rest);
-    const g = new FunctionRef(shipFunction(f, env, 'foldByKey'));
-    const agg: Aggregation = {
-      createCombiner: internalFunction('(v) => f(structuredClone(zero), v)', { f: g, zero }),
-      mergeValue: internalFunction('(c, v) => f(c, v)', { f: g }),
-      mergeCombiners: internalFunction('(a, b) => f(a, b)', { f: g }),
-      mapSideCombine: true,
-    };
-    return new ShuffledRDD<K, V, V>(this, hash(numPartitions ?? this.sc.defaultParallelism, 'foldByKey'), 'foldByKey', agg);
+    return shuffle<K, V, V>(this, pair.foldByKey(zero, f, rest, this.sc.defaultParallelism));
   }
 
   aggregateByKey<K, V, U>(this: RDD<[K, V]>, zero: U, seqOp: (acc: U, v: V) => U, combOp: (a: U, b: U) => U, ...rest: Tail): RDD<[K, U]> {
-    const { numPartitions, env } = tail(rest);
-    const seq = new FunctionRef(shipFunction(seqOp, env, 'aggregateByKey'));
-    const agg: Aggregation = {
-      createCombiner: internalFunction('(v) => seq(structuredClone(zero), v)', { seq, zero }),
-      mergeValue: internalFunction('(c, v) => seq(c, v)', { seq }),
-      mergeCombiners: shipFunction(combOp, env, 'aggregateByKey'),
-      mapSideCombine: true,
-    };
-    return new ShuffledRDD<K, V, U>(this, hash(numPartitions ?? this.sc.defaultParallelism, 'aggregateByKey'), 'aggregateByKey', agg);
+    return shuffle<K, V, U>(this, pair.aggregateByKey(zero, seqOp, combOp, rest, this.sc.defaultParallelism));
   }
 
   /** All values of each key, in one array. No map-side combining (it would not shrink the data), as in Spark. */
   groupByKey<K, V>(this: RDD<[K, V]>, numPartitions?: number): RDD<[K, V[]]> {
-    const agg: Aggregation = {
-      createCombiner: internalFunction('(v) => [v]'),
-      mergeValue: internalFunction('(c, v) => { c.push(v); return c; }'),
-      mergeCombiners: internalFunction('(a, b) => a.concat(b)'),
-      mapSideCombine: false,
-    };
-    return new ShuffledRDD<K, V, V[]>(this, hash(numPartitions ?? this.sc.defaultParallelism, 'groupByKey'), 'groupByKey', agg);
+    return shuffle<K, V, V[]>(this, pair.groupByKey(numPartitions, this.sc.defaultParallelism));
   }
 
   groupBy<K>(f: (x: T) => K, numPartitions?: number, env?: Env): RDD<[K, T[]]> {
@@ -300,16 +248,7 @@ export class RDD<T> implements RDDLike {
   }
 
   sortByKey<K, V>(this: RDD<[K, V]>, ascending = true, numPartitions?: number): RDD<[K, V]> {
-    const n = checkPartitions(numPartitions ?? this.numPartitions, 'sortByKey');
-    let bounds: unknown[] = [];
-    const sort: SortSpec = { ascending };
-    return new ShuffledRDD<K, V, V>(this, () => ({ kind: 'range', numPartitions: n, bounds, ascending }), 'sortByKey', undefined, sort, async () => {
-      // Sample keys to cut the key space into `n` ranges of similar size (Spark's RangePartitioner).
-      const perPartition = Math.ceil((20 * n) / Math.max(1, this.numPartitions)) + 10;
-      const sample: unknown[] = [];
-      await this.sc.runJob(this, { k: 'sampleKeys', n: perPartition, seed: 42 }, (_p, v) => sample.push(...(v as { sample: unknown[] }).sample), 'sortByKey sample');
-      bounds = rangeBounds(sample, n);
-    });
+    return shuffle<K, V, V>(this, pair.sortByKey(this, ascending, numPartitions));
   }
 
   cogroup<K, V, W>(this: RDD<[K, V]>, other: RDD<[K, W]>, numPartitions?: number): RDD<[K, [V[], W[]]]> {
@@ -339,79 +278,43 @@ export class RDD<T> implements RDDLike {
   }
 
   // ------------------------------------------------------------------------------------------ actions
+  // Each runs a job; the merging of partition results lives in rddActions.ts.
 
-  private run(sink: Sink, onResult: (p: number, v: unknown) => void, action: string, partitions?: number[]): Promise<void> {
-    return this.sc.runJob(this, sink, onResult, action, partitions);
+  collect(): Promise<T[]> {
+    return actions.collect<T>(this);
   }
 
-  async collect(): Promise<T[]> {
-    const parts: unknown[][] = new Array(this.numPartitions);
-    await this.run({ k: 'collect' }, (p, v) => (parts[p] = v as unknown[]), 'collect');
-    return parts.flat() as T[];
+  count(): Promise<number> {
+    return actions.count(this);
   }
 
-  async count(): Promise<number> {
-    let n = 0;
-    await this.run({ k: 'count' }, (_p, v) => (n += v as number), 'count');
-    return n;
+  sum(this: RDD<number>): Promise<number> {
+    return actions.sum(this);
   }
 
-  async sum(this: RDD<number>): Promise<number> {
-    let s = 0;
-    await this.run({ k: 'sum' }, (_p, v) => (s += v as number), 'sum');
-    return s;
-  }
-
-  async stats(this: RDD<number>): Promise<StatCounter> {
-    const st = new StatCounter();
-    await this.run({ k: 'stats' }, (_p, v) => st.mergeStats(StatCounter.fromJSON(v as never)), 'stats');
-    return st;
+  stats(this: RDD<number>): Promise<StatCounter> {
+    return actions.stats(this);
   }
 
   async mean(this: RDD<number>): Promise<number> {
     return (await this.stats()).mean;
   }
 
-  async reduce(f: (a: T, b: T) => T, env?: Env): Promise<T> {
-    const shipped = shipFunction(f, env, 'reduce');
-    const merge = await this.sc.compileOnDriver<(a: T, b: T) => T>(shipped);
-    const parts: ({ acc: T } | null)[] = new Array(this.numPartitions).fill(null);
-    await this.run({ k: 'reduce', f: shipped }, (p, v) => (parts[p] = v as { acc: T } | null), 'reduce');
-    const present = parts.filter((x): x is { acc: T } => x !== null);
-    if (present.length === 0) throw new SparkException('reduce: empty collection');
-    return present.map((x) => x.acc).reduce((a, b) => merge(a, b));
+  reduce(f: (a: T, b: T) => T, env?: Env): Promise<T> {
+    return actions.reduce(this, f, env);
   }
 
-  async fold(zero: T, f: (a: T, b: T) => T, env?: Env): Promise<T> {
-    const shipped = shipFunction(f, env, 'fold');
-    const merge = await this.sc.compileOnDriver<(a: T, b: T) => T>(shipped);
-    const parts: T[] = new Array(this.numPartitions);
-    await this.run({ k: 'fold', zero, f: shipped }, (p, v) => (parts[p] = v as T), 'fold');
-    return parts.reduce((a, b) => merge(a, b), structuredClone(zero));
+  fold(zero: T, f: (a: T, b: T) => T, env?: Env): Promise<T> {
+    return actions.fold(this, zero, f, env);
   }
 
-  async aggregate<U>(zero: U, seqOp: (acc: U, x: T) => U, combOp: (a: U, b: U) => U, env?: Env): Promise<U> {
-    const comb = await this.sc.compileOnDriver<(a: U, b: U) => U>(shipFunction(combOp, env, 'aggregate'));
-    const parts: U[] = new Array(this.numPartitions);
-    await this.run({ k: 'aggregate', zero, seqOp: shipFunction(seqOp, env, 'aggregate') }, (p, v) => (parts[p] = v as U), 'aggregate');
-    return parts.reduce((a, b) => comb(a, b), structuredClone(zero));
+  aggregate<U>(zero: U, seqOp: (acc: U, x: T) => U, combOp: (a: U, b: U) => U, env?: Env): Promise<U> {
+    return actions.aggregate(this, zero, seqOp, combOp, env);
   }
 
   /** The first `n` elements, scanning as few partitions as it can (1, then 4 times more each round). */
-  async take(n: number): Promise<T[]> {
-    const out: T[] = [];
-    let scanned = 0;
-    let batch = 1;
-    while (out.length < n && scanned < this.numPartitions) {
-      const parts = Array.from({ length: Math.min(batch, this.numPartitions - scanned) }, (_, i) => scanned + i);
-      const results = new Map<number, T[]>();
-      const want = n - out.length;
-      await this.run({ k: 'take', n: want }, (p, v) => results.set(p, v as T[]), 'take', parts);
-      for (const p of parts) out.push(...(results.get(p) ?? []).slice(0, n - out.length));
-      scanned += parts.length;
-      batch *= 4;
-    }
-    return out;
+  take(n: number): Promise<T[]> {
+    return actions.take<T>(this, n);
   }
 
   async first(): Promise<T> {
@@ -425,62 +328,35 @@ export class RDD<T> implements RDDLike {
   }
 
   /** The `n` smallest elements (by `keyFn` when given). */
-  async takeOrdered(n: number, keyFn?: (x: T) => unknown, env?: Env): Promise<T[]> {
-    return this.ordered(n, keyFn, env, false, 'takeOrdered');
+  takeOrdered(n: number, keyFn?: (x: T) => unknown, env?: Env): Promise<T[]> {
+    return actions.ordered(this, n, keyFn, env, false, 'takeOrdered');
   }
 
   /** The `n` largest elements (by `keyFn` when given), largest first. */
-  async top(n: number, keyFn?: (x: T) => unknown, env?: Env): Promise<T[]> {
-    return this.ordered(n, keyFn, env, true, 'top');
+  top(n: number, keyFn?: (x: T) => unknown, env?: Env): Promise<T[]> {
+    return actions.ordered(this, n, keyFn, env, true, 'top');
   }
 
-  private async ordered(n: number, keyFn: ((x: T) => unknown) | undefined, env: Env | undefined, descending: boolean, what: string): Promise<T[]> {
-    const shipped = keyFn ? shipFunction(keyFn, env, what) : undefined;
-    const all: T[] = [];
-    await this.run({ k: 'takeOrdered', n, descending, ...(shipped ? { keyFn: shipped } : {}) }, (_p, v) => all.push(...(v as T[])), what);
-    const key = shipped ? await this.sc.compileOnDriver<(x: T) => unknown>(shipped) : (x: T) => x;
-    return all
-      .map((x) => [key(x), x] as const)
-      .sort((a, b) => (descending ? compareKeys(b[0], a[0]) : compareKeys(a[0], b[0])))
-      .slice(0, n)
-      .map(([, x]) => x);
+  foreach(f: (x: T) => void | Promise<void>, env?: Env): Promise<void> {
+    return actions.foreach(this, f, env);
   }
 
-  async foreach(f: (x: T) => void | Promise<void>, env?: Env): Promise<void> {
-    await this.run({ k: 'foreach', f: shipFunction(f, env, 'foreach') }, () => undefined, 'foreach');
-  }
-
-  async foreachPartition(f: (it: Iterator<T>) => void | Promise<void>, env?: Env): Promise<void> {
-    await this.run({ k: 'foreachPartition', f: shipFunction(f, env, 'foreachPartition') }, () => undefined, 'foreachPartition');
-  }
-
-  /** Merges per-partition `[key, count]` lists into one Map (keys compared by value, kept as first seen). */
-  private async countBy<K>(sink: Sink, action: string): Promise<Map<K, number>> {
-    const m = new KeyMap<number>();
-    await this.run(sink, (_p, v) => {
-      for (const [k, n] of v as [K, number][]) {
-        const cur = m.get(k);
-        if (cur) cur[1] += n;
-        else m.set(k, n);
-      }
-    }, action);
-    return new Map(m.toArray() as [K, number][]);
+  foreachPartition(f: (it: Iterator<T>) => void | Promise<void>, env?: Env): Promise<void> {
+    return actions.foreachPartition(this, f, env);
   }
 
   /** How many times each distinct element occurs. Keys of the Map are the elements as first seen. */
   countByValue(): Promise<Map<T, number>> {
-    return this.countBy<T>({ k: 'countByValue' }, 'countByValue');
+    return actions.countBy<T>(this, { k: 'countByValue' }, 'countByValue');
   }
 
   countByKey<K, V>(this: RDD<[K, V]>): Promise<Map<K, number>> {
-    return this.countBy<K>({ k: 'countByKey' }, 'countByKey');
+    return actions.countBy<K>(this, { k: 'countByKey' }, 'countByKey');
   }
 
   /** Key to value; for a repeated key the last value wins (by partition order). */
-  async collectAsMap<K, V>(this: RDD<[K, V]>): Promise<Map<K, V>> {
-    const m = new Map<string, [K, V]>();
-    for (const [k, v] of await this.collect()) m.set(keyString(k), [k, v]);
-    return new Map([...m.values()]);
+  collectAsMap<K, V>(this: RDD<[K, V]>): Promise<Map<K, V>> {
+    return actions.collectAsMap<K, V>(this);
   }
 
   /**
@@ -488,41 +364,23 @@ export class RDD<T> implements RDDLike {
    * `lz4` or a Hadoop codec class name) when given, then `_SUCCESS`, through the output commit protocol of `src/io`.
    */
   async saveAsTextFile(path: string, codec?: string): Promise<void> {
-    await saveTextFile(this.sc.conf, path, codec, (spec, onResult) => this.run({ k: 'save', ...spec }, onResult, 'saveAsTextFile'));
+    await saveTextFile(this.sc.conf, path, codec, (spec, onResult) => this.sc.runJob(this, { k: 'save', ...spec }, onResult, 'saveAsTextFile'));
   }
 }
 
-function hash(n: number, what: string): () => PartitionerSpec {
-  checkPartitions(n, what);
-  return () => new HashPartitioner(n).spec();
-}
-
-function reduceAgg(f: ShippedFunction): Aggregation {
-  return { createCombiner: internalFunction('(v) => v'), mergeValue: f, mergeCombiners: f, mapSideCombine: true };
+/** The shuffle `spec` describes, reading `parent`. */
+function shuffle<K, V, C>(parent: RDD<[K, V]>, spec: ShuffleSpec): ShuffledRDD<K, V, C> {
+  return new ShuffledRDD<K, V, C>(parent, spec.partitioner, spec.what, spec.agg, spec.sort, spec.prepare);
 }
 
 /** The reduce side of a shuffle: one partition per reducer, combined and/or sorted as the shuffle says. */
 export class ShuffledRDD<K, V, C> extends RDD<[K, C]> {
   readonly shuffleId: number;
 
-  constructor(
-    parent: RDD<[K, V]>,
-    partitioner: () => PartitionerSpec,
-    what: string,
-    agg?: Aggregation,
-    sort?: SortSpec,
-    prepare?: () => Promise<void>,
-  ) {
-    const sc = parent.sc;
-    const shuffleId = sc.newShuffleId();
-    const n = partitioner().numPartitions;
-    super(
-      sc,
-      n,
-      what,
-      [{ kind: 'shuffle', shuffleId, rdd: parent as RDD<unknown>, partitioner, ...(agg ? { agg } : {}), ...(prepare ? { prepare } : {}) }],
-      (p) => ({ t: 'shuffle', shuffleId, partition: p, ...(agg ? { agg } : {}), ...(sort ? { sort } : {}) }),
-    );
+  constructor(parent: RDD<[K, V]>, partitioner: () => PartitionerSpec, what: string, agg?: Aggregation, sort?: SortSpec, prepare?: () => Promise<void>) {
+    const shuffleId = parent.sc.newShuffleId();
+    const dep: Dependency = { kind: 'shuffle', shuffleId, rdd: parent as RDD<unknown>, partitioner, ...(agg ? { agg } : {}), ...(prepare ? { prepare } : {}) };
+    super(parent.sc, partitioner().numPartitions, what, [dep], (p) => ({ t: 'shuffle', shuffleId, partition: p, ...(agg ? { agg } : {}), ...(sort ? { sort } : {}) }));
     this.shuffleId = shuffleId;
   }
 }
