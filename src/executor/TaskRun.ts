@@ -43,7 +43,8 @@ export class Run {
     readonly task: TaskDescription,
     readonly ex: ExecutorState,
   ) {
-    this.fetch = meteredFetch(ex.fetch, ex.executorId, task.fetchTimeoutMs, this.m);
+    // Called through the state each time, as a method: a fetcher may rely on `this`.
+    this.fetch = meteredFetch((s, p, t) => ex.fetch(s, p, t), ex.executorId, task.fetchTimeoutMs, this.m);
     this.svc = {
       appPath: task.appPath,
       broadcast: (id) => {

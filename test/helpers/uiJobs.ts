@@ -17,7 +17,12 @@ export async function runUiDemo(sc: SparkContext): Promise<UiDemo> {
   assert.equal((await sums.collect()).length, 3);
   await assert.rejects(
     sc.parallelize([1, 2, 3, 4], 2).map((x) => {
-      if (x === 4) throw new TypeError(`boom on ${x}`);
+      if (x === 4) {
+        // Fails after a moment, so the stage's other task has finished (and has metrics to summarize) by then.
+        const until = Date.now() + 500;
+        while (Date.now() < until);
+        throw new TypeError(`boom on ${x}`);
+      }
       return x;
     }).collect(),
     /boom on 4/,
