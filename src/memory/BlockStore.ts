@@ -48,8 +48,7 @@ export class BlockStore {
    */
   async getShared(block: string, level: StorageLevel, waitMs: number): Promise<unknown[] | undefined> {
     const items = this.get(block, level);
-    if (items || !this.peers?.heldElsewhere(block)) return items;
-    return this.peers.fetch(block, waitMs);
+    return items ?? this.peers?.fetch(block, waitMs);
   }
 
   /** Blocks dropped so far: a task that computed a block while a drop went by does not cache it. */

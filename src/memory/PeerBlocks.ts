@@ -67,17 +67,12 @@ export class PeerBlocks {
     this.channel.postMessage({ t: 'gone', block, by: threadId } satisfies Message);
   }
 
-  /** Whether another thread is known to hold `block`. */
-  heldElsewhere(block: string): boolean {
-    return this.holderOf(block) !== undefined;
-  }
-
   private holderOf(block: string): number | undefined {
     for (const by of this.holders.get(block) ?? []) if (by !== threadId) return by;
     return undefined;
   }
 
-  /** A copy of `block` from a thread that holds it, or undefined when none answers with it within `waitMs`. */
+  /** A copy of `block` from a thread that holds it; undefined at once when none is known to, or when none answers within `waitMs`. */
   fetch(block: string, waitMs: number): Promise<unknown[] | undefined> {
     const to = this.holderOf(block);
     if (to === undefined) return Promise.resolve(undefined);

@@ -18,6 +18,7 @@ import { getLogger, warn } from '../util/logging.js';
 import { siblingModule, startModuleWorker } from '../util/moduleWorker.js';
 import { startEvents } from './events/environment.js';
 import { eventLogOptions, type EventLogOptions } from './eventlog/EventLogWriter.js';
+import { DropCounter } from './eventlog/BoundedQueue.js';
 import { ListenerBatchBuilder } from './live/listenerBatch.js';
 import type { UiAnswer, UiRequest } from './live/LiveStatus.js';
 import type { FromListenerThread, ToListenerThread } from './live/listenerThread.js';
@@ -48,11 +49,11 @@ const HAND_OVER_MS = 20;
 
 export class SparkUI {
   private readonly capacity: number;
+  private readonly drops: DropCounter;
   private readonly thread: Worker;
   private builder = new ListenerBatchBuilder();
   /** Events handed to the thread and not yet applied. */
   private inFlight = 0;
-  private dropped = 0;
   private timer: NodeJS.Timeout | undefined;
   private immediate = false;
   private waiting: SparkListenerEvent[] | undefined = [];
@@ -62,13 +63,12 @@ export class SparkUI {
   private stopped = false;
   /** The thread has ended: requests are answered without it. */
   private dead = false;
-  private droppedSinceReport = 0;
-  private lastReport = 0;
   readonly user: string;
 
   constructor(readonly conf: SparkConf, readonly opts: SparkUIOptions) {
     this.user = process.env.SPARK_USER ?? os.userInfo().username;
     this.capacity = conf.get(config.LISTENER_BUS_EVENT_QUEUE_CAPACITY);
+    this.drops = new DropCounter('appStatus', this.capacity, log);
     const logOptions = SparkUI.checkSettings(conf);
     this.thread = startModuleWorker(siblingModule(import.meta.url, './live/listenerThread'), {
       conf: conf.getAll(), retention: retentionOf(conf), ...(logOptions ? { eventLog: logOptions } : {}),
@@ -106,7 +106,7 @@ export class SparkUI {
 
   /** Events dropped because the listener thread was `capacity` events behind. */
   get droppedEvents(): number {
-    return this.dropped;
+    return this.drops.dropped;
   }
 
   onEvent(e: SparkListenerEvent): void {
@@ -116,27 +116,11 @@ export class SparkUI {
     }
     if (this.stopped || this.dead) return;
     if (this.inFlight + this.builder.size >= this.capacity) {
-      this.drop();
+      this.drops.drop();
       return;
     }
     this.builder.add(e);
     this.schedule();
-  }
-
-  /** As Spark's AsyncEventQueue: the first drop is an error-level warning, later ones a count at most once a minute. */
-  private drop(): void {
-    const now = Date.now();
-    if (this.dropped === 0) {
-      warn(log, 'appStatus', `Dropping event from queue appStatus (capacity ${this.capacity}). This likely means one of the listeners is too slow and cannot keep up with the rate at which tasks are being started by the scheduler.`);
-      this.lastReport = now;
-    }
-    this.dropped++;
-    this.droppedSinceReport++;
-    if (now - this.lastReport >= 60_000) {
-      warn(log, 'appStatus', `Dropped ${this.droppedSinceReport} events from appStatus since ${new Date(this.lastReport).toISOString()}.`);
-      this.lastReport = now;
-      this.droppedSinceReport = 0;
-    }
   }
 
   /**
@@ -227,7 +211,7 @@ export class SparkUI {
     this.stopped = true;
     this.waiting = undefined;
     if (this.appId !== undefined) {
-      const dropped = this.dropped;
+      const dropped = this.drops.dropped;
       await this.ask((id) => ({ t: 'stop', id, time, dropped }));
       if (dropped > 0) warn(log, 'appStatus', `${dropped} events were dropped from the application's status and event log: they are incomplete`);
     }
