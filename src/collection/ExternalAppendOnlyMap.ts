@@ -5,7 +5,7 @@
  * equal keys as they meet (a hash-ordered merge: output is in hash order, not key order). Without a spill, entries
  * come out in insertion order, as the in-memory path always gave them.
  */
-import { hashString, KeyMap, keyString } from '../core/keys.js';
+import { hashKey, KeyMap, keyString } from '../core/keys.js';
 import { SizeTracker } from '../memory/SizeTracker.js';
 import type { Spillable, TaskMemory } from '../memory/TaskMemory.js';
 import { mergeSorted } from './mergeHeap.js';
@@ -18,10 +18,28 @@ export interface Combine {
   mergeCombiners: (a: unknown, b: unknown) => unknown;
 }
 
-/** A spilled entry: [hash, canonical key text, key, combiner]. */
-type Row = [number, string, unknown, unknown];
+/**
+ * An entry in merge order: [hash, key, combiner]. Spill files hold just `[key, combiner]` pairs (which the record
+ * codec packs for the common shapes); the hash is worked out again as they are read.
+ */
+type Row = [number, unknown, unknown];
 
-const byHash = (a: Row, b: Row) => (a[0] !== b[0] ? a[0] - b[0] : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0);
+/** Equal hashes are ordered by the keys' canonical text (a total order), with strings compared as they are. */
+function tieOrder(x: unknown, y: unknown): number {
+  if (typeof x === 'string' && typeof y === 'string') return x < y ? -1 : x > y ? 1 : 0;
+  const sx = keyString(x);
+  const sy = keyString(y);
+  return sx < sy ? -1 : sx > sy ? 1 : 0;
+}
+
+const byHash = (a: Row, b: Row) => (a[0] !== b[0] ? a[0] - b[0] : tieOrder(a[1], b[1]));
+
+function* rowsOf(pairs: Iterator<unknown>): Generator<Row> {
+  for (let n = pairs.next(); !n.done; n = pairs.next()) {
+    const [k, c] = n.value as [unknown, unknown];
+    yield [hashKey(k), k, c];
+  }
+}
 
 export class ExternalAppendOnlyMap {
   private map = new KeyMap<unknown>();
@@ -52,10 +70,7 @@ export class ExternalAppendOnlyMap {
 
   private sortedRows(): Row[] {
     const rows: Row[] = [];
-    for (const [k, c] of this.map.entries()) {
-      const ks = keyString(k);
-      rows.push([hashString(ks), ks, k, c]);
-    }
+    for (const [k, c] of this.map.entries()) rows.push([hashKey(k), k, c]);
     return rows.sort(byHash);
   }
 
@@ -63,7 +78,7 @@ export class ExternalAppendOnlyMap {
     const w = new SpillWriter(this.tm.nextSpillPath('combine'), this.tm.compress);
     this.spills.push(w.path);
     try {
-      for (const r of this.sortedRows()) w.write(r);
+      for (const r of this.sortedRows()) w.write([r[1], r[2]]);
     } finally {
       w.close();
     }
@@ -81,19 +96,20 @@ export class ExternalAppendOnlyMap {
     }
     const memory = this.sortedRows();
     this.map = new KeyMap();
-    const streams = [...this.spills.map((p) => readSpill(p) as Generator<Row>), memory[Symbol.iterator]()];
+    const files = this.spills.map((p) => readSpill(p));
+    const streams = [...files.map((f) => rowsOf(f)), memory[Symbol.iterator]()];
     let cur: Row | undefined;
     try {
       for (const r of mergeSorted(streams, byHash)) {
-        if (cur && cur[0] === r[0] && cur[1] === r[1]) cur[3] = this.combine.mergeCombiners(cur[3], r[3]);
+        if (cur && cur[0] === r[0] && tieOrder(cur[1], r[1]) === 0) cur[2] = this.combine.mergeCombiners(cur[2], r[2]);
         else {
-          if (cur) yield [cur[2], cur[3]];
+          if (cur) yield [cur[1], cur[2]];
           cur = r;
         }
       }
-      if (cur) yield [cur[2], cur[3]];
+      if (cur) yield [cur[1], cur[2]];
     } finally {
-      for (const s of streams) s.return?.(undefined); // closes spill files left open by an early stop
+      for (const f of files) f.return(undefined); // closes spill files left open by an early stop
       this.cleanup();
     }
   }

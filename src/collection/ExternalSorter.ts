@@ -11,30 +11,47 @@ import type { Spillable, TaskMemory } from '../memory/TaskMemory.js';
 import { mergeSorted } from './mergeHeap.js';
 import { readSpill, SpillWriter } from './spillFile.js';
 
-/** A buffered record with its sort key: [sortKey, record]. */
-type Row = [unknown, unknown];
+/**
+ * The comparator of buffered items by their sort key, ascending or not: strings with `<` alone when every key was
+ * a string (the common case, and several times cheaper than the general ordering), else `compareKeys`.
+ */
+function itemComparator(ascending: boolean, allStrings: boolean): (a: unknown[], b: unknown[]) => number {
+  if (allStrings) {
+    return ascending
+      ? (a, b) => ((a[0] as string) < (b[0] as string) ? -1 : (a[0] as string) > (b[0] as string) ? 1 : 0)
+      : (a, b) => ((b[0] as string) < (a[0] as string) ? -1 : (b[0] as string) > (a[0] as string) ? 1 : 0);
+  }
+  return ascending ? (a, b) => compareKeys(a[0], b[0]) : (a, b) => compareKeys(b[0], a[0]);
+}
 
 export class ExternalSorter {
-  private buf: Row[] = [];
+  /**
+   * Buffered items: the records themselves when sorted by their key (`record[0]`), else `[sortKey, record]`
+   * rows, so the common case allocates nothing per record and spills only the records.
+   */
+  private buf: unknown[][] = [];
   private readonly size = new SizeTracker();
   private readonly spills: string[] = [];
   private readonly spillable: Spillable;
-  private readonly cmp: (a: Row, b: Row) => number;
+  private readonly wrapped: boolean;
+  /** Whether every sort key so far was a string (sticky: spilled runs were sorted under the same order). */
+  private allStrings = true;
 
   constructor(
     private readonly tm: TaskMemory,
-    ascending: boolean,
+    private readonly ascending: boolean,
     /** The sort key of a record (default: its key, `record[0]`). */
-    private readonly sortKey: (record: unknown) => unknown = (r) => (r as [unknown])[0],
+    private readonly sortKey?: (record: unknown) => unknown,
   ) {
     this.spillable = tm.spillable();
-    this.cmp = ascending ? (a, b) => compareKeys(a[0], b[0]) : (a, b) => compareKeys(b[0], a[0]);
+    this.wrapped = sortKey !== undefined;
   }
 
   insert(record: unknown): void {
-    const row: Row = [this.sortKey(record), record];
-    this.buf.push(row);
-    this.size.update(row);
+    const item = this.wrapped ? [this.sortKey!(record), record] : (record as unknown[]);
+    if (this.allStrings && typeof item[0] !== 'string') this.allStrings = false;
+    this.buf.push(item);
+    this.size.update(item);
     const est = this.size.estimate(this.buf.length);
     if (this.spillable.shouldSpill(est, this.buf.length)) this.spill(est);
   }
@@ -47,7 +64,7 @@ export class ExternalSorter {
     const w = new SpillWriter(this.tm.nextSpillPath('sort'), this.tm.compress);
     this.spills.push(w.path);
     try {
-      for (const r of this.buf.sort(this.cmp)) w.write(r);
+      for (const r of this.buf.sort(itemComparator(this.ascending, this.allStrings))) w.write(r);
     } finally {
       w.close();
     }
@@ -58,22 +75,25 @@ export class ExternalSorter {
 
   /** Every record in sort order; spill files are removed once read (or by `cleanup`). */
   *sorted(): Generator<unknown> {
-    const memory = this.buf.sort(this.cmp);
+    const cmp = itemComparator(this.ascending, this.allStrings);
+    const memory = this.buf.sort(cmp);
     this.buf = [];
+    const at = this.wrapped ? 1 : -1;
     if (this.spills.length === 0) {
-      for (const r of memory) yield r[1];
+      if (at < 0) yield* memory;
+      else for (const r of memory) yield r[at];
       this.spillable.free();
       return;
     }
-    const streams = [...this.spills.map((p) => readSpill(p) as Generator<Row>), memory[Symbol.iterator]()];
+    const streams = [...this.spills.map((p) => readSpill(p) as Generator<unknown[]>), memory[Symbol.iterator]()];
     try {
-      for (const r of mergeSorted(streams, this.cmp)) yield r[1];
+      if (at < 0) yield* mergeSorted(streams, cmp);
+      else for (const r of mergeSorted(streams, cmp)) yield r[at];
     } finally {
       for (const s of streams) s.return?.(undefined);
       this.cleanup();
     }
   }
-
   cleanup(): void {
     for (const p of this.spills.splice(0)) rmSync(p, { force: true });
     this.spillable.free();

@@ -1,14 +1,35 @@
 /**
- * Spill files: a sequence of batches, each a 4-byte length and a deflate-compressed (level 1, fast) batch of records
- * as src/shuffle/recordCodec.ts encodes it (packed common shapes, v8 for the rest), so a reader holds one batch at a
- * time. Each file lives in its task's spill directory (`taskSpillDir`), which the executor removes when the task
+ * Spill files: a sequence of batches, each a 4-byte length, a codec byte (0 none, 1 deflate, 2 zstd) and the batch
+ * of records as src/shuffle/recordCodec.ts encodes it (packed common shapes, v8 for the rest), so a reader holds one
+ * batch at a time. zstd at level 1 (WebAssembly, loaded by `spillCodecReady`) compresses about twice as fast as
+ * deflate at its fastest, and smaller; deflate is the fallback where it has not loaded. Each file lives in its task's spill directory (`taskSpillDir`), which the executor removes when the task
  * ends, fails or is killed.
  */
 import { closeSync, mkdirSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { deflateRawSync, inflateRawSync, constants } from 'node:zlib';
 import { openIo, sealIo } from '../util/ioEncryption.js';
+import { decompress as zstdDecompressJs } from 'fzstd';
+import { zstdFunctions } from '../io/codecs.js';
 import { decodeRecords, encodeRecords } from '../shuffle/recordCodec.js';
+
+const NONE = 0;
+const DEFLATE = 1;
+const ZSTD = 2;
+
+let zstd: Awaited<ReturnType<typeof zstdFunctions>> | undefined;
+let loading: Promise<void> | undefined;
+
+/** Loads zstd for this thread's spill files (once); until then, or if it cannot load, spills use deflate. */
+export function spillCodecReady(): Promise<void> {
+  loading ??= zstdFunctions().then(
+    (z) => {
+      zstd = z;
+    },
+    () => undefined,
+  );
+  return loading;
+}
 
 /** Records per batch (Spark's `spark.shuffle.spill.batchSize`). */
 export const SPILL_BATCH = 10_000;
@@ -43,11 +64,13 @@ export class SpillWriter {
   private flush(): void {
     if (this.batch.length === 0) return;
     const raw = encodeRecords(this.batch);
+    const codec = !this.compress ? NONE : zstd ? ZSTD : DEFLATE;
+    const packed = codec === ZSTD ? zstd!.compress(raw, 1) : codec === DEFLATE ? deflateRawSync(raw, { level: constants.Z_BEST_SPEED }) : raw;
     // Compressed, then sealed (spark.io.encryption.enabled), as Spark orders its streams.
-    const body = sealIo(this.compress ? deflateRawSync(raw, { level: constants.Z_BEST_SPEED }) : raw);
+    const body = sealIo(Buffer.from(packed.buffer, packed.byteOffset, packed.byteLength));
     const head = Buffer.allocUnsafe(5);
     head.writeUInt32LE(body.length, 0);
-    head[4] = this.compress ? 1 : 0;
+    head[4] = codec;
     writeSync(this.fd, head);
     writeSync(this.fd, body);
     this.bytes += body.length + 5;
@@ -72,11 +95,18 @@ export function* readSpill(path: string): Generator<unknown> {
       const body = Buffer.allocUnsafe(len);
       if (readSync(fd, body, 0, len, pos + 5) < len) throw new Error(`truncated spill file ${path}: batch of ${len} bytes at ${pos}`);
       pos += 5 + len;
-      const opened = openIo(body);
-      const batch = decodeRecords(head[4] === 1 ? inflateRawSync(opened) : opened);
+      const batch = decodeRecords(unpack(openIo(body), head[4]!, path));
       yield* batch;
     }
   } finally {
     closeSync(fd);
   }
+}
+
+function unpack(body: Buffer, codec: number, path: string): Buffer {
+  if (codec === NONE) return body;
+  if (codec === DEFLATE) return inflateRawSync(body);
+  if (codec !== ZSTD) throw new Error(`spill file ${path}: unknown codec ${codec}`);
+  const out = zstd ? zstd.decompress(body) : zstdDecompressJs(body);
+  return Buffer.from(out.buffer, out.byteOffset, out.byteLength);
 }

@@ -5,6 +5,7 @@
  */
 import type { TaskDescription, TaskResult } from '../core/plan.js';
 import { TaskContext } from '../core/TaskContext.js';
+import { spillCodecReady } from '../collection/spillFile.js';
 import { endTaskMemory, taskMemoryFor } from './taskMemoryFor.js';
 import { Run, type ExecutorState } from './TaskRun.js';
 import { runSink } from './resultTask.js';
@@ -17,6 +18,7 @@ export async function executeTask(task: TaskDescription, ex: ExecutorState): Pro
   for (const [id, v] of Object.entries(task.broadcasts)) ex.broadcasts.set(Number(id), v);
   const r = new Run(task, ex);
   r.tm = taskMemoryFor(task);
+  if (r.tm?.compress) await spillCodecReady();
   const started = performance.now();
   const metrics = () => finalMetrics(r.m, r.tm, started);
   TaskContext.set({ stageId: task.stageId, partitionId: task.partition, attemptNumber: task.attempt, taskAttemptId: task.taskId, executorId: ex.executorId });

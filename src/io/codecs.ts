@@ -92,6 +92,12 @@ const bzip2: Codec = {
   },
 };
 
+/** zstd's block functions (WebAssembly), loaded once per thread; spill files use them too. */
+export async function zstdFunctions(): Promise<typeof import('@bokuweb/zstd-wasm')> {
+  await zstd.ready();
+  return zstdWasm!;
+}
+
 const zstd: Codec = {
   name: 'zstd',
   extension: '.zst',

@@ -5,7 +5,7 @@
  * the rest of the file only when that line runs on past the margin.
  */
 import { pipeline, type Readable } from 'node:stream';
-import { readLines } from '../executor/textSplit.js';
+import { lineBatches } from '../executor/textSplit.js';
 import { codecForPath } from './codecs.js';
 import type { FileSystem } from './FileSystem.js';
 import { fileSystemFor } from './fileSystems.js';
@@ -28,7 +28,7 @@ export async function* textSplitBatches(split: TextSplitSpec): AsyncGenerator<st
   const p = parsePath(split.path);
   const codec = codecForPath(split.path);
   if (p.scheme === 'file' && !codec) {
-    yield readLines(p.path, split.start, split.end);
+    yield* lineBatches(p.path, split.start, split.end);
     return;
   }
   const fs = await fileSystemFor(split.path, split.io);

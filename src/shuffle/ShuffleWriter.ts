@@ -22,7 +22,11 @@ export interface Combiner {
  */
 export class ShuffleWriter {
   private buckets: unknown[][];
-  private combined: KeyMap<unknown>[] | undefined;
+  /**
+   * Combined records of every reducer in one map: a key already held costs one lookup, and its reducer (a hash of
+   * the key) is worked out only when the map is written out, once per key instead of once per record.
+   */
+  private combined: KeyMap<unknown> | undefined;
   private held = 0;
   private readonly spills: { path: string; segments: [number, number][] }[] = [];
   records = 0;
@@ -38,15 +42,14 @@ export class ShuffleWriter {
   ) {
     mkdirSync(dir, { recursive: true });
     this.buckets = Array.from({ length: numPartitions }, () => []);
-    if (combiner) this.combined = Array.from({ length: numPartitions }, () => new KeyMap());
+    if (combiner) this.combined = new KeyMap();
   }
 
   write(record: unknown): void {
     this.records++;
     const [k, v] = record as [unknown, unknown];
-    const p = this.partition(k);
     if (this.combined) {
-      const m = this.combined[p]!;
+      const m = this.combined;
       const cur = m.get(k);
       if (cur) cur[1] = this.combiner!.mergeValue(cur[1], v);
       else {
@@ -54,19 +57,23 @@ export class ShuffleWriter {
         this.held++;
       }
     } else {
-      this.buckets[p]!.push(record);
+      this.buckets[this.partition(k)]!.push(record);
       this.held++;
     }
     // Memory is checked every 32 records, as Spark's Spillable does: a call per record costs the hot loop a third.
     if (this.held >= this.spillThreshold || ((this.records & 31) === 0 && this.policy?.mustSpill(record, this.held))) this.spill();
   }
 
-  private bucketRecords(p: number): unknown[] {
-    return this.combined ? this.combined[p]!.toArray() : this.buckets[p]!;
+  /** The records held per reducer (combined ones sorted out by reducer first, in the map's insertion order). */
+  private heldBuckets(): unknown[][] {
+    if (!this.combined) return this.buckets;
+    const buckets: unknown[][] = Array.from({ length: this.numPartitions }, () => []);
+    for (const e of this.combined.entries()) buckets[this.partition(e[0])]!.push(e);
+    return buckets;
   }
 
   private clear(): void {
-    if (this.combined) this.combined = Array.from({ length: this.numPartitions }, () => new KeyMap());
+    if (this.combined) this.combined = new KeyMap();
     else this.buckets = Array.from({ length: this.numPartitions }, () => []);
     this.held = 0;
   }
@@ -78,9 +85,10 @@ export class ShuffleWriter {
     const fd = openSync(path, 'w');
     const segments: [number, number][] = [];
     let off = 0;
+    const buckets = this.heldBuckets();
     try {
       for (let p = 0; p < this.numPartitions; p++) {
-        const recs = this.bucketRecords(p);
+        const recs = buckets[p]!;
         if (recs.length === 0) {
           segments.push([off, 0]);
           continue;
@@ -106,6 +114,7 @@ export class ShuffleWriter {
     const offsets: number[] = [];
     let off = 0;
     const spillFds = this.spills.map((s) => openSync(s.path, 'r'));
+    const buckets = this.heldBuckets();
     try {
       for (let p = 0; p < this.numPartitions; p++) {
         offsets.push(off);
@@ -117,7 +126,7 @@ export class ShuffleWriter {
           writeSync(fd, buf);
           off += len;
         });
-        const recs = this.bucketRecords(p);
+        const recs = buckets[p]!;
         if (recs.length > 0) {
           const f = frame(recs);
           writeSync(fd, f);

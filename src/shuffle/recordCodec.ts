@@ -8,7 +8,8 @@
  *   columns   a kind byte, then: null: nothing; int32 or float64: a padding count, that many zero bytes (so the
  *             numbers sit aligned in the writer's buffer), then 4 or 8 bytes LE each;
  *             strings (ascii, utf8 or utf16le): the u32 LE size of the lengths, each string's byte length as a
- *             LEB128 varint, then all their bytes.
+ *             LEB128 varint, then all their bytes; same-as-key (a value column only): nothing, each value is its
+ *             record's key (`sortBy` keys a record by itself).
  *
  * A batch is packed only when its records are all numbers, or all pairs whose key column and value column each hold
  * one type (strings, numbers or null, though not null in both); the rest, flat arrays of strings included (v8 is as
@@ -29,6 +30,7 @@ const enum Kind {
   Ascii = 3,
   Utf8 = 4,
   Utf16 = 5,
+  SameAsKey = 6,
 }
 
 /** Above this many characters a string column is written string by string rather than joined (V8's string limit). */
@@ -127,6 +129,11 @@ function planStrings(col: Column, joinLimit: number): Column {
   return { kind, values: strs, bytes: 4 + varints + blob, lens, chars, joined, varints };
 }
 
+function sameValues(a: unknown[], b: unknown[]): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 function varintSize(x: number): number {
   let n = 1;
   while (x >= 0x80) {
@@ -165,7 +172,7 @@ function plan(records: unknown[], joinLimit: number): { tag: number; columns: Co
       vals[i] = r[1];
     }
     const k = planColumn(keys);
-    const v = k && planColumn(vals);
+    const v = k && (k.chars !== undefined && sameValues(keys, vals) ? { kind: Kind.SameAsKey, values: vals, bytes: 0 } : planColumn(vals));
     if (!v || (k.kind === Kind.Null && v.kind === Kind.Null)) return undefined;
     return { tag: PAIRS, columns: [planStrings(k, joinLimit), planStrings(v, joinLimit)] };
   }
@@ -182,6 +189,7 @@ function writeColumn(buf: Buffer, off: number, c: Column): number {
   const n = vals.length;
   switch (c.kind) {
     case Kind.Null:
+    case Kind.SameAsKey:
       return off;
     case Kind.Int32:
     case Kind.Float64: {
@@ -324,8 +332,12 @@ export function decodeRecords(buf: Buffer): unknown[] {
     if (off !== buf.length) throw new Error(`corrupt record batch: ${buf.length - off} bytes after the last column`);
     return first;
   }
-  const [second, end] = readColumn(buf, off, n);
+  const [second, end] = buf[off] === Kind.SameAsKey ? [first, off + 1] : readColumn(buf, off, n);
   if (end !== buf.length) throw new Error(`corrupt record batch: ${buf.length - end} bytes after the last column`);
-  for (let i = 0; i < n; i++) first[i] = [first[i], second[i]];
+  if (second === first) {
+    for (let i = 0; i < n; i++) first[i] = [first[i], first[i]];
+  } else {
+    for (let i = 0; i < n; i++) first[i] = [first[i], second[i]];
+  }
   return first;
 }

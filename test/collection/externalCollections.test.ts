@@ -64,7 +64,9 @@ function sortAll(input: [unknown, number][], pool: number, ascending: boolean, k
 
 for (const ascending of [true, false]) {
   test(`ExternalSorter (${ascending ? 'ascending' : 'descending'}): spilling gives exactly the stable in-memory sort`, () => {
-    for (const input of [words, mixedKeys]) {
+    // Strings until several runs have spilled, then other keys: runs sorted under the strings-only order merge under the general one.
+    const stringsThenNumbers = [...words, ...words.slice(0, 3000).map(([, v], i) => [(i * 31) % 500, v] as [unknown, number])];
+    for (const input of [words, mixedKeys, stringsThenNumbers]) {
       const expected = [...input].sort((a, b) => (ascending ? compareKeys(a[0], b[0]) : compareKeys(b[0], a[0])));
       const spilled = sortAll(input, 4096, ascending);
       assert.ok(spilled.spills > 2);

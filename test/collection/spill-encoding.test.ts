@@ -4,9 +4,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
-import { readSpill, SpillWriter, SPILL_BATCH } from '../../src/collection/spillFile.js';
+import { readSpill, spillCodecReady, SpillWriter, SPILL_BATCH } from '../../src/collection/spillFile.js';
 
-test('spill batches of common shapes are packed (recordCodec), others go as v8, and all read back in order', () => {
+test('spill batches of common shapes are packed (recordCodec), others go as v8, and all read back in order', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'spill-enc-'));
   try {
     const pairs = Array.from({ length: SPILL_BATCH }, (_, i) => [`k${i}\uD800`, i === 3 ? -0 : i / 3]);
@@ -22,6 +22,17 @@ test('spill batches of common shapes are packed (recordCodec), others go as v8, 
       assert.equal((compress ? inflateRawSync(first) : first)[0], 0x02, 'the first batch is packed pairs');
       assert.deepStrictEqual([...readSpill(path)], [...pairs, ...grouped]);
     }
+    // Once zstd has loaded, compressed spills use it (a zstd frame), and files written before still read back.
+    await spillCodecReady();
+    const path = join(dir, 'zstd');
+    const w = new SpillWriter(path, true);
+    for (const r of [...pairs, ...grouped]) w.write(r);
+    w.close();
+    const file = readFileSync(path);
+    assert.equal(file[4], 2, 'codec byte: zstd');
+    assert.equal(file.readUInt32LE(5), 0xfd2fb528, 'a zstd frame');
+    assert.deepStrictEqual([...readSpill(path)], [...pairs, ...grouped]);
+    assert.deepStrictEqual([...readSpill(join(dir, 's-true'))], [...pairs, ...grouped], 'a deflate spill');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -8,7 +8,7 @@ import { compareKeys, keyString, hashKey } from '../../src/core/keys.js';
 import { partitionFn, rangeBounds } from '../../src/shuffle/partitioning.js';
 import { ShuffleWriter } from '../../src/shuffle/ShuffleWriter.js';
 import { aggregate, readRecords, localFetcher, sortRecords } from '../../src/shuffle/ShuffleReader.js';
-import { readLines } from '../../src/executor/textSplit.js';
+import { lineBatches } from '../../src/executor/textSplit.js';
 import { ConsoleProgressBar } from '../../src/core/ConsoleProgressBar.js';
 import { StatCounter } from '../../src/core/StatCounter.js';
 import { parseLocalMaster } from '../../src/scheduler/clusterManagers.js';
@@ -99,15 +99,24 @@ test('shuffle writer spills past its threshold and the reader gets every record 
   assert.deepEqual(sortRecords([[3, 'c'], [1, 'a'], [2, 'b']], false), [[3, 'c'], [2, 'b'], [1, 'a']]);
 });
 
-test('text splits: every line read exactly once wherever the cuts fall', () => {
+test('text splits: every line read exactly once wherever the cuts fall, whatever the read size', () => {
   const f = join(mkdtempSync(join(tmpdir(), 'lines-')), 't.txt');
-  const text = 'one\ntwo\n\nfour five\r\nsix\nseven';
+  const text = 'one\ntwo\n\nfour five\r\nsix\nsevén\n\nnine, a longer line than the others\nten';
   writeFileSync(f, text);
+  const want = ['one', 'two', '', 'four five', 'six', 'sevén', '', 'nine, a longer line than the others', 'ten'];
   const size = Buffer.byteLength(text);
-  for (let cut = 0; cut <= size; cut++) {
-    assert.deepEqual([...readLines(f, 0, cut), ...readLines(f, cut, size)], ['one', 'two', '', 'four five', 'six', 'seven'], `cut at ${cut}`);
+  const read = (a: number, b: number, chunk: number) => [...lineBatches(f, a, b, chunk)].flat();
+  for (const chunk of [1, 2, 3, 5, 8, 64 * 1024]) {
+    for (let cut = 0; cut <= size; cut++) {
+      assert.deepEqual([...read(0, cut, chunk), ...read(cut, size, chunk)], want, `cut at ${cut}, chunk ${chunk}`);
+      for (let cut2 = cut; cut2 <= size; cut2 += 3) {
+        assert.deepEqual([...read(0, cut, chunk), ...read(cut, cut2, chunk), ...read(cut2, size + 10, chunk)], want, `cuts at ${cut} and ${cut2}, chunk ${chunk}`);
+      }
+    }
   }
-  assert.equal(readFileSync(f, 'utf8'), text);
+  writeFileSync(f, 'a\nb\n');
+  assert.deepEqual(read(0, 4, 2), ['a', 'b'], 'a trailing newline ends the last line, no empty line after it');
+  assert.equal(readFileSync(f, 'utf8'), 'a\nb\n');
 });
 
 test('fused loops: map, filter, flatMap, early stop, and range aggregates', () => {

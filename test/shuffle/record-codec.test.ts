@@ -29,6 +29,8 @@ const cases: [string, unknown[], number][] = [
   ['[null, number] pairs', [[null, 1], [null, 2]], PAIRS],
   ['[number, number] pairs', [[1, 2], [3, 4.25], [-0, 2 ** 40]], PAIRS],
   ['a single pair', [['only', 7]], PAIRS],
+  ['strings keyed by themselves (sortBy)', [['b', 'b'], ['a', 'a'], ['é\uD800', 'é\uD800'], ['', '']], PAIRS],
+  ['strings mostly keyed by themselves', [['b', 'b'], ['a', 'c']], PAIRS],
   ['strings alone (v8 is as quick)', ['a', '\uD800', 'café'], V8],
   ['empty batch', [], V8],
   ['mixed scalar types', [1, 'a'], V8],
@@ -89,6 +91,16 @@ test('packed batches are no larger than v8 for the common shapes', () => {
   assert.ok(encodeRecords(lines).length < serialize(lines).length);
   const doubles = Array.from({ length: 1000 }, (_, i) => [i / 3, i * 1.5]);
   assert.ok(encodeRecords(doubles).length < serialize(doubles).length);
+});
+
+test('a value column equal to its key column is written once', () => {
+  const lines = Array.from({ length: 1000 }, (_, i) => `line ${i} ${'x'.repeat(i % 100)}`);
+  const same = encodeRecords(lines.map((l) => [l, l]));
+  const keysOnly = encodeRecords(lines.map((l) => [l, null]));
+  assert.equal(same.length, keysOnly.length, 'no bytes for the values beyond their column kind');
+  const back = decodeRecords(same) as [string, string][];
+  assert.deepStrictEqual(back, lines.map((l) => [l, l]));
+  assert.ok(back.every(([k, v]) => k === v));
 });
 
 test('frames: packed, v8 (as written before this format) and encrypted frames all read back', () => {
