@@ -17,6 +17,12 @@ const NONE = 0;
 const DEFLATE = 1;
 const ZSTD = 2;
 
+/**
+ * Batches above this go through deflate: zstd's WebAssembly memory grows to about twice the largest batch and never
+ * shrinks (and cannot pass 2 GiB), while spill batches of ordinary records are well under a megabyte.
+ */
+export const ZSTD_MAX_BATCH = 16 * 1024 * 1024;
+
 let zstd: Awaited<ReturnType<typeof zstdFunctions>> | undefined;
 let loading: Promise<void> | undefined;
 
@@ -64,7 +70,7 @@ export class SpillWriter {
   private flush(): void {
     if (this.batch.length === 0) return;
     const raw = encodeRecords(this.batch);
-    const codec = !this.compress ? NONE : zstd ? ZSTD : DEFLATE;
+    const codec = !this.compress ? NONE : zstd && raw.length <= ZSTD_MAX_BATCH ? ZSTD : DEFLATE;
     const packed = codec === ZSTD ? zstd!.compress(raw, 1) : codec === DEFLATE ? deflateRawSync(raw, { level: constants.Z_BEST_SPEED }) : raw;
     // Compressed, then sealed (spark.io.encryption.enabled), as Spark orders its streams.
     const body = sealIo(Buffer.from(packed.buffer, packed.byteOffset, packed.byteLength));

@@ -15,7 +15,7 @@ import { removeTaskSpillDir } from '../collection/spillFile.js';
 import { SharedMemoryState, sharedMemoryBuffer } from '../memory/MemoryState.js';
 import { PeerBlocks } from '../memory/PeerBlocks.js';
 import { randomUUID } from 'node:crypto';
-import { isOutOfMemory, outOfMemoryMessage, threadHeapLimitMiB } from '../memory/heapLimit.js';
+import { isOutOfMemory, outOfMemoryMessage, processHeapCap, threadHeapLimitMiB } from '../memory/heapLimit.js';
 import { chooseLocalRoots, createExecutorLocalDir, localDirInputs, removeExecutorLocalDir } from './localDirs.js';
 import type { TaskDescription } from '../core/plan.js';
 import { siblingModule, startModuleWorker } from '../util/moduleWorker.js';
@@ -106,6 +106,10 @@ export class TaskThreads {
     const port = (server.address() as net.AddressInfo).port;
     const address = external ? { host: id.hostname, port: Number(env.SPARK_SHUFFLE_SERVICE_PORT ?? 7337) } : { host: id.hostname, port };
     const heapLimitMiB = threadHeapLimitMiB(env.SPARK_EXECUTOR_MEMORY, id.threads);
+    const override = processHeapCap(process.execArgv, env.NODE_OPTIONS);
+    if (heapLimitMiB !== undefined && override !== undefined) {
+      log.warn({ executor: id.executorId }, `${override} in the executor's Node options replaces each task thread's heap cap of ${heapLimitMiB} MiB (spark.executor.memory over ${id.threads} threads): Node applies it to every thread. Leave it out of spark.executor.extraNodeOptions to keep tasks within spark.executor.memory`);
+    }
     const threads = new TaskThreads({
       worker: { executorId: id.executorId, address, ...(secret !== undefined ? { secret, encrypt } : {}), ...(env[IO_KEY_ENV] ? { ioKey: env[IO_KEY_ENV] } : {}), ...(external ? { external } : {}) },
       threads: id.threads, grow: id.grow, shuffleRoot, localDir, onEnd: id.onEnd,

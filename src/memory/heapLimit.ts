@@ -22,6 +22,16 @@ export function threadHeapLimitMiB(executorMemory: string | undefined, threads: 
   return Math.max(MIN_THREAD_HEAP_MIB, Math.floor(mib / Math.max(1, threads)));
 }
 
+/**
+ * A `--max-old-space-size` the process was started with (its arguments or NODE_OPTIONS). Node lets it override
+ * every worker's own `resourceLimits`, so with it set the per-thread caps above do not hold; for the same reason
+ * the executor's main thread (which holds no task data) is not capped by that flag.
+ */
+export function processHeapCap(execArgv: readonly string[], nodeOptions: string | undefined): string | undefined {
+  const flags = [...execArgv, ...(nodeOptions ?? '').split(/\s+/)];
+  return flags.find((o) => /^--max[-_]old[-_]space[-_]size(=|$)/.test(o));
+}
+
 export function isOutOfMemory(err: Error | undefined): boolean {
   return (err as { code?: string } | undefined)?.code === 'ERR_WORKER_OUT_OF_MEMORY';
 }

@@ -85,8 +85,8 @@ export class ShuffleWriter {
     const fd = openSync(path, 'w');
     const segments: [number, number][] = [];
     let off = 0;
-    const buckets = this.heldBuckets();
     try {
+      const buckets = this.heldBuckets();
       for (let p = 0; p < this.numPartitions; p++) {
         const recs = buckets[p]!;
         if (recs.length === 0) {
@@ -114,8 +114,8 @@ export class ShuffleWriter {
     const offsets: number[] = [];
     let off = 0;
     const spillFds = this.spills.map((s) => openSync(s.path, 'r'));
-    const buckets = this.heldBuckets();
     try {
+      const buckets = this.heldBuckets();
       for (let p = 0; p < this.numPartitions; p++) {
         offsets.push(off);
         this.spills.forEach((s, i) => {

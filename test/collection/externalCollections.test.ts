@@ -8,7 +8,7 @@ import { TaskMemory } from '../../src/memory/TaskMemory.js';
 import { ExternalAppendOnlyMap } from '../../src/collection/ExternalAppendOnlyMap.js';
 import { ExternalSorter } from '../../src/collection/ExternalSorter.js';
 import { taskSpillDir } from '../../src/collection/spillFile.js';
-import { compareKeys, keyString } from '../../src/core/keys.js';
+import { compareKeys, hashKey, keyString } from '../../src/core/keys.js';
 
 function setup(poolBytes: number, initial = 1024) {
   const dir = mkdtempSync(join(tmpdir(), 'spill-test-'));
@@ -75,6 +75,10 @@ for (const ascending of [true, false]) {
     }
     const byValueMod = sortAll(words, 4096, ascending, (r) => (r as [string, number])[1] % 10);
     assert.deepEqual(byValueMod.out, [...words].sort((a, b) => (ascending ? a[1] % 10 - b[1] % 10 : b[1] % 10 - a[1] % 10)));
+    const tail = (r: unknown) => (r as [string, number])[0].slice(-2);
+    const byKeyTail = sortAll(words, 4096, ascending, tail);
+    assert.ok(byKeyTail.spills > 2);
+    assert.deepEqual(byKeyTail.out, [...words].sort((a, b) => (ascending ? compareKeys(tail(a), tail(b)) : compareKeys(tail(b), tail(a)))), 'string sort keys from a key function');
   });
 }
 
@@ -110,4 +114,43 @@ test('the forced spill counts entries held, not records read: few keys over many
     assert.equal([...map.entries()].reduce((s, [, c]) => s + (c as number), 0), 50_000);
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('ExternalAppendOnlyMap merges keys as KeyMap equates them across spills: -0 and 0, Dates, arrays, same-hash keys of different types', () => {
+  const collide = (() => {
+    // A string whose hash equals the number 1's, so the tie order across types is exercised.
+    for (let i = 0; i < 2_000_000; i++) if (hashKey(`c${i}`) === hashKey(1)) return `c${i}`;
+    return 'n1';
+  })();
+  const keys: unknown[] = [0, -0, 1, 'n1', collide, new Date(5), new Date(5), [0, 'a'], [-0, 'a'], NaN, true, null, 2n, 'n0'];
+  const dir = mkdtempSync(join(tmpdir(), 'spill-keys-'));
+  const tm = new TaskMemory(new UnifiedMemoryManager({ maxMemory: 1 << 30, storageRegion: 0 }), 9, dir, 1 << 28, 3, true);
+  const sum = { createCombiner: (v: unknown) => v, mergeValue: (c: unknown, v: unknown) => (c as number) + (v as number), mergeCombiners: (a: unknown, b: unknown) => (a as number) + (b as number) };
+  const m = new ExternalAppendOnlyMap(sum, tm);
+  for (let round = 0; round < 20; round++) for (const k of keys) m.insert(k, 1);
+  assert.ok(m.spillCount > 5, `spilled ${m.spillCount} times`);
+  const out = new Map<string, number>();
+  for (const [k, c] of m.entries()) {
+    const ks = keyString(k);
+    assert.ok(!out.has(ks), `key ${ks} came out twice`);
+    out.set(ks, c as number);
+  }
+  const want = new Map<string, number>();
+  for (const k of keys) want.set(keyString(k), (want.get(keyString(k)) ?? 0) + 20);
+  assert.deepEqual(out, want);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('stopping the external map early closes its spill files (no descriptor left open) and removes them', () => {
+  const s = setup(4096);
+  const sum = { createCombiner: (v: unknown) => v, mergeValue: (c: unknown, v: unknown) => (c as number) + (v as number), mergeCombiners: (a: unknown, b: unknown) => (a as number) + (b as number) };
+  const m = new ExternalAppendOnlyMap(sum, s.tm);
+  for (const [k, v] of words) m.insert(k, v);
+  assert.ok(m.spillCount > 2);
+  const fds = () => readdirSync('/proc/self/fd').length;
+  const before = fds();
+  for (const _ of m.entries()) break;
+  assert.equal(fds(), before, 'every spill file closed');
+  assert.deepEqual(readdirSync(s.spillDir), []);
+  s.done();
 });

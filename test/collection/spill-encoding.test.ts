@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
-import { readSpill, spillCodecReady, SpillWriter, SPILL_BATCH } from '../../src/collection/spillFile.js';
+import { readSpill, spillCodecReady, SpillWriter, SPILL_BATCH, ZSTD_MAX_BATCH } from '../../src/collection/spillFile.js';
 
 test('spill batches of common shapes are packed (recordCodec), others go as v8, and all read back in order', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'spill-enc-'));
@@ -33,6 +33,13 @@ test('spill batches of common shapes are packed (recordCodec), others go as v8, 
     assert.equal(file.readUInt32LE(5), 0xfd2fb528, 'a zstd frame');
     assert.deepStrictEqual([...readSpill(path)], [...pairs, ...grouped]);
     assert.deepStrictEqual([...readSpill(join(dir, 's-true'))], [...pairs, ...grouped], 'a deflate spill');
+    // A batch past zstd's bound goes through deflate (zstd's WebAssembly memory would grow to twice it, for good).
+    const big = join(dir, 'big');
+    const wb = new SpillWriter(big, true);
+    wb.write(['k', 'x'.repeat(ZSTD_MAX_BATCH + 1)]);
+    wb.close();
+    assert.equal(readFileSync(big)[4], 1, 'codec byte: deflate');
+    assert.equal(([...readSpill(big)] as [string, string][])[0]![1].length, ZSTD_MAX_BATCH + 1);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -89,7 +89,12 @@ test('shuffle writer spills past its threshold and the reader gets every record 
   const sums = new Map<string, number>();
   for (const [k, v] of records as [string, number][]) sums.set(k, (sums.get(k) ?? 0) + v);
   const got = new Map<string, number>();
+  const toReducer = partitionFn({ kind: 'hash', numPartitions: 2 });
   for (let p = 0; p < 2; p++) {
+    // Every combined record sits in its own reducer's segment, spilled or not.
+    for await (const b of readRecords([{ shuffleId: 1, mapId: 0, executorId: 'e', ...out }], p, localFetcher)) {
+      for (const [k] of b as [string, number][]) assert.equal(toReducer(k), p, `key ${k} in segment ${p}`);
+    }
     const agg = await aggregate(readRecords([{ shuffleId: 1, mapId: 0, executorId: 'e', ...out }], p, localFetcher), {
       createCombiner: (v) => v, mergeValue: (a, b) => (a as number) + (b as number), mergeCombiners: (a, b) => (a as number) + (b as number), mapSideCombine: true,
     });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isOutOfMemory, outOfMemoryMessage, threadHeapLimitMiB, withHeapCap } from '../../src/memory/heapLimit.js';
+import { isOutOfMemory, outOfMemoryMessage, processHeapCap, threadHeapLimitMiB, withHeapCap } from '../../src/memory/heapLimit.js';
 
 test('threadHeapLimitMiB: executor memory shared by its task threads, at least 64 MiB', () => {
   const cases: [string | undefined, number, number | undefined][] = [
@@ -23,4 +23,15 @@ test('withHeapCap: adds --max-old-space-size unless the options set it', () => {
   assert.deepEqual(withHeapCap(['--max-semi-space-size=64'], 512), ['--max-semi-space-size=64', '--max-old-space-size=512']);
   assert.deepEqual(withHeapCap(['--max-old-space-size=4096'], 512), ['--max-old-space-size=4096']);
   assert.deepEqual(withHeapCap(['--max_old_space_size=100'], 512), ['--max_old_space_size=100']);
+});
+
+test('processHeapCap finds a process-wide --max-old-space-size (which would replace the task threads\' caps)', () => {
+  const cases: [string[], string | undefined, string | undefined][] = [
+    [[], undefined, undefined],
+    [['--max-semi-space-size=64'], '--enable-source-maps', undefined],
+    [['--max-old-space-size=4096'], undefined, '--max-old-space-size=4096'],
+    [[], '--trace-gc  --max_old_space_size=300', '--max_old_space_size=300'],
+    [['--max-old-space-size-x=1'], undefined, undefined],
+  ];
+  for (const [argv, env, want] of cases) assert.equal(processHeapCap(argv, env), want, `${argv.join(' ')} | ${env}`);
 });

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { SparkConf, SparkContext } from '../../src/index.js';
 import { newIoEncryptionKey, openIo, sealIo, useIoEncryptionKey } from '../../src/util/ioEncryption.js';
 import { frame, unframe } from '../../src/shuffle/frames.js';
-import { SpillWriter, readSpill } from '../../src/collection/spillFile.js';
+import { SpillWriter, readSpill, spillCodecReady } from '../../src/collection/spillFile.js';
 
 const MARKER = 'PLAINTEXT-MARKER';
 
@@ -35,7 +35,7 @@ test('sealed blocks: round trip under the key, refused when altered or under ano
   assert.equal(sealIo(Buffer.from('x')).toString(), 'x', 'off: blocks are written as they are');
 });
 
-test('shuffle frames and spill files are sealed when a key is set, and read back', () => {
+test('shuffle frames and spill files (plain and compressed) are sealed when a key is set, and read back', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'io-enc-'));
   try {
     for (const on of [false, true]) {
@@ -44,12 +44,19 @@ test('shuffle frames and spill files are sealed when a key is set, and read back
       const f = frame(records);
       assert.equal(f.includes(MARKER), !on, `frame, encryption ${on}`);
       assert.deepEqual([...unframe(f)].flat(), records);
-      const path = join(dir, `spill-${on}`);
-      const w = new SpillWriter(path, false);
-      for (const r of records) w.write(r);
-      w.close();
-      assert.equal(readFileSync(path).includes(MARKER), !on, `spill file, encryption ${on}`);
-      assert.deepEqual([...readSpill(path)], records);
+      for (const compress of [false, true]) {
+        // Compressed (zstd once loaded) then sealed.
+        if (compress) await spillCodecReady();
+        const path = join(dir, `spill-${on}-${compress}`);
+        const w = new SpillWriter(path, compress);
+        for (const r of records) w.write(r);
+        w.close();
+        const file = readFileSync(path);
+        if (compress) assert.equal(file[4], 2, 'zstd');
+        if (!compress) assert.equal(file.includes(MARKER), !on, `spill file, encryption ${on}`);
+        if (on) assert.notEqual(file.readUInt32LE(5), 0xfd2fb528, 'sealed: no zstd frame in the clear');
+        assert.deepEqual([...readSpill(path)], records);
+      }
     }
   } finally {
     useIoEncryptionKey(undefined);
