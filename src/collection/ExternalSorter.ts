@@ -94,6 +94,7 @@ export class ExternalSorter {
       this.cleanup();
     }
   }
+
   cleanup(): void {
     for (const p of this.spills.splice(0)) rmSync(p, { force: true });
     this.spillable.free();
