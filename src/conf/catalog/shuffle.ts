@@ -36,7 +36,7 @@ export const MEMORY_STORAGE_FRACTION = entry({ key: 'spark.memory.storageFractio
 export const SHUFFLE_SPILL_INITIAL_MEMORY_THRESHOLD = entry({ key: 'spark.shuffle.spill.initialMemoryThreshold', type: 'bytes', unit: 'b', default: '5m', min: 0, category: 'Shuffle and network',
   doc: 'Memory each reduce-side aggregation or sort buffer may use before asking the memory manager for more (and spilling when refused).' });
 export const SHUFFLE_SPILL_COMPRESS = entry({ key: 'spark.shuffle.spill.compress', type: 'boolean', default: 'true', category: 'Shuffle and network',
-  doc: 'Compress reduce-side spill files (deflate, fastest level).' });
+  doc: 'Compress spill files: zstd at level 1 (deflate at its fastest level for batches over 16 MiB, or where zstd\'s WebAssembly has not loaded).' });
 export const TESTING_RESERVED_MEMORY = entry({ key: 'spark.testing.reservedMemory', type: 'bytes', unit: 'b', default: '300m', min: 0, category: 'Shuffle and network',
   doc: 'Memory kept out of the unified pool for the engine itself; for tests only (Spark\'s internal key).' });
 export const REDUCER_MAX_SIZE_IN_FLIGHT = entry({ key: 'spark.reducer.maxSizeInFlight', type: 'bytes', unit: 'm', default: '48m', min: 1, category: 'Shuffle and network',
