@@ -66,8 +66,9 @@ test('a submission skips an unreachable dispatcher, follows a standby to its lea
 });
 
 test('only standbys and unreachable dispatchers: the standby\'s answer, or the connection error', async () => {
-  const down = await refusedPort();
   const standby = await server(() => [503, { action: 'ErrorResponse', serverSparkVersion: '3.5.1', message: 'This dispatcher is a standby; the leader is unknown.' }]);
+  // Taken while the standby holds its port: a port freed first could be handed straight back to the standby.
+  const down = await refusedPort();
   try {
     const r = await new RestSubmissionClient(`mesos://127.0.0.1:${down},127.0.0.1:${standby.port}`).requestSubmissionStatus('driver-1');
     assert.equal(r.action, 'ErrorResponse');
