@@ -2,7 +2,8 @@
  * Spill files: a sequence of batches, each a 4-byte length, a codec byte (0 none, 1 deflate, 2 zstd) and the batch
  * of records as src/shuffle/recordCodec.ts encodes it (packed common shapes, v8 for the rest), so a reader holds one
  * batch at a time. zstd at level 1 (WebAssembly, loaded by `spillCodecReady`) compresses about twice as fast as
- * deflate at its fastest, and smaller; deflate is the fallback where it has not loaded. Each file lives in its task's spill directory (`taskSpillDir`), which the executor removes when the task
+ * deflate at its fastest, and smaller; deflate is used for batches over ZSTD_MAX_BATCH and where zstd has not
+ * loaded. Each file lives in its task's spill directory (`taskSpillDir`), which the executor removes when the task
  * ends, fails or is killed.
  */
 import { closeSync, mkdirSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
