@@ -22,6 +22,9 @@ export function threadHeapLimitMiB(executorMemory: string | undefined, threads: 
   return Math.max(MIN_THREAD_HEAP_MIB, Math.floor(mib / Math.max(1, threads)));
 }
 
+/** Node's heap-cap option, in any of the spellings Node accepts (dashes or underscores), with or without a value. */
+const isHeapCapFlag = (option: string): boolean => /^--max[-_]old[-_]space[-_]size(=|$)/.test(option);
+
 /**
  * A `--max-old-space-size` the process was started with (its arguments or NODE_OPTIONS). Node lets it override
  * every worker's own `resourceLimits`, so with it set the per-thread caps above do not hold; for the same reason
@@ -29,7 +32,7 @@ export function threadHeapLimitMiB(executorMemory: string | undefined, threads: 
  */
 export function processHeapCap(execArgv: readonly string[], nodeOptions: string | undefined): string | undefined {
   const flags = [...execArgv, ...(nodeOptions ?? '').split(/\s+/)];
-  return flags.find((o) => /^--max[-_]old[-_]space[-_]size(=|$)/.test(o));
+  return flags.find(isHeapCapFlag);
 }
 
 export function isOutOfMemory(err: Error | undefined): boolean {
@@ -52,6 +55,6 @@ export const MIN_DRIVER_HEAP_MIB = 450;
  * options already set the cap themselves.
  */
 export function withHeapCap(options: readonly string[], mib: number): string[] {
-  if (options.some((o) => /^--max[-_]old[-_]space[-_]size(=|$)/.test(o))) return [...options];
+  if (options.some(isHeapCapFlag)) return [...options];
   return [...options, `--max-old-space-size=${Math.floor(mib)}`];
 }
