@@ -11,7 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SparkConf, SparkContext } from '../src/index.js';
+import { SparkConf, SparkContext } from './package.js';
 
 const master = process.argv[2] ?? 'local[2]';
 process.env.SPARK_MESOS_LOG_LEVEL ??= 'warn';

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pipeline } from 'node:stream/promises';
-import { SparkConf, SparkContext } from '../src/index.js';
+import { SparkConf, SparkContext } from './package.js';
 import { S3FileSystem } from '../src/io/S3FileSystem.js';
 import { startS3 } from '../test/helpers/s3.js';
 

@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { once } from 'node:events';
-import { MiniCluster, SparkConf, SparkContext } from '../src/index.js';
+import { MiniCluster, SparkConf, SparkContext } from './package.js';
 
 process.env.SPARK_MESOS_LOG_LEVEL ??= 'warn';
 const args = process.argv.slice(2);

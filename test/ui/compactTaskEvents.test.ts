@@ -37,6 +37,10 @@ const cases: [string, SparkListenerEvent[], number][] = [
     ...fullMetrics, runTimeMs: 9, deserializeTimeMs: 99, resultSize: 100, inputBytes: -7, inputRecords: -1234567, outputBytes: 0.5, outputRecords: -12.75,
     shuffleWriteBytes: 2 ** 53, shuffleWriteRecords: 1e-7, shuffleWriteTimeNs: 123456789012, peakExecutionMemory: 1e300,
   } })], 2],
+  ['integers of every digit count, at each power of ten and either side of it', Array.from({ length: 16 }, (_, k) => 10 ** k).flatMap((p, k) =>
+    [p - 1, p, p + 1].map((time, i) => start(100 + k * 3 + i, { time, partition: p, attempt: Math.floor(p / 3) }))), 48],
+  ['more distinct strings than the encoder keeps (its cache starts afresh), repeated', Array.from({ length: 9000 }, (_, i) =>
+    start(200 + i, { executorId: `exec-${i % 4500}`, host: i % 2 === 0 ? 'h"ost' : 'host-é' })), 9000],
   ['numbers JSON writes as null or plainly', [start(6, { time: -0 }), end(6, { time: Number.NaN, metrics: { ...fullMetrics, runTimeMs: Infinity, resultSize: 1e21 } })], 2],
   ['a failure, a kill and a lost executor (whole events)', [
     start(7), end(7, { result: 'failed', error: 'TypeError: bad', stack: 'TypeError: bad\n    at f (file.ts:1:2)' }),

@@ -210,3 +210,34 @@ test('retention: finished jobs, stages and tasks beyond spark.ui.retained* are d
   assert.equal(stage.numCompleteTasks, 500, 'the stage still counts every task');
   assert.ok(stage.tasks.has(499) && !stage.tasks.has(0), 'the latest tasks are kept');
 });
+
+test('task events of two stage attempts running at once, interleaved, land in their own attempt', () => {
+  const store = new AppStatusStore();
+  const info = (attempt: number) => ({ 'Stage ID': 4, 'Stage Attempt ID': attempt, 'Stage Name': 's4', 'Number of Tasks': 3, 'RDD Info': [] });
+  store.apply({ Event: 'SparkListenerJobStart', 'Job ID': 0, 'Submission Time': 0, 'Stage Infos': [info(0)], 'Stage IDs': [4] });
+  store.apply({ Event: 'SparkListenerStageSubmitted', 'Stage Info': info(0) });
+  store.apply({ Event: 'SparkListenerStageSubmitted', 'Stage Info': info(1) });
+  // Attempt 0's tasks 0 and 1 still run while attempt 1 runs 10-12; their events alternate.
+  const ti = (tid: number, finish: number) => ({ 'Task ID': tid, Index: tid % 10, 'Launch Time': 1, 'Executor ID': '1', Host: 'h', Locality: 'ANY', 'Getting Result Time': 0, 'Finish Time': finish, Failed: false });
+  const order: [number, number][] = [[0, 0], [1, 10], [0, 1], [1, 11], [1, 12]];
+  for (const [attempt, tid] of order) store.apply({ Event: 'SparkListenerTaskStart', 'Stage ID': 4, 'Stage Attempt ID': attempt, 'Task Info': ti(tid, 0) });
+  for (const [attempt, tid] of order) {
+    store.apply({ Event: 'SparkListenerTaskEnd', 'Stage ID': 4, 'Stage Attempt ID': attempt, 'Task Type': 'ResultTask', 'Task End Reason': { Reason: 'Success' }, 'Task Info': ti(tid, 5) });
+  }
+  const a0 = store.stages.get('4.0')!;
+  const a1 = store.stages.get('4.1')!;
+  assert.deepEqual([...a0.tasks.keys()].sort((x, y) => x - y), [0, 1]);
+  assert.deepEqual([...a1.tasks.keys()].sort((x, y) => x - y), [10, 11, 12]);
+  assert.deepEqual([a0.numCompleteTasks, a0.numActiveTasks, a1.numCompleteTasks, a1.numActiveTasks], [2, 0, 3, 0]);
+});
+
+test('a late task event of a stage attempt already forgotten (retention) changes no other stage', () => {
+  const store = new AppStatusStore({ ...DEFAULT_RETENTION, retainedStages: 10 });
+  manyJobs(store, 30, 2);
+  assert.ok(!store.stages.has('0.0'), 'stage 0 was forgotten');
+  const before = JSON.stringify([...store.stages.values()].map((s) => [s.stageId, s.numCompleteTasks, s.tasks.size]));
+  const ti = { 'Task ID': 9999, Index: 0, 'Launch Time': 1, 'Executor ID': '1', Host: 'h', Locality: 'ANY', 'Getting Result Time': 0, 'Finish Time': 2, Failed: false };
+  store.apply({ Event: 'SparkListenerTaskEnd', 'Stage ID': 0, 'Stage Attempt ID': 0, 'Task Type': 'ResultTask', 'Task End Reason': { Reason: 'Success' }, 'Task Info': ti });
+  assert.equal(JSON.stringify([...store.stages.values()].map((s) => [s.stageId, s.numCompleteTasks, s.tasks.size])), before);
+  assert.ok(!store.stages.has('0.0'), 'and is not brought back');
+});

@@ -112,12 +112,37 @@ class Bytes {
       b[this.len++] = DIGIT_0 + v;
       return;
     }
-    let digits = 0;
-    for (let x = v; x > 0; x = Math.floor(x / 10)) digits++;
-    let at = this.len + digits;
+    let at = this.len + digitCount(v);
     this.len = at;
-    for (let x = v; x > 0; x = Math.floor(x / 10)) b[--at] = DIGIT_0 + (x % 10);
+    while (v > 0) {
+      const q = Math.floor(v / 10);
+      b[--at] = DIGIT_0 + (v - q * 10);
+      v = q;
+    }
   }
+
+  /** A string as JSON writes it; the few distinct ones a log repeats (executor ids, hosts, localities) encoded once. */
+  str(s: string): void {
+    let bytes = JSON_STRINGS.get(s);
+    if (bytes === undefined) {
+      bytes = utf8(JSON.stringify(s));
+      if (JSON_STRINGS.size >= JSON_STRINGS_MAX) JSON_STRINGS.clear();
+      JSON_STRINGS.set(s, bytes);
+    }
+    this.put(bytes);
+  }
+}
+
+const JSON_STRINGS = new Map<string, Uint8Array>();
+const JSON_STRINGS_MAX = 4096;
+
+function digitCount(v: number): number {
+  let d = 1;
+  while (v >= 1e4) {
+    v = Math.floor(v / 1e4);
+    d += 4;
+  }
+  return v >= 1000 ? d + 3 : v >= 100 ? d + 2 : v >= 10 ? d + 1 : d;
 }
 
 function allZero(nums: Float64Array, from: number, count: number): boolean {
@@ -155,7 +180,7 @@ export function batchBytes(b: CompactBatch): EncodedLines {
         out.put(op.lit);
         if (op.kind === 'n') out.num(nums[n++]!);
         else if (op.kind === 'b') out.put(nums[n++] === 1 ? TRUE : FALSE);
-        else out.text(JSON.stringify(strs[si++]));
+        else out.str(strs[si++]!);
       }
     }
     out.put(t.end);

@@ -27,6 +27,7 @@ export class AppStatusStore {
   environment: EnvironmentRecord | undefined;
   readonly jobs = new Map<number, JobRecord>();
   readonly stages = new Map<string, StageRecord>();
+  private lastTaskStage: StageRecord | undefined;
   readonly executors = new Map<string, ExecutorRecord>();
   readonly storage = new RddStorage();
   private sparkVersion = '';
@@ -138,6 +139,15 @@ export class AppStatusStore {
         break;
       default:
     }
+  }
+
+  /** A task's stage attempt: the same as the last task's nearly always, so that one is kept at hand. */
+  private taskStage(id: number, attempt: number): StageRecord | undefined {
+    const last = this.lastTaskStage;
+    if (last !== undefined && last.stageId === id && last.attemptId === attempt) return last;
+    const s = this.stages.get(stageKey(id, attempt));
+    this.lastTaskStage = s;
+    return s;
   }
 
   private executor(id: string, time: number): ExecutorRecord {
@@ -262,7 +272,7 @@ export class AppStatusStore {
 
   private taskStart(e: EventOf<'SparkListenerTaskStart'>): void {
     const info = e['Task Info'];
-    const s = this.stages.get(stageKey(e['Stage ID'], e['Stage Attempt ID'] ?? 0));
+    const s = this.taskStage(e['Stage ID'], e['Stage Attempt ID'] ?? 0);
     const x = this.executor(info['Executor ID'], info['Launch Time']);
     x.activeTasks++;
     const t: TaskRecord = {
@@ -285,7 +295,7 @@ export class AppStatusStore {
   private taskEnd(e: EventOf<'SparkListenerTaskEnd'>): void {
     const info = e['Task Info'];
     const reason = e['Task End Reason'];
-    const s = this.stages.get(stageKey(e['Stage ID'], e['Stage Attempt ID'] ?? 0));
+    const s = this.taskStage(e['Stage ID'], e['Stage Attempt ID'] ?? 0);
     const metrics = e['Task Metrics'] ? taskMetricsFromJson(e['Task Metrics']) : undefined;
     const status = taskState(info);
     const duration = info['Finish Time'] - info['Launch Time'];
@@ -379,6 +389,7 @@ export class AppStatusStore {
     const done = [...this.stages.entries()].filter(([, s]) => s.status !== 'ACTIVE' && s.status !== 'PENDING')
       .sort(([, a], [, b]) => (a.completionTime ?? 0) - (b.completionTime ?? 0));
     for (const [key] of done.slice(0, remove)) this.stages.delete(key);
+    this.lastTaskStage = undefined;
   }
 
   private trimTasks(s: StageRecord): void {

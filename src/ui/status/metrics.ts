@@ -24,31 +24,66 @@ export function zeroExecutorStageSummary(): ExecutorStageSummary {
 
 const n = (v: number | undefined): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
 
+// A store holds one TaskMetrics per task (up to spark.ui.retainedTasks per stage), and most of their parts are all
+// zeros (no input, no output, no push-based shuffle ever): those parts are one shared, frozen object, so a task costs
+// a third of the allocations. Nothing writes to a task's metrics once stored.
+type ReadMetrics = TaskMetrics['shuffleReadMetrics'];
+type PushMetrics = ReadMetrics['shufflePushReadMetrics'];
+const ZERO_PUSH: PushMetrics = Object.freeze({
+  corruptMergedBlockChunks: 0, mergedFetchFallbackCount: 0, remoteMergedBlocksFetched: 0, localMergedBlocksFetched: 0, remoteMergedChunksFetched: 0,
+  localMergedChunksFetched: 0, remoteMergedBytesRead: 0, localMergedBytesRead: 0, remoteMergedReqsDuration: 0,
+});
+const ZERO_READ: ReadMetrics = Object.freeze({
+  remoteBlocksFetched: 0, localBlocksFetched: 0, fetchWaitTime: 0, remoteBytesRead: 0, remoteBytesReadToDisk: 0, localBytesRead: 0, recordsRead: 0,
+  remoteReqsDuration: 0, shufflePushReadMetrics: ZERO_PUSH,
+});
+const ZERO_WRITE: TaskMetrics['shuffleWriteMetrics'] = Object.freeze({ bytesWritten: 0, writeTime: 0, recordsWritten: 0 });
+const ZERO_INPUT: TaskMetrics['inputMetrics'] = Object.freeze({ bytesRead: 0, recordsRead: 0 });
+const ZERO_OUTPUT: TaskMetrics['outputMetrics'] = Object.freeze({ bytesWritten: 0, recordsWritten: 0 });
+
+function allZero(o: object | undefined): boolean {
+  if (o === undefined) return true;
+  for (const k in o) if (n((o as Record<string, number>)[k]) !== 0) return false;
+  return true;
+}
+
+function pushFromJson(p: Record<string, number> | undefined): PushMetrics {
+  if (p === undefined || allZero(p)) return ZERO_PUSH;
+  return {
+    corruptMergedBlockChunks: n(p['Corrupt Merged Block Chunks']), mergedFetchFallbackCount: n(p['Merged Fetch Fallback Count']),
+    remoteMergedBlocksFetched: n(p['Merged Remote Blocks Fetched']), localMergedBlocksFetched: n(p['Merged Local Blocks Fetched']),
+    remoteMergedChunksFetched: n(p['Merged Remote Chunks Fetched']), localMergedChunksFetched: n(p['Merged Local Chunks Fetched']),
+    remoteMergedBytesRead: n(p['Merged Remote Bytes Read']), localMergedBytesRead: n(p['Merged Local Bytes Read']),
+    remoteMergedReqsDuration: n(p['Merged Remote Requests Duration']),
+  };
+}
+
+function readFromJson(r: TaskMetricsJson['Shuffle Read Metrics']): ReadMetrics {
+  if (r === undefined) return ZERO_READ;
+  const push = pushFromJson((r as { 'Shuffle Push Read Metrics'?: Record<string, number> })['Shuffle Push Read Metrics']);
+  const m: ReadMetrics = {
+    remoteBlocksFetched: n(r['Remote Blocks Fetched']), localBlocksFetched: n(r['Local Blocks Fetched']), fetchWaitTime: n(r['Fetch Wait Time']),
+    remoteBytesRead: n(r['Remote Bytes Read']), remoteBytesReadToDisk: n(r['Remote Bytes Read To Disk']), localBytesRead: n(r['Local Bytes Read']),
+    recordsRead: n(r['Total Records Read']), remoteReqsDuration: n(r['Remote Requests Duration']), shufflePushReadMetrics: push,
+  };
+  return push === ZERO_PUSH && m.remoteBlocksFetched === 0 && m.localBlocksFetched === 0 && m.fetchWaitTime === 0 && m.remoteBytesRead === 0
+    && m.remoteBytesReadToDisk === 0 && m.localBytesRead === 0 && m.recordsRead === 0 && m.remoteReqsDuration === 0 ? ZERO_READ : m;
+}
+
 /** The REST form of an event's "Task Metrics" (missing optional fields read as 0, as Spark's reader does). */
 export function taskMetricsFromJson(j: TaskMetricsJson): TaskMetrics {
-  const r = j['Shuffle Read Metrics'];
-  const push = (r as { 'Shuffle Push Read Metrics'?: Record<string, number> } | undefined)?.['Shuffle Push Read Metrics'] ?? {};
   const w = j['Shuffle Write Metrics'];
+  const i = j['Input Metrics'];
+  const o = j['Output Metrics'];
   return {
     executorDeserializeTime: n(j['Executor Deserialize Time']), executorDeserializeCpuTime: n(j['Executor Deserialize CPU Time']),
     executorRunTime: n(j['Executor Run Time']), executorCpuTime: n(j['Executor CPU Time']), resultSize: n(j['Result Size']),
     jvmGcTime: n(j['JVM GC Time']), resultSerializationTime: n(j['Result Serialization Time']), memoryBytesSpilled: n(j['Memory Bytes Spilled']),
     diskBytesSpilled: n(j['Disk Bytes Spilled']), peakExecutionMemory: n(j['Peak Execution Memory']),
-    inputMetrics: { bytesRead: n(j['Input Metrics']?.['Bytes Read']), recordsRead: n(j['Input Metrics']?.['Records Read']) },
-    outputMetrics: { bytesWritten: n(j['Output Metrics']?.['Bytes Written']), recordsWritten: n(j['Output Metrics']?.['Records Written']) },
-    shuffleReadMetrics: {
-      remoteBlocksFetched: n(r?.['Remote Blocks Fetched']), localBlocksFetched: n(r?.['Local Blocks Fetched']), fetchWaitTime: n(r?.['Fetch Wait Time']),
-      remoteBytesRead: n(r?.['Remote Bytes Read']), remoteBytesReadToDisk: n(r?.['Remote Bytes Read To Disk']), localBytesRead: n(r?.['Local Bytes Read']),
-      recordsRead: n(r?.['Total Records Read']), remoteReqsDuration: n(r?.['Remote Requests Duration']),
-      shufflePushReadMetrics: {
-        corruptMergedBlockChunks: n(push['Corrupt Merged Block Chunks']), mergedFetchFallbackCount: n(push['Merged Fetch Fallback Count']),
-        remoteMergedBlocksFetched: n(push['Merged Remote Blocks Fetched']), localMergedBlocksFetched: n(push['Merged Local Blocks Fetched']),
-        remoteMergedChunksFetched: n(push['Merged Remote Chunks Fetched']), localMergedChunksFetched: n(push['Merged Local Chunks Fetched']),
-        remoteMergedBytesRead: n(push['Merged Remote Bytes Read']), localMergedBytesRead: n(push['Merged Local Bytes Read']),
-        remoteMergedReqsDuration: n(push['Merged Remote Requests Duration']),
-      },
-    },
-    shuffleWriteMetrics: { bytesWritten: n(w?.['Shuffle Bytes Written']), writeTime: n(w?.['Shuffle Write Time']), recordsWritten: n(w?.['Shuffle Records Written']) },
+    inputMetrics: allZero(i) ? ZERO_INPUT : { bytesRead: n(i!['Bytes Read']), recordsRead: n(i!['Records Read']) },
+    outputMetrics: allZero(o) ? ZERO_OUTPUT : { bytesWritten: n(o!['Bytes Written']), recordsWritten: n(o!['Records Written']) },
+    shuffleReadMetrics: readFromJson(j['Shuffle Read Metrics']),
+    shuffleWriteMetrics: allZero(w) ? ZERO_WRITE : { bytesWritten: n(w!['Shuffle Bytes Written']), writeTime: n(w!['Shuffle Write Time']), recordsWritten: n(w!['Shuffle Records Written']) },
   };
 }
 

@@ -1,0 +1,97 @@
+/**
+ * A task's metrics in the status store: every field read from the event's JSON as Spark's reader does (missing or
+ * non-numeric ones as 0), in the REST API's field order, with all-zero parts (no input, no output, no shuffle) one
+ * shared frozen object rather than one per task.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { taskMetricsFromJson } from '../../src/ui/status/metrics.js';
+import type { TaskMetricsJson } from '../../src/ui/events/sparkEvents.js';
+
+const base: TaskMetricsJson = {
+  'Executor Deserialize Time': 1, 'Executor Run Time': 7, 'Result Size': 100, 'JVM GC Time': 0, 'Result Serialization Time': 0,
+  'Memory Bytes Spilled': 0, 'Disk Bytes Spilled': 0,
+};
+const ZERO_PUSH = {
+  corruptMergedBlockChunks: 0, mergedFetchFallbackCount: 0, remoteMergedBlocksFetched: 0, localMergedBlocksFetched: 0, remoteMergedChunksFetched: 0,
+  localMergedChunksFetched: 0, remoteMergedBytesRead: 0, localMergedBytesRead: 0, remoteMergedReqsDuration: 0,
+};
+const ZERO_READ = {
+  remoteBlocksFetched: 0, localBlocksFetched: 0, fetchWaitTime: 0, remoteBytesRead: 0, remoteBytesReadToDisk: 0, localBytesRead: 0, recordsRead: 0,
+  remoteReqsDuration: 0, shufflePushReadMetrics: ZERO_PUSH,
+};
+const parts = ['inputMetrics', 'outputMetrics', 'shuffleReadMetrics', 'shuffleWriteMetrics'] as const;
+
+// [what, the event's metrics, the parts expected, which parts are shared]
+const cases: [string, TaskMetricsJson, Record<(typeof parts)[number], unknown>, (typeof parts)[number][]][] = [
+  ['no parts at all', base, {
+    inputMetrics: { bytesRead: 0, recordsRead: 0 }, outputMetrics: { bytesWritten: 0, recordsWritten: 0 }, shuffleReadMetrics: ZERO_READ,
+    shuffleWriteMetrics: { bytesWritten: 0, writeTime: 0, recordsWritten: 0 },
+  }, [...parts]],
+  ['every part present and zero', {
+    ...base, 'Input Metrics': { 'Bytes Read': 0, 'Records Read': 0 }, 'Output Metrics': { 'Bytes Written': 0, 'Records Written': 0 },
+    'Shuffle Read Metrics': { 'Remote Blocks Fetched': 0, 'Local Blocks Fetched': 0, 'Fetch Wait Time': 0, 'Remote Bytes Read': 0, 'Local Bytes Read': 0, 'Total Records Read': 0 },
+    'Shuffle Write Metrics': { 'Shuffle Bytes Written': 0, 'Shuffle Write Time': 0, 'Shuffle Records Written': 0 },
+  }, {
+    inputMetrics: { bytesRead: 0, recordsRead: 0 }, outputMetrics: { bytesWritten: 0, recordsWritten: 0 }, shuffleReadMetrics: ZERO_READ,
+    shuffleWriteMetrics: { bytesWritten: 0, writeTime: 0, recordsWritten: 0 },
+  }, [...parts]],
+  ['input and shuffle write, one field each', {
+    ...base, 'Input Metrics': { 'Bytes Read': 0, 'Records Read': 3 }, 'Shuffle Write Metrics': { 'Shuffle Bytes Written': 0, 'Shuffle Write Time': 5 },
+  }, {
+    inputMetrics: { bytesRead: 0, recordsRead: 3 }, outputMetrics: { bytesWritten: 0, recordsWritten: 0 }, shuffleReadMetrics: ZERO_READ,
+    shuffleWriteMetrics: { bytesWritten: 0, writeTime: 5, recordsWritten: 0 },
+  }, ['outputMetrics', 'shuffleReadMetrics']],
+  ['output, and a shuffle read of local bytes only', {
+    ...base, 'Output Metrics': { 'Bytes Written': 12 },
+    'Shuffle Read Metrics': { 'Remote Blocks Fetched': 0, 'Local Blocks Fetched': 0, 'Fetch Wait Time': 0, 'Remote Bytes Read': 0, 'Local Bytes Read': 64, 'Total Records Read': 0 },
+  }, {
+    inputMetrics: { bytesRead: 0, recordsRead: 0 }, outputMetrics: { bytesWritten: 12, recordsWritten: 0 },
+    shuffleReadMetrics: { ...ZERO_READ, localBytesRead: 64 }, shuffleWriteMetrics: { bytesWritten: 0, writeTime: 0, recordsWritten: 0 },
+  }, ['inputMetrics', 'shuffleWriteMetrics']],
+  ['push-based shuffle read metrics only (as Spark 3.2+ logs them)', {
+    ...base, 'Shuffle Read Metrics': {
+      'Remote Blocks Fetched': 0, 'Local Blocks Fetched': 0, 'Fetch Wait Time': 0, 'Remote Bytes Read': 0, 'Local Bytes Read': 0, 'Total Records Read': 0,
+      'Shuffle Push Read Metrics': { 'Merged Remote Bytes Read': 9 },
+    } as TaskMetricsJson['Shuffle Read Metrics'],
+  }, {
+    inputMetrics: { bytesRead: 0, recordsRead: 0 }, outputMetrics: { bytesWritten: 0, recordsWritten: 0 },
+    shuffleReadMetrics: { ...ZERO_READ, shufflePushReadMetrics: { ...ZERO_PUSH, remoteMergedBytesRead: 9 } },
+    shuffleWriteMetrics: { bytesWritten: 0, writeTime: 0, recordsWritten: 0 },
+  }, ['inputMetrics', 'outputMetrics', 'shuffleWriteMetrics']],
+  ['values that are not finite numbers read as 0 (and so share)', {
+    ...base, 'Input Metrics': { 'Bytes Read': Number.NaN, 'Records Read': '4' as unknown as number }, 'Output Metrics': { 'Bytes Written': Infinity },
+  }, {
+    inputMetrics: { bytesRead: 0, recordsRead: 0 }, outputMetrics: { bytesWritten: 0, recordsWritten: 0 }, shuffleReadMetrics: ZERO_READ,
+    shuffleWriteMetrics: { bytesWritten: 0, writeTime: 0, recordsWritten: 0 },
+  }, [...parts]],
+];
+
+const zero = taskMetricsFromJson(base);
+for (const [what, json, expected, shared] of cases) {
+  test(`task metrics from the event log's form: ${what}`, () => {
+    const m = taskMetricsFromJson(json);
+    for (const p of parts) {
+      assert.deepEqual(m[p], expected[p], p);
+      // Key order is the REST API's: the JSON a client reads must not depend on which object was used.
+      assert.equal(JSON.stringify(m[p]), JSON.stringify(expected[p]), `${p} in the API's field order`);
+      assert.equal(m[p] === zero[p], shared.includes(p), `${p} ${shared.includes(p) ? 'is' : 'is not'} the shared all-zero object`);
+      if (shared.includes(p)) assert.ok(Object.isFrozen(m[p]), `${p} shared and frozen`);
+    }
+    assert.equal(m.executorRunTime, 7);
+    assert.equal(m.resultSize, 100);
+  });
+}
+
+test('task metrics: any one shuffle-read field set keeps its own object', () => {
+  const fields: [string, keyof typeof ZERO_READ][] = [
+    ['Remote Blocks Fetched', 'remoteBlocksFetched'], ['Local Blocks Fetched', 'localBlocksFetched'], ['Fetch Wait Time', 'fetchWaitTime'],
+    ['Remote Bytes Read', 'remoteBytesRead'], ['Remote Bytes Read To Disk', 'remoteBytesReadToDisk'], ['Local Bytes Read', 'localBytesRead'],
+    ['Total Records Read', 'recordsRead'], ['Remote Requests Duration', 'remoteReqsDuration'],
+  ];
+  for (const [json, rest] of fields) {
+    const m = taskMetricsFromJson({ ...base, 'Shuffle Read Metrics': { [json]: 2 } as unknown as TaskMetricsJson['Shuffle Read Metrics'] });
+    assert.deepEqual(m.shuffleReadMetrics, { ...ZERO_READ, [rest]: 2 }, json);
+    assert.notEqual(m.shuffleReadMetrics, zero.shuffleReadMetrics, json);
+  }
+});
