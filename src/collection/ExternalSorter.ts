@@ -24,6 +24,22 @@ function itemComparator(ascending: boolean, allStrings: boolean): (a: unknown[],
   return ascending ? (a, b) => compareKeys(a[0], b[0]) : (a, b) => compareKeys(b[0], a[0]);
 }
 
+/**
+ * Sorts buffered items in place. Records that are `[s, s]` pairs of one string (`sortBy(identity)` of strings, and
+ * what `distinct` or a keyed set sorts) are indistinguishable when their keys are equal, so stability cannot show:
+ * their keys are sorted alone by the engine's built-in string order (the order of `<`, without a comparator call per
+ * comparison: about twice as fast) and the pairs rebuilt.
+ */
+function sortItems(items: unknown[][], ascending: boolean, allStrings: boolean, keyIsValue: boolean): unknown[][] {
+  if (!(allStrings && keyIsValue)) return items.sort(itemComparator(ascending, allStrings));
+  const keys = new Array<string>(items.length);
+  for (let i = 0; i < items.length; i++) keys[i] = items[i]![0] as string;
+  keys.sort();
+  if (!ascending) keys.reverse();
+  for (let i = 0; i < items.length; i++) items[i] = [keys[i], keys[i]];
+  return items;
+}
+
 export class ExternalSorter {
   /**
    * Buffered items: the records themselves when sorted by their key (`record[0]`), else `[sortKey, record]`
@@ -36,6 +52,8 @@ export class ExternalSorter {
   private readonly wrapped: boolean;
   /** Whether every sort key so far was a string (sticky: spilled runs were sorted under the same order). */
   private allStrings = true;
+  /** Whether every record so far was a `[k, k]` pair, its value the key itself (never when `wrapped`). */
+  private keyIsValue: boolean;
 
   constructor(
     private readonly tm: TaskMemory,
@@ -45,11 +63,13 @@ export class ExternalSorter {
   ) {
     this.spillable = tm.spillable();
     this.wrapped = sortKey !== undefined;
+    this.keyIsValue = !this.wrapped;
   }
 
   insert(record: unknown): void {
     const item = this.wrapped ? [this.sortKey!(record), record] : (record as unknown[]);
     if (this.allStrings && typeof item[0] !== 'string') this.allStrings = false;
+    if (this.keyIsValue && (item.length !== 2 || item[1] !== item[0])) this.keyIsValue = false;
     this.buf.push(item);
     this.size.update(item);
     const est = this.size.estimate(this.buf.length);
@@ -64,7 +84,7 @@ export class ExternalSorter {
     const w = new SpillWriter(this.tm.nextSpillPath('sort'), this.tm.compress);
     this.spills.push(w.path);
     try {
-      for (const r of this.buf.sort(itemComparator(this.ascending, this.allStrings))) w.write(r);
+      for (const r of sortItems(this.buf, this.ascending, this.allStrings, this.keyIsValue)) w.write(r);
     } finally {
       w.close();
     }
@@ -76,7 +96,7 @@ export class ExternalSorter {
   /** Every record in sort order; spill files are removed once read (or by `cleanup`). */
   *sorted(): Generator<unknown> {
     const cmp = itemComparator(this.ascending, this.allStrings);
-    const memory = this.buf.sort(cmp);
+    const memory = sortItems(this.buf, this.ascending, this.allStrings, this.keyIsValue);
     this.buf = [];
     const at = this.wrapped ? 1 : -1;
     if (this.spills.length === 0) {
