@@ -21,7 +21,7 @@ export interface Codec {
   extension: string;
   /** Loads what the codec needs (a WebAssembly module) before the synchronous calls below. */
   ready(): Promise<void>;
-  /** One self-contained compressed member holding `data`. */
+  /** One self-contained compressed member holding `data`, in a buffer of its own (the caller reuses `data`). */
   compressChunk(data: Buffer): Buffer;
   /** A stream turning the whole compressed file into its bytes. */
   decompressor(): Transform;

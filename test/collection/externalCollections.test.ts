@@ -68,9 +68,9 @@ for (const ascending of [true, false]) {
     const stringsThenNumbers = [...words, ...words.slice(0, 3000).map(([, v], i) => [(i * 31) % 500, v] as [unknown, number])];
     // Records whose value is their key (sortBy of strings by themselves) sort by their keys alone; then one whose value
     // differs arrives, after several runs spilled, and ties must still keep arrival order.
-    const selfPairs = words.map(([w]) => [w, w] as [unknown, number]);
+    const selfPairs = words.map(([w]) => [w, w] as unknown as [unknown, number]);
     const unicode = ['é', 'e', '😀', '\uffff', 'Z', 'a', '', 'ab', 'a\u0000', '\ud800'];
-    const unicodePairs = Array.from({ length: 3000 }, (_, i) => unicode[(i * 7) % unicode.length]! + unicode[i % 3]!).map((w) => [w, w] as [unknown, number]);
+    const unicodePairs = Array.from({ length: 3000 }, (_, i) => unicode[(i * 7) % unicode.length]! + unicode[i % 3]!).map((w) => [w, w] as unknown as [unknown, number]);
     const selfThenOthers = [...selfPairs, ...words.slice(0, 3000).map(([w], i) => [w, i] as [unknown, number])];
     for (const input of [words, mixedKeys, stringsThenNumbers, selfPairs, unicodePairs, selfThenOthers]) {
       const expected = [...input].sort((a, b) => (ascending ? compareKeys(a[0], b[0]) : compareKeys(b[0], a[0])));

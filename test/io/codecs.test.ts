@@ -80,3 +80,28 @@ test('lz4: frames are cut where they end; a partial frame waits; foreign formats
   await assert.rejects(decompress(codec, both.subarray(0, both.length - 2)), /truncated \.lz4 data/);
   await assert.rejects(decompress(codecByName('gzip'), Buffer.from('plain text, not gzip')), /incorrect header check|unknown compression method|header/);
 });
+
+test('uncompressed chunks: every line and its newline, in chunks of at most the size, a longer line alone; the chunk buffer reused', () => {
+  const lines = ['', 'plain', 'é and ü', '😀 astral', 'x'.repeat(25), '', 'a\u2028b', 'z'.repeat(200), 'tail'];
+  for (const size of [16, 32, 64, 1 << 20]) {
+    const seen: Buffer[] = [];
+    const handed = new Set<ArrayBufferLike>();
+    const w = new LineChunker((c) => {
+      seen.push(Buffer.from(c)); // copied: the chunker may write over it after we return
+      handed.add(c.buffer);
+    }, undefined, size);
+    for (const l of lines) w.write(l);
+    w.flush();
+    const expected = Buffer.from(lines.join('\n') + '\n');
+    assert.ok(Buffer.concat(seen).equals(expected), `chunk size ${size}`);
+    assert.equal(w.bytesIn, expected.length);
+    assert.equal(w.bytesOut, expected.length);
+    const alone = seen.filter((c) => c.length > size);
+    for (const c of alone) assert.ok(lines.includes(c.toString().slice(0, -1)), `a chunk over ${size} bytes is one line alone`);
+    if (size === 16) assert.equal(alone.length, 2, 'the 25- and 200-character lines went alone');
+    // Chunks come from the one reused buffer; only a line that might not fit (3 bytes a code unit) has one of its own.
+    const ownBuffers = lines.filter((l) => l.length * 3 + 1 > size).length;
+    assert.ok(handed.size <= 1 + ownBuffers, `chunk size ${size}: ${handed.size} buffers handed out`);
+    assert.ok(seen.length > handed.size || size > 1000, `chunk size ${size}: several chunks from one buffer`);
+  }
+});
