@@ -69,7 +69,7 @@ export class ExternalSorter {
   insert(record: unknown): void {
     const item = this.wrapped ? [this.sortKey!(record), record] : (record as unknown[]);
     if (this.allStrings && typeof item[0] !== 'string') this.allStrings = false;
-    if (this.keyIsValue && (item.length !== 2 || item[1] !== item[0])) this.keyIsValue = false;
+    if (this.keyIsValue && (!Array.isArray(item) || item.length !== 2 || item[1] !== item[0])) this.keyIsValue = false;
     this.buf.push(item);
     this.size.update(item);
     const est = this.size.estimate(this.buf.length);

@@ -160,3 +160,11 @@ test('stopping the external map early closes its spill files (no descriptor left
   assert.deepEqual(readdirSync(s.spillDir), []);
   s.done();
 });
+
+test('ExternalSorter: records that are not pairs are never rebuilt as pairs (strings of two equal characters, sorted by their first)', () => {
+  const s = setup(1 << 20);
+  const sorter = new ExternalSorter(s.tm, true);
+  for (const r of ['bb', 'aa', 'cc', 'aa']) sorter.insert(r);
+  assert.deepEqual([...sorter.sorted()], ['aa', 'aa', 'bb', 'cc']);
+  s.done();
+});

@@ -82,8 +82,8 @@ test('lz4: frames are cut where they end; a partial frame waits; foreign formats
 });
 
 test('uncompressed chunks: every line and its newline, in chunks of at most the size, a longer line alone; the chunk buffer reused', () => {
-  const lines = ['', 'plain', 'é and ü', '😀 astral', 'x'.repeat(25), '', 'a\u2028b', 'z'.repeat(200), 'tail'];
-  for (const size of [16, 32, 64, 1 << 20]) {
+  const lines = ['', 'plain', 'é and ü', '😀 astral', 'x'.repeat(25), '', 'a\u2028b', 'z'.repeat(200), 'tail', 'ab', '中'.repeat(5), '中'.repeat(10)];
+  for (const size of [16, 19, 32, 64, 1 << 20]) {
     const seen: Buffer[] = [];
     const handed = new Set<ArrayBufferLike>();
     const w = new LineChunker((c) => {
@@ -98,7 +98,7 @@ test('uncompressed chunks: every line and its newline, in chunks of at most the 
     assert.equal(w.bytesOut, expected.length);
     const alone = seen.filter((c) => c.length > size);
     for (const c of alone) assert.ok(lines.includes(c.toString().slice(0, -1)), `a chunk over ${size} bytes is one line alone`);
-    if (size === 16) assert.equal(alone.length, 2, 'the 25- and 200-character lines went alone');
+    if (size === 16) assert.equal(alone.length, 3, 'the 25- and 200-character lines and the ten CJK characters went alone');
     // Chunks come from the one reused buffer; only a line that might not fit (3 bytes a code unit) has one of its own.
     const ownBuffers = lines.filter((l) => l.length * 3 + 1 > size).length;
     assert.ok(handed.size <= 1 + ownBuffers, `chunk size ${size}: ${handed.size} buffers handed out`);

@@ -231,6 +231,23 @@ test('task events of two stage attempts running at once, interleaved, land in th
   assert.deepEqual([a0.numCompleteTasks, a0.numActiveTasks, a1.numCompleteTasks, a1.numActiveTasks], [2, 0, 3, 0]);
 });
 
+test('a late task event of the stage attempt just forgotten (retention) counts nowhere', () => {
+  // retainedStages 1: when job 1 ends, stage 0 (whose tasks came last before it) is forgotten.
+  const store = new AppStatusStore({ ...DEFAULT_RETENTION, retainedStages: 1 });
+  manyJobs(store, 1, 2);
+  const info = { 'Stage ID': 1, 'Stage Attempt ID': 0, 'Stage Name': 's1', 'Number of Tasks': 0, 'RDD Info': [] };
+  store.apply({ Event: 'SparkListenerJobStart', 'Job ID': 1, 'Submission Time': 5, 'Stage Infos': [info], 'Stage IDs': [1] });
+  store.apply({ Event: 'SparkListenerStageSubmitted', 'Stage Info': info });
+  store.apply({ Event: 'SparkListenerStageCompleted', 'Stage Info': { ...info, 'Completion Time': 6 } });
+  store.apply({ Event: 'SparkListenerJobEnd', 'Job ID': 1, 'Completion Time': 6, 'Job Result': { Result: 'JobSucceeded' } });
+  assert.ok(!store.stages.has('0.0'), 'stage 0 was forgotten');
+  const job0 = store.jobs.get(0)!;
+  const before = [job0.numCompletedTasks, job0.numActiveTasks];
+  const ti = { 'Task ID': 9999, Index: 0, 'Launch Time': 1, 'Executor ID': '1', Host: 'h', Locality: 'ANY', 'Getting Result Time': 0, 'Finish Time': 2, Failed: false };
+  store.apply({ Event: 'SparkListenerTaskEnd', 'Stage ID': 0, 'Stage Attempt ID': 0, 'Task Type': 'ResultTask', 'Task End Reason': { Reason: 'Success' }, 'Task Info': ti });
+  assert.deepEqual([job0.numCompletedTasks, job0.numActiveTasks], before, 'the forgotten stage\'s job is not counted again');
+});
+
 test('a late task event of a stage attempt already forgotten (retention) changes no other stage', () => {
   const store = new AppStatusStore({ ...DEFAULT_RETENTION, retainedStages: 10 });
   manyJobs(store, 30, 2);

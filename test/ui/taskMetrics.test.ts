@@ -59,6 +59,12 @@ const cases: [string, TaskMetricsJson, Record<(typeof parts)[number], unknown>, 
     shuffleReadMetrics: { ...ZERO_READ, shufflePushReadMetrics: { ...ZERO_PUSH, remoteMergedBytesRead: 9 } },
     shuffleWriteMetrics: { bytesWritten: 0, writeTime: 0, recordsWritten: 0 },
   }, ['inputMetrics', 'outputMetrics', 'shuffleWriteMetrics']],
+  ['parts written as null (as a hand-edited or foreign log may have them) read as zeros', {
+    ...base, 'Input Metrics': null, 'Output Metrics': null, 'Shuffle Read Metrics': null, 'Shuffle Write Metrics': null,
+  } as unknown as TaskMetricsJson, {
+    inputMetrics: { bytesRead: 0, recordsRead: 0 }, outputMetrics: { bytesWritten: 0, recordsWritten: 0 }, shuffleReadMetrics: ZERO_READ,
+    shuffleWriteMetrics: { bytesWritten: 0, writeTime: 0, recordsWritten: 0 },
+  }, [...parts]],
   ['values that are not finite numbers read as 0 (and so share)', {
     ...base, 'Input Metrics': { 'Bytes Read': Number.NaN, 'Records Read': '4' as unknown as number }, 'Output Metrics': { 'Bytes Written': Infinity },
   }, {

@@ -59,7 +59,7 @@ function pushFromJson(p: Record<string, number> | undefined): PushMetrics {
 }
 
 function readFromJson(r: TaskMetricsJson['Shuffle Read Metrics']): ReadMetrics {
-  if (r === undefined) return ZERO_READ;
+  if (r === undefined || r === null) return ZERO_READ;
   const push = pushFromJson((r as { 'Shuffle Push Read Metrics'?: Record<string, number> })['Shuffle Push Read Metrics']);
   const m: ReadMetrics = {
     remoteBlocksFetched: n(r['Remote Blocks Fetched']), localBlocksFetched: n(r['Local Blocks Fetched']), fetchWaitTime: n(r['Fetch Wait Time']),
