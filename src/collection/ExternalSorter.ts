@@ -25,19 +25,24 @@ function itemComparator(ascending: boolean, allStrings: boolean): (a: unknown[],
 }
 
 /**
- * Sorts buffered items in place. Records that are `[s, s]` pairs of one string (`sortBy(identity)` of strings, and
- * what `distinct` or a keyed set sorts) are indistinguishable when their keys are equal, so stability cannot show:
- * their keys are sorted alone by the engine's built-in string order (the order of `<`, without a comparator call per
- * comparison: about twice as fast) and the pairs rebuilt.
+ * The buffered items in sort order. Records that are `[s, s]` pairs of one string (`sortBy(identity)` of strings,
+ * and what `distinct` or a keyed set sorts) are indistinguishable when their keys are equal, so stability cannot
+ * show: their keys are sorted alone by the engine's built-in string order (the order of `<`, without a comparator
+ * call per comparison: about twice as fast), the buffer is emptied, and the pairs are made again as they are read,
+ * so they die young instead of a whole buffer of them outliving the sort.
  */
-function sortItems(items: unknown[][], ascending: boolean, allStrings: boolean, keyIsValue: boolean): unknown[][] {
+function sortedItems(items: unknown[][], ascending: boolean, allStrings: boolean, keyIsValue: boolean): Iterable<unknown[]> {
   if (!(allStrings && keyIsValue)) return items.sort(itemComparator(ascending, allStrings));
   const keys = new Array<string>(items.length);
   for (let i = 0; i < items.length; i++) keys[i] = items[i]![0] as string;
+  items.length = 0;
   keys.sort();
   if (!ascending) keys.reverse();
-  for (let i = 0; i < items.length; i++) items[i] = [keys[i], keys[i]];
-  return items;
+  return pairsOf(keys);
+}
+
+function* pairsOf(keys: string[]): Generator<unknown[]> {
+  for (const k of keys) yield [k, k];
 }
 
 export class ExternalSorter {
@@ -84,7 +89,7 @@ export class ExternalSorter {
     const w = new SpillWriter(this.tm.nextSpillPath('sort'), this.tm.compress);
     this.spills.push(w.path);
     try {
-      for (const r of sortItems(this.buf, this.ascending, this.allStrings, this.keyIsValue)) w.write(r);
+      for (const r of sortedItems(this.buf, this.ascending, this.allStrings, this.keyIsValue)) w.write(r);
     } finally {
       w.close();
     }
@@ -96,7 +101,7 @@ export class ExternalSorter {
   /** Every record in sort order; spill files are removed once read (or by `cleanup`). */
   *sorted(): Generator<unknown> {
     const cmp = itemComparator(this.ascending, this.allStrings);
-    const memory = sortItems(this.buf, this.ascending, this.allStrings, this.keyIsValue);
+    const memory = sortedItems(this.buf, this.ascending, this.allStrings, this.keyIsValue);
     this.buf = [];
     const at = this.wrapped ? 1 : -1;
     if (this.spills.length === 0) {
