@@ -103,8 +103,9 @@ async function until(what: string, cond: () => boolean, timeoutMs = 10_000): Pro
   }
 }
 
-const inverseOffer = (id: string, agentId: string, endMs = Date.now() + 600_000): InverseOffer =>
-  ({ id: { value: id }, agent_id: { value: agentId }, unavailability: { start: ms(Date.now()), duration: ms(endMs - Date.now()) } }) as InverseOffer;
+const inverseOfferAt = (id: string, agentId: string, endMs = Date.now() + 600_000, startMs = Date.now()): InverseOffer =>
+  ({ id: { value: id }, agent_id: { value: agentId }, unavailability: { start: ms(startMs), duration: ms(endMs - startMs) } }) as InverseOffer;
+const inverseOffer = (id: string, agentId: string, endMs?: number): InverseOffer => inverseOfferAt(id, agentId, endMs);
 const offer = (id: string, agentId: string, unavailability?: Offer['unavailability']): Offer =>
   ({ id: { value: id }, agent_id: { value: agentId }, ...(unavailability ? { unavailability } : {}) }) as Offer;
 
@@ -149,6 +150,9 @@ test('cancelled maintenance: an executor still draining gets tasks again; a chan
   const d = new ExecutorDecommissioner(new SparkConf({ 'spark.mesos.decommission.gracePeriod': '60s' }), h.host);
   const ev = d.wrap(h.events);
   t.after(() => d.stop());
+  // Windows that start in ten minutes: the executor has the grace period (60 s) to go. (A window starting this very
+  // millisecond is a deadline of now, and the executor was killed before the cancellation could be seen.)
+  const inverseOffer = (id: string, agentId: string) => inverseOfferAt(id, agentId, Date.now() + 1_200_000, Date.now() + 600_000);
   // e1 runs a task, so it drains rather than dying at once.
   d.launching('e1', { taskId: 1, shuffleInputs: {} } as unknown as TaskDescription);
   await d.inverseOffers([inverseOffer('IO1', 'S1')]);
@@ -216,7 +220,10 @@ test('the timer does not start again after stop, even when a failed accept comes
   h.gone('e1');
   await d.inverseOffers([inverseOffer('IO1', 'S1')]);
   d.stop();
-  await sleep(100);
+  // Until the late answer is in (a fixed wait was too short on a loaded machine), then a little more for what the
+  // decommissioner does with it.
+  for (let waited = 0; h.calls.every((c) => c.type !== 'accept') && waited < 5000; waited += 10) await sleep(10);
+  await sleep(50);
   assert.equal(h.calls.filter((c) => c.type === 'accept').length, 1, 'the accept (no executor there) came back failed after stop');
   assert.equal((d as unknown as { timer: unknown }).timer, undefined);
 });
