@@ -5,7 +5,7 @@
  *  2. word count with reduceByKey over 10 million words, against a single-thread Map count (target: at least 1.0x);
  *  3. tasks per second for a job of 10,000 empty tasks (target: at least 5,000 tasks/s);
  *  4. the same tasks per second with the UI and the event log on, against both off (target: at most 5% fewer).
- * Run: npx tsx bench/engine.ts [master]   (default local[2])
+ * Run: npm run bench:engine -- [master]   (default local[2]; builds dist first, which the bench runs)
  */
 import { performance } from 'node:perf_hooks';
 import { mkdtempSync, rmSync } from 'node:fs';
