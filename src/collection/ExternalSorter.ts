@@ -105,9 +105,13 @@ export class ExternalSorter {
     this.buf = [];
     const at = this.wrapped ? 1 : -1;
     if (this.spills.length === 0) {
-      if (at < 0) yield* memory;
-      else for (const r of memory) yield r[at];
-      this.spillable.free();
+      try {
+        if (at < 0) yield* memory;
+        else for (const r of memory) yield r[at];
+      } finally {
+        // Also when the reader stops early.
+        this.spillable.free();
+      }
       return;
     }
     const streams = [...this.spills.map((p) => readSpill(p) as Generator<unknown[]>), memory[Symbol.iterator]()];

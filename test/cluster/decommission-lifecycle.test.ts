@@ -150,8 +150,10 @@ test('cancelled maintenance: an executor still draining gets tasks again; a chan
   const d = new ExecutorDecommissioner(new SparkConf({ 'spark.mesos.decommission.gracePeriod': '60s' }), h.host);
   const ev = d.wrap(h.events);
   t.after(() => d.stop());
-  // Windows that start in ten minutes: the executor has the grace period (60 s) to go. (A window starting this very
-  // millisecond is a deadline of now, and the executor was killed before the cancellation could be seen.)
+  // Windows that start in ten minutes: the executor has the grace period (60 s) to go. (A window starting "now" comes
+  // back from milliseconds to nanoseconds and back, beyond 2^53, up to a fraction of a millisecond later than the
+  // decommissioner's now about one time in eight: not yet started, so the deadline was the window's start, and the
+  // executor was killed before the cancellation could be seen.)
   const inverseOffer = (id: string, agentId: string) => inverseOfferAt(id, agentId, Date.now() + 1_200_000, Date.now() + 600_000);
   // e1 runs a task, so it drains rather than dying at once.
   d.launching('e1', { taskId: 1, shuffleInputs: {} } as unknown as TaskDescription);

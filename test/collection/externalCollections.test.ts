@@ -168,3 +168,22 @@ test('ExternalSorter: records that are not pairs are never rebuilt as pairs (str
   assert.deepEqual([...sorter.sorted()], ['aa', 'aa', 'bb', 'cc']);
   s.done();
 });
+
+test('ExternalSorter: [s, s] records in memory alone come out sorted; a reader that stops early gives the memory back', () => {
+  const selfPairs = words.map(([w]) => [w, w] as [string, string]);
+  for (const ascending of [true, false]) {
+    const whole = sortAll(selfPairs as unknown as [unknown, number][], 1 << 30, ascending);
+    assert.equal(whole.spills, 0);
+    assert.deepEqual(whole.out, [...selfPairs].sort((a, b) => (ascending ? compareKeys(a[0], b[0]) : compareKeys(b[0], a[0]))));
+  }
+  const s = setup(1 << 30);
+  const manager = (s.tm as unknown as { manager: UnifiedMemoryManager }).manager;
+  const sorter = new ExternalSorter(s.tm, true);
+  for (const r of selfPairs) sorter.insert(r);
+  assert.ok(manager.executionUsed > 0, 'the buffer holds execution memory');
+  const first: unknown[] = [];
+  for (const r of sorter.sorted()) if (first.push(r) === 3) break;
+  assert.deepEqual(first, [...selfPairs].sort((a, b) => compareKeys(a[0], b[0])).slice(0, 3));
+  assert.equal(manager.executionUsed, 0, 'given back when the reader stopped');
+  s.done();
+});
