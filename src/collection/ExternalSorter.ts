@@ -31,8 +31,8 @@ function itemComparator(ascending: boolean, allStrings: boolean): (a: unknown[],
  * call per comparison: about twice as fast), the buffer is emptied, and the pairs are made again as they are read,
  * so they die young instead of a whole buffer of them outliving the sort.
  */
-function sortedItems(items: unknown[][], ascending: boolean, allStrings: boolean, keyIsValue: boolean): Iterable<unknown[]> {
-  if (!(allStrings && keyIsValue)) return items.sort(itemComparator(ascending, allStrings));
+function sortedItems(items: unknown[][], cmp: (a: unknown[], b: unknown[]) => number, ascending: boolean, keysAlone: boolean): Iterable<unknown[]> {
+  if (!keysAlone) return items.sort(cmp);
   const keys = new Array<string>(items.length);
   for (let i = 0; i < items.length; i++) keys[i] = items[i]![0] as string;
   items.length = 0;
@@ -89,7 +89,7 @@ export class ExternalSorter {
     const w = new SpillWriter(this.tm.nextSpillPath('sort'), this.tm.compress);
     this.spills.push(w.path);
     try {
-      for (const r of sortedItems(this.buf, this.ascending, this.allStrings, this.keyIsValue)) w.write(r);
+      for (const r of this.sortedBuffer(itemComparator(this.ascending, this.allStrings))) w.write(r);
     } finally {
       w.close();
     }
@@ -101,7 +101,7 @@ export class ExternalSorter {
   /** Every record in sort order; spill files are removed once read (or by `cleanup`). */
   *sorted(): Generator<unknown> {
     const cmp = itemComparator(this.ascending, this.allStrings);
-    const memory = sortedItems(this.buf, this.ascending, this.allStrings, this.keyIsValue);
+    const memory = this.sortedBuffer(cmp);
     this.buf = [];
     const at = this.wrapped ? 1 : -1;
     if (this.spills.length === 0) {
@@ -122,6 +122,10 @@ export class ExternalSorter {
       for (const s of streams) s.return?.(undefined);
       this.cleanup();
     }
+  }
+
+  private sortedBuffer(cmp: (a: unknown[], b: unknown[]) => number): Iterable<unknown[]> {
+    return sortedItems(this.buf, cmp, this.ascending, this.allStrings && this.keyIsValue);
   }
 
   cleanup(): void {

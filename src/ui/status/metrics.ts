@@ -61,13 +61,13 @@ function pushFromJson(p: Record<string, number> | undefined): PushMetrics {
 function readFromJson(r: TaskMetricsJson['Shuffle Read Metrics']): ReadMetrics {
   if (r === undefined || r === null) return ZERO_READ;
   const push = pushFromJson((r as { 'Shuffle Push Read Metrics'?: Record<string, number> })['Shuffle Push Read Metrics']);
-  const m: ReadMetrics = {
+  // The nested push metrics read as 0 in allZero; they were checked just above.
+  if (push === ZERO_PUSH && allZero(r)) return ZERO_READ;
+  return {
     remoteBlocksFetched: n(r['Remote Blocks Fetched']), localBlocksFetched: n(r['Local Blocks Fetched']), fetchWaitTime: n(r['Fetch Wait Time']),
     remoteBytesRead: n(r['Remote Bytes Read']), remoteBytesReadToDisk: n(r['Remote Bytes Read To Disk']), localBytesRead: n(r['Local Bytes Read']),
     recordsRead: n(r['Total Records Read']), remoteReqsDuration: n(r['Remote Requests Duration']), shufflePushReadMetrics: push,
   };
-  return push === ZERO_PUSH && m.remoteBlocksFetched === 0 && m.localBlocksFetched === 0 && m.fetchWaitTime === 0 && m.remoteBytesRead === 0
-    && m.remoteBytesReadToDisk === 0 && m.localBytesRead === 0 && m.recordsRead === 0 && m.remoteReqsDuration === 0 ? ZERO_READ : m;
 }
 
 /** The REST form of an event's "Task Metrics" (missing optional fields read as 0, as Spark's reader does). */
