@@ -148,7 +148,14 @@ export class SparkUI {
     if (this.builder.size === 0) return;
     const batch = this.builder.take();
     this.inFlight += batch.kinds.length;
-    this.send({ t: 'batch', batch }, [batch.nums.buffer as ArrayBuffer]);
+    try {
+      this.send({ t: 'batch', batch }, [batch.nums.buffer as ArrayBuffer]);
+    } catch (err) {
+      // Not delivered (an event that cannot be cloned): its events are lost, and the strings it brought with them.
+      this.inFlight -= batch.kinds.length;
+      this.builder.restartStrings();
+      log.warn({ err: (err as Error).message, events: batch.kinds.length }, 'events could not be handed to the listener thread; the UI and event log miss them');
+    }
   }
 
   private send(m: ToListenerThread, transfer: ArrayBuffer[] = []): void {

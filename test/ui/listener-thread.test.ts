@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SparkConf } from '../../src/index.js';
 import type { SparkListenerEvent, TaskEnd, TaskStart } from '../../src/scheduler/events.js';
-import { ListenerBatchBuilder, batchEvents } from '../../src/ui/live/listenerBatch.js';
+import { ListenerBatchBuilder, ListenerBatchReader, MAX_STRINGS } from '../../src/ui/live/listenerBatch.js';
 import { SparkUI } from '../../src/ui/SparkUI.js';
 import { onWarning } from '../../src/util/logging.js';
 import { fullMetrics } from '../helpers/taskMetrics.js';
@@ -43,7 +43,7 @@ for (const [what, events, packed] of cases) {
     // As postMessage would carry it.
     const batch = structuredClone(b.take());
     assert.equal(batch.kinds.filter((k) => k !== 0).length, packed, 'events that travel packed');
-    assert.deepEqual([...batchEvents(batch)], events);
+    assert.deepEqual([...new ListenerBatchReader().events(batch)], events);
     assert.equal(b.size, 0, 'the builder starts afresh');
   });
 }
@@ -53,7 +53,40 @@ test('listener batch: many events grow the number array and keep their order', (
   const events: SparkListenerEvent[] = [];
   for (let i = 0; i < 5000; i++) events.push(start(i), end(i, { metrics: { ...fullMetrics, runTimeMs: i } }));
   for (const e of events) b.add(e);
-  assert.deepEqual([...batchEvents(b.take())], events);
+  assert.deepEqual([...new ListenerBatchReader().events(b.take())], events);
+});
+
+test('listener batch: each string crosses once, the other side keeps one copy of it, and both start afresh past MAX_STRINGS', () => {
+  const b = new ListenerBatchBuilder();
+  const r = new ListenerBatchReader();
+  const cross = (events: SparkListenerEvent[]) => {
+    for (const e of events) b.add(e);
+    const batch = structuredClone(b.take());
+    return { batch, out: [...r.events(batch)] as (TaskStart | TaskEnd)[] };
+  };
+  const first = cross([start(1, { host: 'h1', locality: 'PROCESS_LOCAL' }), end(1), start(2, { host: 'h1', locality: 'PROCESS_LOCAL' })]);
+  assert.deepEqual(first.batch.strings, ['e1', 'h1', 'PROCESS_LOCAL']);
+  const second = cross([start(3, { host: 'h1', locality: 'PROCESS_LOCAL' }), end(3, { executorId: 'e2' })]);
+  assert.deepEqual(second.batch.strings, ['e2'], 'only the new string crosses');
+  assert.deepEqual(second.out, [start(3, { host: 'h1', locality: 'PROCESS_LOCAL' }), end(3, { executorId: 'e2' })]);
+  // Many executors over a long application: the dictionary restarts between batches, and codes still read right.
+  const many = Array.from({ length: MAX_STRINGS }, (_, i) => start(10 + i, { executorId: `x${i}` }));
+  const third = cross(many);
+  assert.equal(third.batch.restart, false);
+  assert.deepEqual(third.out, many);
+  const fourth = cross([start(5000, { host: 'h1' }), end(5000, { executorId: 'x7' })]);
+  assert.equal(fourth.batch.restart, true, 'past MAX_STRINGS both sides start afresh');
+  assert.deepEqual(fourth.batch.strings, ['e1', 'h1', 'x7']);
+  assert.deepEqual(fourth.out, [start(5000, { host: 'h1' }), end(5000, { executorId: 'x7' })]);
+  // A batch that never arrived: the reader refuses codes it was never sent, and after restartStrings both are in step.
+  b.add(start(6000, { host: 'lost-host' }));
+  b.take();
+  b.add(start(6001, { host: 'lost-host' }));
+  assert.throws(() => [...r.events(structuredClone(b.take()))], /string code \d+ was never sent/);
+  b.restartStrings();
+  const after = cross([start(6002, { host: 'lost-host' })]);
+  assert.equal(after.batch.restart, true);
+  assert.deepEqual(after.out, [start(6002, { host: 'lost-host' })]);
 });
 
 async function api(ui: SparkUI, path: string): Promise<unknown> {

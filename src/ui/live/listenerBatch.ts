@@ -1,35 +1,51 @@
 /**
  * Scheduler events on their way from the scheduling thread to the listener thread. Task starts and plain successful
  * task ends are nearly all of them, and copying them as objects (structured clone) costs more than scheduling the
- * task; so their values go into flat arrays (numbers into a Float64Array that is moved, not copied) and come out as
- * the same objects on the other side. Anything else travels whole. An absent optional number is NaN on the way.
+ * task; so their values go into a Float64Array that is moved, not copied, and come out as the same objects on the
+ * other side. Their strings (executor ids, hosts, localities: a few distinct ones, repeated by every task) travel
+ * as codes: each string crosses once, and the other side keeps one copy of it, shared by every record that holds it.
+ * Anything else travels whole. An absent optional value is NaN on the way.
  */
 import type { SparkListenerEvent, TaskEnd, TaskMetricsLite, TaskStart } from '../../scheduler/events.js';
+import { smallInt } from '../../util/smallInt.js';
 
 const OTHER = 0;
 const TASK_START = 1;
 const TASK_END = 2;
+/** Numbers per packed event. */
+const START_WIDTH = 9;
+const END_WIDTH = 30;
+
+/** Distinct strings both sides keep before they start afresh (executor ids grow with dynamic allocation). */
+export const MAX_STRINGS = 4096;
 
 export interface ListenerBatch {
   /** Per event: OTHER (the next of `others`) or a compact kind. */
   kinds: Uint8Array;
   nums: Float64Array;
-  strs: (string | undefined)[];
+  /** The reader forgets the strings it holds before this batch's. */
+  restart: boolean;
+  /** Strings first used in this batch: they take the next codes, in order. */
+  strings: string[];
   others: SparkListenerEvent[];
 }
 
 type Locality = TaskStart['locality'];
 
 const opt = (v: number | undefined): number => (v === undefined ? NaN : v);
-const back = (v: number): number | undefined => (Number.isNaN(v) ? undefined : v);
+const back = (v: number): number | undefined => (Number.isNaN(v) ? undefined : int(v));
+/** Whole numbers leave the Float64Array as small integers, so the records that keep them need no boxes. */
+const int = smallInt;
 
 /** Collects events into a batch (the builder starts afresh on `take`). */
 export class ListenerBatchBuilder {
   private kinds: number[] = [];
   private nums = new Float64Array(8192);
   private len = 0;
-  private strs: (string | undefined)[] = [];
   private others: SparkListenerEvent[] = [];
+  private readonly codes = new Map<string, number>();
+  private strings: string[] = [];
+  private restart = false;
 
   get size(): number {
     return this.kinds.length;
@@ -37,19 +53,22 @@ export class ListenerBatchBuilder {
 
   add(e: SparkListenerEvent): void {
     if (e.type === 'taskStart') {
-      this.reserve(6);
+      this.reserve(START_WIDTH);
       const n = this.nums;
       let i = this.head(e);
       n[i++] = opt(e.stageAttempt);
+      n[i++] = this.code(e.executorId);
+      n[i++] = this.code(e.host);
+      n[i++] = this.code(e.locality);
       this.len = i;
-      this.strs.push(e.executorId, e.host, e.locality);
       this.kinds.push(TASK_START);
       return;
     }
     if (e.type === 'taskEnd' && e.result === 'success' && e.error === undefined && e.stack === undefined && e.metrics?.blockSizes === undefined) {
-      this.reserve(29);
+      this.reserve(END_WIDTH);
       const n = this.nums;
       let i = this.head(e);
+      n[i++] = this.code(e.executorId);
       n[i++] = e.records;
       n[i++] = opt(e.stageAttempt);
       n[i++] = e.shuffleMap === undefined ? NaN : e.shuffleMap ? 1 : 0;
@@ -82,7 +101,6 @@ export class ListenerBatchBuilder {
         n[i++] = 0; // reserved, keeps the record's width fixed
       }
       this.len = i;
-      this.strs.push(e.executorId);
       this.kinds.push(TASK_END);
       return;
     }
@@ -91,12 +109,34 @@ export class ListenerBatchBuilder {
   }
 
   take(): ListenerBatch {
-    const batch: ListenerBatch = { kinds: Uint8Array.from(this.kinds), nums: this.nums.slice(0, this.len), strs: this.strs, others: this.others };
+    const batch: ListenerBatch = {
+      kinds: Uint8Array.from(this.kinds), nums: this.nums.slice(0, this.len), restart: this.restart, strings: this.strings, others: this.others,
+    };
     this.kinds = [];
     this.len = 0;
-    this.strs = [];
+    this.strings = [];
     this.others = [];
+    // Between batches only, so that every code in a batch means what it meant when it was written.
+    this.restart = this.codes.size >= MAX_STRINGS;
+    if (this.restart) this.codes.clear();
     return batch;
+  }
+
+  /** A batch taken was never delivered: the next one makes the reader start afresh, as its strings may be missing. */
+  restartStrings(): void {
+    this.codes.clear();
+    this.restart = true;
+  }
+
+  private code(s: string | undefined): number {
+    if (s === undefined) return NaN;
+    let c = this.codes.get(s);
+    if (c === undefined) {
+      c = this.codes.size;
+      this.codes.set(s, c);
+      this.strings.push(s);
+    }
+    return c;
   }
 
   /** The fields task starts and ends share, in front; returns where the rest go. */
@@ -119,44 +159,55 @@ export class ListenerBatchBuilder {
   }
 }
 
-/** The batch's events, in order, as they were added. */
-export function* batchEvents(b: ListenerBatch): Generator<SparkListenerEvent> {
-  const n = b.nums;
-  let i = 0;
-  let s = 0;
-  let o = 0;
-  for (const kind of b.kinds) {
-    if (kind === TASK_START) {
-      const e: TaskStart = { type: 'taskStart', stageId: n[i]!, taskId: n[i + 1]!, partition: n[i + 2]!, attempt: n[i + 3]!, executorId: b.strs[s]!, time: n[i + 4]! };
-      const stageAttempt = back(n[i + 5]!);
-      if (stageAttempt !== undefined) e.stageAttempt = stageAttempt;
-      const host = b.strs[s + 1];
-      if (host !== undefined) e.host = host;
-      const locality = b.strs[s + 2] as Locality;
-      if (locality !== undefined) e.locality = locality;
-      i += 6;
-      s += 3;
-      yield e;
-    } else if (kind === TASK_END) {
-      const e: TaskEnd = {
-        type: 'taskEnd', stageId: n[i]!, taskId: n[i + 1]!, partition: n[i + 2]!, attempt: n[i + 3]!, executorId: b.strs[s]!, time: n[i + 4]!,
-        result: 'success', records: n[i + 5]!,
-      };
-      const stageAttempt = back(n[i + 6]!);
-      if (stageAttempt !== undefined) e.stageAttempt = stageAttempt;
-      if (!Number.isNaN(n[i + 7]!)) e.shuffleMap = n[i + 7] === 1;
-      if (n[i + 8] === 1) e.metrics = metricsAt(n, i + 9);
-      i += 29;
-      s += 1;
-      yield e;
-    } else yield b.others[o++]!;
+/** Reads batches in the order they were taken, keeping the strings earlier batches brought. */
+export class ListenerBatchReader {
+  private strings: string[] = [];
+
+  /** The batch's events, in order, as they were added. */
+  *events(b: ListenerBatch): Generator<SparkListenerEvent> {
+    if (b.restart) this.strings = [];
+    const strings = this.strings;
+    for (const s of b.strings) strings.push(s);
+    const str = (code: number): string | undefined => {
+      if (Number.isNaN(code)) return undefined;
+      // Out of step with the builder (a batch was lost): fail loudly rather than give tasks the wrong executor.
+      if (code >= strings.length) throw new Error(`listener batch: string code ${code} was never sent`);
+      return strings[code];
+    };
+    const n = b.nums;
+    let i = 0;
+    let o = 0;
+    for (const kind of b.kinds) {
+      if (kind === TASK_START) {
+        const e: TaskStart = { type: 'taskStart', stageId: int(n[i]!), taskId: int(n[i + 1]!), partition: int(n[i + 2]!), attempt: int(n[i + 3]!), executorId: str(n[i + 6]!)!, time: n[i + 4]! };
+        const stageAttempt = back(n[i + 5]!);
+        if (stageAttempt !== undefined) e.stageAttempt = stageAttempt;
+        const host = str(n[i + 7]!);
+        if (host !== undefined) e.host = host;
+        const locality = str(n[i + 8]!) as Locality;
+        if (locality !== undefined) e.locality = locality;
+        i += START_WIDTH;
+        yield e;
+      } else if (kind === TASK_END) {
+        const e: TaskEnd = {
+          type: 'taskEnd', stageId: int(n[i]!), taskId: int(n[i + 1]!), partition: int(n[i + 2]!), attempt: int(n[i + 3]!), executorId: str(n[i + 5]!)!, time: n[i + 4]!,
+          result: 'success', records: int(n[i + 6]!),
+        };
+        const stageAttempt = back(n[i + 7]!);
+        if (stageAttempt !== undefined) e.stageAttempt = stageAttempt;
+        if (!Number.isNaN(n[i + 8]!)) e.shuffleMap = n[i + 8] === 1;
+        if (n[i + 9] === 1) e.metrics = metricsAt(n, i + 10);
+        i += END_WIDTH;
+        yield e;
+      } else yield b.others[o++]!;
+    }
   }
 }
 
 function metricsAt(n: Float64Array, i: number): TaskMetricsLite {
-  const m: TaskMetricsLite = { runTimeMs: n[i]! };
+  const m: TaskMetricsLite = { runTimeMs: int(n[i]!) };
   const set = (k: Exclude<keyof TaskMetricsLite, 'runTimeMs' | 'blockSizes'>, v: number) => {
-    if (!Number.isNaN(v)) m[k] = v;
+    if (!Number.isNaN(v)) m[k] = int(v);
   };
   set('deserializeTimeMs', n[i + 1]!);
   set('resultSize', n[i + 2]!);

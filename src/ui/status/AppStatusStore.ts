@@ -5,11 +5,13 @@
  * `spark.ui.retainedJobs`/`retainedStages`, tasks of a stage beyond `retainedTasks`, and dead executors beyond
  * `retainedDeadExecutors` are forgotten, oldest first.
  */
-import type { EventOf, SparkEvent, StageInfoJson } from '../events/sparkEvents.js';
+import type { EventOf, SparkEvent, StageInfoJson, TaskInfoJson } from '../events/sparkEvents.js';
 import { addToExecutorStage, addToStage, shuffleReadBytes, taskMetricsFromJson, zeroExecutorStageSummary, zeroStageMetrics } from './metrics.js';
-import type { ApplicationRecord, EnvironmentRecord, ExecutorRecord, JobRecord, StageRecord, TaskRecord } from './records.js';
+import type { ApplicationRecord, EnvironmentRecord, ExecutorRecord, JobRecord, StageRecord, TaskRecord, TaskState } from './records.js';
 import { errorString, numberToRemove, taskState } from './taskEnd.js';
 import { RddStorage } from './RddStorage.js';
+import { StageIndexSet } from './StageIndexSet.js';
+import { smallInt } from '../../util/smallInt.js';
 
 export interface Retention {
   retainedJobs: number;
@@ -21,6 +23,19 @@ export interface Retention {
 export const DEFAULT_RETENTION: Retention = { retainedJobs: 1000, retainedStages: 1000, retainedTasks: 100_000, retainedDeadExecutors: 100 };
 
 const stageKey = (id: number, attempt: number) => `${id}.${attempt}`;
+
+/**
+ * A task as first seen, with every field present from the start, the optional ones undefined: fields added later
+ * would move to a second allocation per task, and a stage keeps up to `retainedTasks` of them.
+ */
+function newTask(info: TaskInfoJson, status: TaskState, executorLogs: Record<string, string>, stageId: number, stageAttemptId: number): TaskRecord {
+  return {
+    taskId: info['Task ID'], index: info.Index, attempt: info.Attempt ?? 0, partitionId: info['Partition ID'] ?? info.Index,
+    launchTime: info['Launch Time'], resultFetchStart: undefined, duration: undefined, executorId: info['Executor ID'], host: info.Host, status,
+    taskLocality: info.Locality, speculative: info.Speculative ?? false, errorMessage: undefined, taskMetrics: undefined, executorLogs,
+    schedulerDelay: 0, gettingResultTime: 0, finishTime: 0, stageId, stageAttemptId, killReason: undefined,
+  };
+}
 
 export class AppStatusStore {
   app: ApplicationRecord | undefined;
@@ -186,7 +201,7 @@ export class AppStatusStore {
       jobId: e['Job ID'], name: last?.['Stage Name'] ?? `Job ${e['Job ID']}`, stageIds: [...e['Stage IDs']].sort((a, b) => a - b),
       jobTags: (props['spark.job.tags'] ?? '').split(',').filter(Boolean).sort(), status: 'RUNNING',
       numTasks: infos.reduce((n, s) => n + s['Number of Tasks'], 0), numActiveTasks: 0, numCompletedTasks: 0, numSkippedTasks: 0,
-      numFailedTasks: 0, numKilledTasks: 0, completedIndices: new Set(), numActiveStages: 0, completedStages: new Set(), skippedStages: new Set(),
+      numFailedTasks: 0, numKilledTasks: 0, completedIndices: new StageIndexSet(), numActiveStages: 0, completedStages: new Set(), skippedStages: new Set(),
       failedStages: new Set(), killedTasksSummary: {}, submittedStages: new Set(),
     };
     if (e['Submission Time'] !== undefined) job.submissionTime = e['Submission Time'];
@@ -275,12 +290,7 @@ export class AppStatusStore {
     const s = this.taskStage(e['Stage ID'], e['Stage Attempt ID'] ?? 0);
     const x = this.executor(info['Executor ID'], info['Launch Time']);
     x.activeTasks++;
-    const t: TaskRecord = {
-      taskId: info['Task ID'], index: info.Index, attempt: info.Attempt ?? 0, partitionId: info['Partition ID'] ?? info.Index,
-      launchTime: info['Launch Time'], executorId: info['Executor ID'], host: info.Host, status: taskState(info), taskLocality: info.Locality,
-      speculative: info.Speculative ?? false, executorLogs: x.executorLogs, schedulerDelay: 0, gettingResultTime: 0, finishTime: 0,
-      stageId: e['Stage ID'], stageAttemptId: e['Stage Attempt ID'] ?? 0,
-    };
+    const t = newTask(info, taskState(info), x.executorLogs, e['Stage ID'], e['Stage Attempt ID'] ?? 0);
     if (!s) return;
     s.tasks.set(t.taskId, t);
     s.numActiveTasks++;
@@ -298,8 +308,9 @@ export class AppStatusStore {
     const s = this.taskStage(e['Stage ID'], e['Stage Attempt ID'] ?? 0);
     const metrics = e['Task Metrics'] ? taskMetricsFromJson(e['Task Metrics']) : undefined;
     const status = taskState(info);
-    const duration = info['Finish Time'] - info['Launch Time'];
-    const gettingResultTime = info['Getting Result Time'] > 0 ? info['Finish Time'] - info['Getting Result Time'] : 0;
+    // Differences of two large times come out as doubles; kept per task, they would each be boxed.
+    const duration = smallInt(info['Finish Time'] - info['Launch Time']);
+    const gettingResultTime = info['Getting Result Time'] > 0 ? smallInt(info['Finish Time'] - info['Getting Result Time']) : 0;
     const killReason = reason.Reason === 'TaskKilled' ? (reason['Kill Reason'] ?? 'unknown reason') : undefined;
     const x = this.executor(info['Executor ID'], info['Launch Time']);
     x.activeTasks = Math.max(0, x.activeTasks - 1);
@@ -315,11 +326,7 @@ export class AppStatusStore {
     if (!s) return;
     let t = s.tasks.get(info['Task ID']);
     if (!t) {
-      t = {
-        taskId: info['Task ID'], index: info.Index, attempt: info.Attempt ?? 0, partitionId: info['Partition ID'] ?? info.Index, launchTime: info['Launch Time'],
-        executorId: info['Executor ID'], host: info.Host, status, taskLocality: info.Locality, speculative: info.Speculative ?? false,
-        executorLogs: x.executorLogs, schedulerDelay: 0, gettingResultTime: 0, finishTime: 0, stageId: s.stageId, stageAttemptId: s.attemptId,
-      };
+      t = newTask(info, status, x.executorLogs, s.stageId, s.attemptId);
       s.tasks.set(t.taskId, t);
     } else s.numActiveTasks = Math.max(0, s.numActiveTasks - 1);
     t.status = status;
@@ -331,7 +338,7 @@ export class AppStatusStore {
     if (killReason !== undefined) t.killReason = killReason;
     if (metrics) {
       t.taskMetrics = metrics;
-      t.schedulerDelay = Math.max(0, duration - metrics.executorRunTime - metrics.executorDeserializeTime - metrics.resultSerializationTime - gettingResultTime);
+      t.schedulerDelay = smallInt(Math.max(0, duration - metrics.executorRunTime - metrics.executorDeserializeTime - metrics.resultSerializationTime - gettingResultTime));
       addToStage(s.metrics, metrics);
     }
     s.endedTasks++;
@@ -357,7 +364,7 @@ export class AppStatusStore {
       j.numActiveTasks = Math.max(0, j.numActiveTasks - 1);
       if (status === 'SUCCESS') {
         j.numCompletedTasks++;
-        j.completedIndices.add(`${s.stageId}.${t.index}`);
+        j.completedIndices.add(s.stageId, t.index);
       } else if (status === 'KILLED') {
         j.numKilledTasks++;
         j.killedTasksSummary[killReason!] = (j.killedTasksSummary[killReason!] ?? 0) + 1;

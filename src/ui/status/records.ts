@@ -2,6 +2,7 @@
  * What the status store keeps per job, stage attempt, task, executor and cached RDD: Spark's REST models (`api.scala`)
  * with times as epoch ms (the API renders them as dates) plus the bookkeeping needed to update them.
  */
+import type { StageIndexSet } from './StageIndexSet.js';
 
 export type JobStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'UNKNOWN';
 export type StageStatus = 'ACTIVE' | 'COMPLETE' | 'FAILED' | 'PENDING' | 'SKIPPED';
@@ -68,7 +69,7 @@ export interface StageRecord {
 export interface JobRecord {
   jobId: number; name: string; description?: string; submissionTime?: number; completionTime?: number; stageIds: number[];
   jobGroup?: string; jobTags: string[]; status: JobStatus; numTasks: number; numActiveTasks: number; numCompletedTasks: number;
-  numSkippedTasks: number; numFailedTasks: number; numKilledTasks: number; completedIndices: Set<string>;
+  numSkippedTasks: number; numFailedTasks: number; numKilledTasks: number; completedIndices: StageIndexSet;
   numActiveStages: number; completedStages: Set<number>; skippedStages: Set<number>; failedStages: Set<number>;
   killedTasksSummary: Record<string, number>;
   /** Bookkeeping: why it failed, and which of its stages ran while it did (the others were skipped). */
