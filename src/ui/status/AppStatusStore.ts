@@ -8,7 +8,8 @@
 import type { EventOf, SparkEvent, StageInfoJson, TaskInfoJson } from '../events/sparkEvents.js';
 import { addToExecutorStage, addToStage, shuffleReadBytes, taskMetricsFromJson, zeroExecutorStageSummary, zeroStageMetrics } from './metrics.js';
 import type { ApplicationRecord, EnvironmentRecord, ExecutorRecord, JobRecord, StageRecord, TaskRecord, TaskState } from './records.js';
-import { errorString, numberToRemove, taskState } from './taskEnd.js';
+import { errorString, taskState } from './taskEnd.js';
+import { trimDeadExecutors, trimJobs, trimStages, trimTasks } from './retention.js';
 import { RddStorage } from './RddStorage.js';
 import { StageIndexSet } from './StageIndexSet.js';
 import { smallInt } from '../../util/smallInt.js';
@@ -123,7 +124,7 @@ export class AppStatusStore {
         x.removeTime = e.Timestamp;
         x.removeReason = e['Removed Reason'];
         this.storage.executorGone(x.id);
-        this.trimDeadExecutors();
+        trimDeadExecutors(this.executors, this.retention.retainedDeadExecutors);
         break;
       }
       case 'SparkListenerBlockManagerAdded': {
@@ -233,7 +234,7 @@ export class AppStatusStore {
       job.skippedStages.add(s.stageId);
       job.numSkippedTasks += s.numTasks;
     }
-    this.trimJobs();
+    trimJobs(this.jobs, this.retention.retainedJobs);
     this.trimStages();
   }
 
@@ -299,7 +300,7 @@ export class AppStatusStore {
       const j = this.jobs.get(id);
       if (j) j.numActiveTasks++;
     }
-    this.trimTasks(s);
+    trimTasks(s, this.retention.retainedTasks);
   }
 
   private taskEnd(e: EventOf<'SparkListenerTaskEnd'>): void {
@@ -370,7 +371,7 @@ export class AppStatusStore {
         j.killedTasksSummary[killReason!] = (j.killedTasksSummary[killReason!] ?? 0) + 1;
       } else j.numFailedTasks++;
     }
-    this.trimTasks(s);
+    trimTasks(s, this.retention.retainedTasks);
   }
 
   private findTask(taskId: number): TaskRecord | undefined {
@@ -381,36 +382,8 @@ export class AppStatusStore {
     return undefined;
   }
 
-  // ------------------------------------------------------------------------------------------ retention
-
-  private trimJobs(): void {
-    const remove = numberToRemove(this.jobs.size, this.retention.retainedJobs);
-    if (remove === 0) return;
-    const done = [...this.jobs.values()].filter((j) => j.status !== 'RUNNING').sort((a, b) => (a.completionTime ?? 0) - (b.completionTime ?? 0));
-    for (const j of done.slice(0, remove)) this.jobs.delete(j.jobId);
-  }
-
+  /** Forgets the oldest finished stage attempts past the limit (and the cached last one, which may be among them). */
   private trimStages(): void {
-    const remove = numberToRemove(this.stages.size, this.retention.retainedStages);
-    if (remove === 0) return;
-    const done = [...this.stages.entries()].filter(([, s]) => s.status !== 'ACTIVE' && s.status !== 'PENDING')
-      .sort(([, a], [, b]) => (a.completionTime ?? 0) - (b.completionTime ?? 0));
-    for (const [key] of done.slice(0, remove)) this.stages.delete(key);
-    this.lastTaskStage = undefined;
-  }
-
-  private trimTasks(s: StageRecord): void {
-    const remove = numberToRemove(s.tasks.size, this.retention.retainedTasks);
-    if (remove === 0) return;
-    const ended = [...s.tasks.values()].filter((t) => t.finishTime > 0).sort((a, b) => a.finishTime - b.finishTime);
-    for (const t of ended.slice(0, remove)) s.tasks.delete(t.taskId);
-  }
-
-  private trimDeadExecutors(): void {
-    const dead = [...this.executors.values()].filter((x) => !x.isActive);
-    const remove = numberToRemove(dead.length, this.retention.retainedDeadExecutors);
-    if (remove === 0) return;
-    dead.sort((a, b) => (a.removeTime ?? 0) - (b.removeTime ?? 0));
-    for (const x of dead.slice(0, remove)) this.executors.delete(x.id);
+    if (trimStages(this.stages, this.retention.retainedStages)) this.lastTaskStage = undefined;
   }
 }

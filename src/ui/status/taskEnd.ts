@@ -39,8 +39,3 @@ export function errorString(r: TaskEndReasonJson): string | undefined {
       return String((r as { Reason?: unknown }).Reason ?? 'UnknownReason');
   }
 }
-
-/** Spark's `calculateNumberToRemove`: past the limit, drop at least a tenth of it at once (fewer, costlier sweeps). */
-export function numberToRemove(size: number, retained: number): number {
-  return size > retained ? Math.max(Math.floor(retained / 10), size - retained) : 0;
-}
