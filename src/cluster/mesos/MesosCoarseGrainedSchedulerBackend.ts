@@ -24,6 +24,7 @@ import { MesosSchedulerBackendUtil } from './MesosSchedulerBackendUtil.js';
 import { MesosSchedulerUtils } from './MesosSchedulerUtils.js';
 import { MesosBackendMetrics } from './metrics.js';
 import { ExecutorDecommissioner } from './ExecutorDecommissioner.js';
+import { TaskReconciler } from './TaskReconciler.js';
 import type { TaskDescription } from '../../core/plan.js';
 
 const log = getLogger('MesosCoarseGrainedSchedulerBackend');
@@ -53,6 +54,11 @@ export class MesosCoarseGrainedSchedulerBackend extends EndpointBackend implemen
   private readonly coresByTask = new Map<string, number>();
   private readonly gpusByTask = new Map<string, number>();
   private readonly launchedTasks = new Set<string>();
+  /** After a (re)subscription, asks Mesos about executors until it answers for each (TaskReconciler.ts). */
+  private readonly reconciler = new TaskReconciler({
+    tasks: () => new Map([...this.agents].flatMap(([agentId, a]) => [...a.taskIds].map((t): [string, string] => [t, agentId]))),
+    send: (tasks) => this.framework.tryCall(Calls.reconcile(tasks)),
+  });
   /** Executors that registered with the driver and whose Mesos task has not ended (their failures are not launch failures). */
   private readonly registeredTasks = new Set<string>();
   private totalCoresAcquired = 0;
@@ -206,11 +212,8 @@ export class MesosCoarseGrainedSchedulerBackend extends EndpointBackend implemen
       case 'SUBSCRIBED':
         // A (re)subscription starts unsuppressed at the master.
         this.suppressed = false;
-        if (this.launchedTasks.size > 0) {
-          // Re-subscribed after a failover: ask for the state of every executor we think runs.
-          const tasks = [...this.agents].flatMap(([agentId, a]) => [...a.taskIds].map((t) => ({ task_id: { value: t }, agent_id: { value: agentId } })));
-          await this.call(Calls.reconcile(tasks));
-        }
+        // Re-subscribed after a failover: ask for the state of every executor we think runs, until Mesos answers.
+        await this.reconciler.subscribed();
         return;
       case 'OFFERS':
         return this.resourceOffers(await this.decommissioner.filterOffers(e.offers.offers ?? []));
@@ -353,6 +356,7 @@ export class MesosCoarseGrainedSchedulerBackend extends EndpointBackend implemen
   private async statusUpdate(s: TaskStatus): Promise<void> {
     if (s.uuid && s.agent_id) await this.call(Calls.acknowledge(s));
     const taskId = s.task_id.value;
+    this.reconciler.answered(taskId);
     const agentId = s.agent_id?.value;
     const agent = agentId ? this.agents.get(agentId) : undefined;
     if (!agent) {
@@ -433,6 +437,7 @@ export class MesosCoarseGrainedSchedulerBackend extends EndpointBackend implemen
     while (this.numExecutors > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     if (this.numExecutors > 0) log.warn({ remaining: this.numExecutors }, 'timed out waiting for executors to end; temporary files may be left');
     this.shuffleClient?.close();
+    this.reconciler.stop();
     await this.framework.teardown();
   }
 }

@@ -13,6 +13,7 @@ import { getLogger, warn } from '../../util/logging.js';
 import { executorContainer, executorEnvironment, executorLauncher, installationRoot } from './executorTask.js';
 import { partitionFineGrainedResources, planFineGrainedOffers, type FinePlannerConfig } from './FineGrainedOfferPlanner.js';
 import { FrameworkConnection, withDriverUi } from './FrameworkConnection.js';
+import { TaskReconciler } from './TaskReconciler.js';
 import { starvationWarning } from './launchDiagnostics.js';
 import { MesosProtoUtils } from './MesosProtoUtils.js';
 import { MesosSchedulerBackendUtil } from './MesosSchedulerBackendUtil.js';
@@ -42,6 +43,11 @@ export class MesosFineGrainedSchedulerBackend implements SchedulerBackend {
   private readonly executorInfos = new Map<string, ExecutorInfo>();
   /** Engine task id → agent id, while the task runs. */
   private readonly taskAgents = new Map<number, string>();
+  /** After a (re)subscription, asks Mesos about tasks until it answers for each (TaskReconciler.ts). */
+  private readonly reconciler = new TaskReconciler({
+    tasks: () => new Map([...this.taskAgents].map(([t, a]): [string, string] => [String(t), a])),
+    send: (tasks) => this.framework.tryCall(Calls.reconcile(tasks)),
+  });
   private readonly secret: string | undefined;
   private readonly appName: string;
   /** `spark.mesos.task.labels`, parsed once. */
@@ -102,10 +108,8 @@ export class MesosFineGrainedSchedulerBackend implements SchedulerBackend {
       case 'SUBSCRIBED':
         // A (re)subscription starts unsuppressed at the master.
         this.suppressed = false;
-        if (this.taskAgents.size > 0) {
-          const tasks = [...this.taskAgents].map(([t, a]) => ({ task_id: { value: String(t) }, agent_id: { value: a } }));
-          await this.framework.call(Calls.reconcile(tasks));
-        }
+        // Re-subscribed after a failover: ask for the state of every task we think runs, until Mesos answers.
+        await this.reconciler.subscribed();
         return;
       case 'OFFERS':
         return this.resourceOffers(e.offers.offers ?? []);
@@ -221,6 +225,7 @@ export class MesosFineGrainedSchedulerBackend implements SchedulerBackend {
 
   private async statusUpdate(s: TaskStatus): Promise<void> {
     if (s.uuid && s.agent_id) await this.framework.call(Calls.acknowledge(s));
+    this.reconciler.answered(s.task_id.value);
     this.metrics.statusUpdates.inc({ state: s.state });
     const taskId = Number(s.task_id.value);
     const agentId = this.taskAgents.get(taskId);
@@ -304,6 +309,7 @@ export class MesosFineGrainedSchedulerBackend implements SchedulerBackend {
     if (this.stopping) return;
     this.stopping = true;
     clearInterval(this.starvationTimer);
+    this.reconciler.stop();
     await this.framework.teardown();
   }
 }

@@ -5,6 +5,7 @@ import { Calls } from '../../mesos/calls.js';
 import type { ClientEvent } from '../../mesos/client/SchedulerClient.js';
 import { FrameworkConnection } from '../../cluster/mesos/FrameworkConnection.js';
 import { MesosSchedulerUtils } from '../../cluster/mesos/MesosSchedulerUtils.js';
+import { TaskReconciler } from '../../cluster/mesos/TaskReconciler.js';
 import { getLogger } from '../../util/logging.js';
 import type { CreateSubmissionRequest } from '../rest/messages.js';
 import type { SubmissionHandler } from '../rest/RestSubmissionServer.js';
@@ -71,6 +72,11 @@ export class MesosClusterScheduler implements SubmissionHandler {
   private readonly finished: MesosClusterSubmissionState[] = [];
   /** Tasks restored from the store: reconciliation updates for them are applied. */
   private readonly pendingRecover = new Map<string, string>();
+  /** Asks Mesos about recovered drivers after each (re)subscription until it answers for each (TaskReconciler.ts). */
+  private readonly reconciler = new TaskReconciler({
+    tasks: () => this.pendingRecover,
+    send: (tasks) => this.framework!.tryCall(Calls.reconcile(tasks)),
+  });
   private framework: FrameworkConnection | undefined;
   private frameworkId: string | undefined;
   private ready = false;
@@ -187,6 +193,7 @@ export class MesosClusterScheduler implements SubmissionHandler {
   async stop(): Promise<void> {
     this.ready = false;
     this.retryTimer.clear();
+    this.reconciler.stop();
     await this.lock;
     await this.framework?.close();
     await this.store.close();
@@ -333,11 +340,8 @@ export class MesosClusterScheduler implements SubmissionHandler {
   private async onEvent(e: ClientEvent): Promise<void> {
     switch (e.type) {
       case 'SUBSCRIBED':
-        if (this.pendingRecover.size > 0) {
-          const tasks = [...this.pendingRecover].map(([t, a]) => ({ task_id: { value: t }, ...(a ? { agent_id: { value: a } } : {}) }));
-          log.info({ tasks: tasks.length }, 'reconciling recovered drivers');
-          await this.framework!.call(Calls.reconcile(tasks));
-        }
+        if (this.pendingRecover.size > 0) log.info({ tasks: this.pendingRecover.size }, 'reconciling recovered drivers');
+        await this.reconciler.subscribed();
         return;
       case 'OFFERS': {
         // Decided and stored under the lock; the calls to Mesos go out after it, so submissions do not wait on them.
@@ -347,6 +351,7 @@ export class MesosClusterScheduler implements SubmissionHandler {
       }
       case 'UPDATE':
         if (e.update.status.uuid && e.update.status.agent_id) await this.framework!.call(Calls.acknowledge(e.update.status));
+        this.reconciler.answered(e.update.status.task_id.value);
         return this.exclusive(() => statusUpdate(e.update.status, {
           launched: this.launched, pendingRecover: this.pendingRecover, retrying: this.retrying, finished: this.finished, store: this.store,
           maxRetryWaitSeconds: this.maxRetryWaitSeconds, retainedDrivers: this.retainedDrivers, retryTimer: this.retryTimer,

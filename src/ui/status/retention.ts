@@ -24,7 +24,7 @@ export function trimStages(stages: Map<string, StageRecord>, retained: number): 
   const done = [...stages.entries()].filter(([, s]) => s.status !== 'ACTIVE' && s.status !== 'PENDING')
     .sort(([, a], [, b]) => (a.completionTime ?? 0) - (b.completionTime ?? 0));
   for (const [key] of done.slice(0, remove)) stages.delete(key);
-  return true;
+  return done.length > 0;
 }
 
 export function trimTasks(s: StageRecord, retained: number): void {
