@@ -14,6 +14,7 @@ import { handleMasterRequest } from './master/httpEndpoints.js';
 import { InverseOffers } from './master/inverseOffers.js';
 import { LeaderElection } from './master/LeaderElection.js';
 import { Maintenance } from './master/maintenance.js';
+import { Registrar } from './master/Registrar.js';
 import { now, VERSION, type AgentRegistration, type MasterContext, type MasterOptions, type ResolvedMasterOptions } from './master/model.js';
 import { masterState } from './master/stateJson.js';
 
@@ -36,6 +37,7 @@ export class Master implements MasterContext {
   readonly election: LeaderElection;
   readonly maintenance = new Maintenance();
   readonly inverseOffers: InverseOffers;
+  readonly registrar: Registrar;
   readonly startTime = now();
   private server: http.Server | undefined;
   private address: { host: string; port: number } | undefined;
@@ -43,13 +45,26 @@ export class Master implements MasterContext {
   private isStopped = false;
 
   constructor(opts: MasterOptions = {}) {
-    this.opts = { host: '127.0.0.1', allocationIntervalMs: 1000, heartbeatIntervalSeconds: 15, agentPingTimeoutMs: 15_000, maxAgentPingTimeouts: 5, ...opts };
+    this.opts = {
+      host: '127.0.0.1', allocationIntervalMs: 1000, heartbeatIntervalSeconds: 15, agentPingTimeoutMs: 15_000, maxAgentPingTimeouts: 5,
+      agentReregisterTimeoutMs: 600_000, ...opts,
+    };
     this.frameworks = new FrameworkRegistry(this);
     this.agents = new AgentRegistry(this);
     this.allocator = new Allocator(this);
     this.inverseOffers = new InverseOffers(this);
     this.election = new LeaderElection(() => this.address, () => this.masterInfo);
     this.election.onLostLeadership = () => this.frameworks.closeStreams();
+    this.registrar = new Registrar(() => this.election.registryLocation());
+    this.election.onElected = () => void this.recoverRegistry();
+  }
+
+  /** Elected: the agents the registry holds are recovered until they re-register (Mesos' master recovery). */
+  private async recoverRegistry(): Promise<void> {
+    const admitted = await this.registrar.read();
+    if (this.isStopped || !this.isLeader) return;
+    if (admitted.length > 0) log.info({ agents: admitted.length }, 'recovered agents from the registry; waiting for them to re-register');
+    this.agents.recover(admitted);
   }
 
   get stopped(): boolean {

@@ -6,6 +6,7 @@ import { getLogger } from '../../util/logging.js';
 import { isTerminalTaskState, type TaskState, type TaskStatus } from '../../mesos/wire/task.js';
 import { normalize } from '../resources.js';
 import type { AgentLink } from './AgentLink.js';
+import type { AdmittedAgent } from './Registrar.js';
 import { hasCapability, masterStatus, now, roleOfTask, updateEvent, type AgentRegistration, type MAgent, type MasterContext, type MFramework, type MTask } from './model.js';
 
 const log = getLogger('minimesos.Master');
@@ -15,6 +16,14 @@ export class AgentRegistry {
   private readonly unreachable = new Map<string, { nanoseconds: number }>();
   /** Agents removed by the operator (`/machine/down`): what they still send is ignored until they register again. */
   private readonly removedByOperator = new Set<string>();
+  /**
+   * Agents the registry says a previous leader admitted and that have not re-registered with this one yet (Mesos'
+   * `Slaves::recovered`): explicit reconciliation gets no answer for tasks on them, and after
+   * `agentReregisterTimeoutMs` they are unreachable.
+   */
+  private readonly recovered = new Map<string, { hostname: string; timer: NodeJS.Timeout }>();
+  /** The registry was read after this master's election: until then what it knows must not overwrite it. */
+  private registryRecovered = false;
   private nextAgent = 0;
 
   constructor(private readonly ctx: MasterContext) {}
@@ -35,6 +44,53 @@ export class AgentRegistry {
     return this.agents.size;
   }
 
+  isRecovered(id: string): boolean {
+    return this.recovered.has(id);
+  }
+
+  get anyRecovered(): boolean {
+    return this.recovered.size > 0;
+  }
+
+  /** Recovered agents, for the state endpoints. */
+  recoveredAgents(): AdmittedAgent[] {
+    return [...this.recovered].map(([id, r]) => ({ id, hostname: r.hostname }));
+  }
+
+  /** Elected: the agents a previous leader admitted (from the registry) are recovered until they re-register. */
+  recover(admitted: AdmittedAgent[]): void {
+    for (const a of admitted) {
+      if (this.agents.has(a.id) || this.recovered.has(a.id)) continue;
+      const timer = setTimeout(() => this.reregisterTimedOut(a.id), this.ctx.opts.agentReregisterTimeoutMs);
+      timer.unref();
+      this.recovered.set(a.id, { hostname: a.hostname, timer });
+    }
+    this.registryRecovered = true;
+    this.persist();
+  }
+
+  /**
+   * A recovered agent did not re-register in time (Mesos' `agent_reregister_timeout`): it is unreachable, and every
+   * framework gets `FAILURE{agent_id}`. This master never knew its tasks, so none are updated here; reconciliation
+   * answers for them from now on.
+   */
+  private reregisterTimedOut(id: string): void {
+    const r = this.recovered.get(id);
+    if (!r || this.ctx.stopped) return;
+    this.recovered.delete(id);
+    log.warn({ agent: id, hostname: r.hostname }, 'agent did not re-register after the master failed over; marking it unreachable');
+    this.unreachable.set(id, { nanoseconds: Date.now() * 1e6 });
+    for (const f of this.ctx.frameworks.all()) this.ctx.frameworks.send(f, { type: 'FAILURE', failure: { agent_id: { value: id } } });
+    this.persist();
+  }
+
+  /** Stores the admitted agents (registered and recovered) for the next leader. */
+  private persist(): void {
+    if (!this.registryRecovered) return;
+    const admitted = [...this.agents.values()].map((a) => ({ id: a.id, hostname: a.hostname }));
+    void this.ctx.registrar.save([...admitted, ...this.recoveredAgents()]);
+  }
+
   /**
    * An agent (re)registers; returns its id. Re-registration brings back its tasks (after a master failover); an
    * agent this master had marked unreachable or disconnected gets its tasks back as Mesos 1.5+ does, each with an
@@ -45,6 +101,9 @@ export class AgentRegistry {
     if (refused) throw new Error(refused);
     const id = reg.id ?? `${this.ctx.id}-S${this.nextAgent++}`;
     this.removedByOperator.delete(id);
+    const recovered = this.recovered.get(id);
+    if (recovered) clearTimeout(recovered.timer);
+    this.recovered.delete(id);
     const existing = this.agents.get(id);
     const wasUnreachable = this.unreachable.has(id);
     const returning = wasUnreachable || (existing !== undefined && !existing.active);
@@ -93,6 +152,7 @@ export class AgentRegistry {
       }
     }
     log.info({ agent: id, hostname: reg.hostname, reregistered: reg.id !== undefined, returning }, 'agent registered');
+    this.persist();
     this.ctx.allocateSoon();
     return id;
   }
@@ -115,6 +175,7 @@ export class AgentRegistry {
     if (!a) return;
     log.warn({ agent: agentId, hostname: a.hostname, message }, 'removing agent');
     this.agents.delete(agentId);
+    this.persist();
     this.removedByOperator.add(agentId);
     a.link.close?.();
     this.removeTasks(agentId, (taskId, pa) => ({
@@ -157,6 +218,7 @@ export class AgentRegistry {
     if (!a || this.ctx.stopped) return;
     log.warn({ agent: agentId, hostname: a.hostname, message }, 'marking agent unreachable');
     this.agents.delete(agentId);
+    this.persist();
     const time = { nanoseconds: Date.now() * 1e6 };
     this.unreachable.set(agentId, time);
     a.link.close?.();
@@ -185,9 +247,10 @@ export class AgentRegistry {
     }
   }
 
-  /** The master stops: links close and health checks end. */
+  /** The master stops: links close, health checks and re-registration timeouts end. */
   closeAll(): void {
     for (const a of this.agents.values()) a.link.close?.();
+    for (const r of this.recovered.values()) clearTimeout(r.timer);
   }
 
   /** Agents marked unreachable, with when. */
@@ -211,6 +274,7 @@ export class AgentRegistry {
     const a = this.agents.get(agentId);
     if (!a) return;
     this.agents.delete(agentId);
+    this.persist();
     for (const f of this.ctx.frameworks.all()) {
       for (const o of [...f.offers.values()]) {
         if (o.offer.agent_id.value === agentId) {

@@ -8,6 +8,7 @@ import { parseMasterUrl } from '../../mesos/masterUrl.js';
 import { pickLeader, endpointFromZnode } from '../../mesos/client/detector.js';
 import type { MasterInfo } from '../../mesos/wire/framework.js';
 import { now } from './model.js';
+import type { RegistryLocation } from './Registrar.js';
 
 const log = getLogger('minimesos.Master');
 
@@ -22,6 +23,9 @@ export class LeaderElection {
   stepDowns = 0;
   /** Called when this master stops leading because its session expired (its frameworks must fail over). */
   onLostLeadership: (() => void) | undefined;
+  /** Called when this master becomes the leader (it then recovers the registry's agents). */
+  onElected: (() => void) | undefined;
+  private groupPath: string | undefined;
 
   constructor(
     /** This master's address (known once it listens). */
@@ -56,17 +60,24 @@ export class LeaderElection {
     }
   }
 
+  /** Where the registry of admitted agents lives: a node in the master group's path (none without ZooKeeper). */
+  registryLocation(): RegistryLocation | undefined {
+    return this.zk && this.groupPath !== undefined ? { client: this.zk, path: `${this.groupPath}/registry` } : undefined;
+  }
+
   private becomeLeader(): void {
     this.leaderKnown?.();
     if (this.isLeader) return;
     this.leader = this.self();
     this.electedTime = now();
     log.info({ master: this.leader }, 'elected leading master');
+    this.onElected?.();
   }
 
   private contend(zkUrl: string): Promise<void> {
     const loc = parseMasterUrl(zkUrl);
     if (loc.kind !== 'zookeeper') throw new Error(`--zk should be zk://host:port/path, but was '${zkUrl}'`);
+    this.groupPath = loc.path;
     const zk = zookeeper.createClient(loc.servers, { sessionTimeout: 4000, spinDelay: 200 });
     if (loc.auth) zk.addAuthInfo('digest', Buffer.from(`${loc.auth.user}:${loc.auth.password}`));
     this.zk = zk;

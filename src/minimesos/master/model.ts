@@ -15,6 +15,7 @@ import type { FrameworkRegistry } from './FrameworkRegistry.js';
 import type { InverseOffers } from './inverseOffers.js';
 import type { LeaderElection } from './LeaderElection.js';
 import type { Maintenance } from './maintenance.js';
+import type { Registrar } from './Registrar.js';
 
 export const VERSION = '1.11.0';
 
@@ -40,9 +41,14 @@ export interface MasterOptions {
   agentPingTimeoutMs?: number;
   /** Consecutive missed pings after which an agent is unreachable (Mesos `--max_agent_ping_timeouts`, 5). */
   maxAgentPingTimeouts?: number;
+  /**
+   * How long after this master's election an agent a previous leader admitted may take to re-register before it is
+   * unreachable (Mesos `--agent_reregister_timeout`, 10 minutes).
+   */
+  agentReregisterTimeoutMs?: number;
 }
 
-export type ResolvedMasterOptions = Required<Pick<MasterOptions, 'host' | 'allocationIntervalMs' | 'heartbeatIntervalSeconds' | 'agentPingTimeoutMs' | 'maxAgentPingTimeouts'>> & MasterOptions;
+export type ResolvedMasterOptions = Required<Pick<MasterOptions, 'host' | 'allocationIntervalMs' | 'heartbeatIntervalSeconds' | 'agentPingTimeoutMs' | 'maxAgentPingTimeouts' | 'agentReregisterTimeoutMs'>> & MasterOptions;
 
 export interface MTask {
   info: TaskInfo;
@@ -140,6 +146,8 @@ export interface MasterContext {
   /** The maintenance schedule and machine modes (`/maintenance/*`, `/machine/*`). */
   readonly maintenance: Maintenance;
   readonly inverseOffers: InverseOffers;
+  /** Where the admitted agents are kept for the next leader. */
+  readonly registrar: Registrar;
   readonly startTime: number;
   readonly stopped: boolean;
   readonly endpoint: { host: string; port: number };

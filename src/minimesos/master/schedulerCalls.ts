@@ -201,6 +201,8 @@ function reconcile(ctx: MasterContext, f: MFramework, tasks: { task_id: { value:
       continue;
     }
     const agentId = req.agent_id?.value;
+    // Its agent (or, without one named, any agent) may still bring it back after a failover: no answer yet.
+    if (agentId !== undefined ? ctx.agents.isRecovered(agentId) : ctx.agents.anyRecovered) continue;
     const agentKnown = agentId !== undefined && ctx.agents.has(agentId);
     const state: TaskState = pa ? (agentKnown ? 'TASK_GONE' : 'TASK_UNKNOWN') : 'TASK_LOST';
     const message = agentKnown ? 'Reconciliation: Task is unknown to the agent' : 'Reconciliation: Task is unknown';

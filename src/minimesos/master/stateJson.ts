@@ -125,7 +125,7 @@ function rawState(ctx: MasterContext): Record<string, unknown> {
       ...(ctx.opts.zk ? { zk: ctx.opts.zk } : {}),
     },
     slaves,
-    recovered_slaves: [],
+    recovered_slaves: ctx.agents.recoveredAgents(),
     frameworks: frameworks.filter((f) => !f.recovered || f.tasks.size > 0).map(frameworkJson),
     completed_frameworks: ctx.frameworks.completed.map(frameworkJson),
     orphan_tasks: [],

@@ -1,0 +1,69 @@
+/**
+ * The agents a master has admitted, kept where the next leader finds them (Mesos' registrar, which keeps its registry
+ * in the replicated log). With ZooKeeper the registry is a persistent node beside the election's nodes, so a newly
+ * elected master knows the agents its predecessor admitted and treats them as recovered until they re-register or
+ * `agentReregisterTimeoutMs` passes. A master without ZooKeeper leads alone and keeps nothing.
+ */
+import zookeeper from 'node-zookeeper-client';
+import { getLogger } from '../../util/logging.js';
+
+const log = getLogger('minimesos.Master');
+
+/** The ZooKeeper error code of a failed call (undefined for other errors). */
+const codeOf = (err: Error | zookeeper.Exception): number | undefined =>
+  typeof (err as zookeeper.Exception).getCode === 'function' ? (err as zookeeper.Exception).getCode() : undefined;
+
+export interface AdmittedAgent { id: string; hostname: string }
+
+export interface RegistryLocation { client: zookeeper.Client; path: string }
+
+export class Registrar {
+  private writing = Promise.resolve();
+
+  constructor(private readonly where: () => RegistryLocation | undefined) {}
+
+  /** The agents the registry holds (none without ZooKeeper, or when the node is missing or unreadable). */
+  read(): Promise<AdmittedAgent[]> {
+    const at = this.where();
+    if (!at) return Promise.resolve([]);
+    return new Promise((resolve) => {
+      at.client.getData(at.path, (err, data) => {
+        if (err || !data) {
+          if (err && codeOf(err) !== zookeeper.Exception.NO_NODE) log.warn({ err: String(err) }, 'could not read the agent registry');
+          return resolve([]);
+        }
+        try {
+          const parsed = JSON.parse(data.toString('utf8')) as { agents?: AdmittedAgent[] };
+          resolve(Array.isArray(parsed.agents) ? parsed.agents : []);
+        } catch (e) {
+          log.warn({ err: (e as Error).message }, 'the agent registry is not JSON; starting without it');
+          resolve([]);
+        }
+      });
+    });
+  }
+
+  /** Stores `agents` as the registry, after every earlier store (the last one wins). */
+  save(agents: AdmittedAgent[]): Promise<void> {
+    const at = this.where();
+    if (!at) return this.writing;
+    const data = Buffer.from(JSON.stringify({ agents }));
+    this.writing = this.writing.then(() => write(at, data)).catch((err: Error) => log.warn({ err: err.message }, 'could not store the agent registry'));
+    return this.writing;
+  }
+}
+
+function write(at: RegistryLocation, data: Buffer): Promise<void> {
+  return new Promise((resolve, reject) => {
+    at.client.setData(at.path, data, -1, (err) => {
+      if (!err) return resolve();
+      if (codeOf(err) !== zookeeper.Exception.NO_NODE) return reject(err);
+      at.client.create(at.path, data, zookeeper.CreateMode.PERSISTENT, (e2) => {
+        if (e2 && codeOf(e2) !== zookeeper.Exception.NODE_EXISTS) return reject(e2);
+        // Created meanwhile by another master: store over it.
+        if (e2) return at.client.setData(at.path, data, -1, (e3) => (e3 ? reject(e3) : resolve()));
+        resolve();
+      });
+    });
+  });
+}

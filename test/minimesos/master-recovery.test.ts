@@ -1,0 +1,101 @@
+/**
+ * Master failover as Mesos recovers: the new leader reads the agents its predecessor admitted from the registry (in
+ * ZooKeeper) and holds them as recovered until they re-register. Meanwhile explicit reconciliation gets no answer for
+ * tasks on them (or, naming no agent, while any is recovered); an agent that re-registers is an agent again, and one
+ * that does not within `agentReregisterTimeoutMs` is unreachable, with FAILURE{agent_id} to every framework.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { Master } from '../../src/minimesos/Master.js';
+import { AGENT_REGISTER_PATH, type Registration } from '../../src/minimesos/agentProtocol.js';
+import { Calls } from '../../src/mesos/calls.js';
+import { SchedulerClient, type ClientEvent } from '../../src/mesos/client/SchedulerClient.js';
+import type { TaskStatus } from '../../src/mesos/wire/task.js';
+import { waitFor } from '../helpers/events.js';
+import { startZooKeeper } from '../helpers/zookeeper.js';
+
+/** Registers as an agent over the agent protocol; resolves with the link once its id came back. */
+function register(masterUrl: string, reg: Registration): Promise<{ req: http.ClientRequest; agentId: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(`${masterUrl}${AGENT_REGISTER_PATH}`, { method: 'POST', headers: { 'Content-Type': 'application/json' } }, (res) => {
+      let buf = '';
+      res.on('data', (c: Buffer) => {
+        buf += c.toString();
+        const m = /"agent_id":"([^"]+)"/.exec(buf);
+        if (m) resolve({ req, agentId: m[1]! });
+      });
+      res.on('error', () => undefined);
+    });
+    req.on('error', reject);
+    req.end(JSON.stringify(reg));
+  });
+}
+
+const agent = (hostname: string): Registration => ({ hostname, port: 1, resources: [{ name: 'cpus', type: 'SCALAR', scalar: { value: 1 } }], attributes: [] });
+
+test('a new leader holds the registry\'s agents as recovered: no reconciliation answer for them until they re-register or time out', async () => {
+  const zk = await startZooKeeper();
+  const zkUrl = `zk://${zk.connectString}/mesos-recovery`;
+  const m1 = new Master({ zk: zkUrl, allocationIntervalMs: 50, agentReregisterTimeoutMs: 3000 });
+  const m2 = new Master({ zk: zkUrl, allocationIntervalMs: 50, agentReregisterTimeoutMs: 3000 });
+  const links: http.ClientRequest[] = [];
+  let client: SchedulerClient | undefined;
+  try {
+    await m1.start();
+    await waitFor(() => m1.isLeader, 10_000, 'the first leader');
+    await m2.start();
+    // Two agents on the first leader, which will not follow it to the next one by themselves (raw links).
+    const back = await register(m1.url, agent('comes-back'));
+    const gone = await register(m1.url, agent('stays-away'));
+    links.push(back.req, gone.req);
+    client = new SchedulerClient({ master: zkUrl, frameworkInfo: { user: 'u', name: 'recovery', failover_timeout: 60 } }).start();
+    const seen: ClientEvent[] = [];
+    void (async () => {
+      for await (const e of client!.events()) seen.push(e);
+    })().catch(() => undefined);
+    const subscriptions = () => seen.filter((e) => e.type === 'SUBSCRIBED').length;
+    await waitFor(() => subscriptions() === 1, 10_000, 'subscribed to the first leader');
+    await waitFor(() => m1.state().recovered_slaves !== undefined && (m1.state().slaves as unknown[]).length === 2, 5000, 'both agents admitted');
+
+    await m1.stop();
+    await waitFor(() => m2.isLeader, 10_000, 'the second leader');
+    await waitFor(() => subscriptions() === 2, 15_000, 'subscribed again, to the new leader');
+    await waitFor(() => (m2.state().recovered_slaves as unknown[]).length === 2, 5000, 'both agents recovered from the registry');
+    assert.deepEqual((m2.state().recovered_slaves as { id: string }[]).map((a) => a.id).sort(), [back.agentId, gone.agentId].sort());
+
+    const answers = () => seen.filter((e): e is Extract<ClientEvent, { type: 'UPDATE' }> => e.type === 'UPDATE').map((e) => e.update.status);
+    const answerFor = (task: string): TaskStatus | undefined => answers().find((s) => s.task_id.value === task);
+    await client.call(Calls.reconcile([
+      { task_id: { value: 'on-recovered' }, agent_id: { value: back.agentId } },
+      { task_id: { value: 'on-unknown' }, agent_id: { value: 'no-such-agent' } },
+    ]));
+    await client.call(Calls.reconcile([{ task_id: { value: 'no-agent-named' } }]));
+    await waitFor(() => answerFor('on-unknown') !== undefined, 5000, 'the answer for a task on an agent nobody knows');
+    assert.equal(answerFor('on-unknown')!.state, 'TASK_LOST');
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(answerFor('on-recovered'), undefined, 'no answer while its agent is recovered');
+    assert.equal(answerFor('no-agent-named'), undefined, 'no answer, naming no agent, while any agent is recovered');
+
+    // One agent re-registers: it is an agent again, and the same question is answered.
+    const again = await register(m2.url, { ...agent('comes-back'), id: back.agentId });
+    links.push(again.req);
+    await client.call(Calls.reconcile([{ task_id: { value: 'on-recovered' }, agent_id: { value: back.agentId } }]));
+    await waitFor(() => answerFor('on-recovered') !== undefined, 5000, 'the answer once the agent re-registered');
+    assert.equal(answerFor('on-recovered')!.message, 'Reconciliation: Task is unknown to the agent');
+    assert.equal(answerFor('no-agent-named'), undefined, 'still none: the other agent is still recovered');
+
+    // The other does not come back in time: unreachable, FAILURE to the framework, and questions get answers.
+    await waitFor(() => seen.some((e) => e.type === 'FAILURE' && e.failure.agent_id?.value === gone.agentId), 10_000, 'FAILURE for the agent that stayed away');
+    assert.deepEqual(m2.state().recovered_slaves, []);
+    await client.call(Calls.reconcile([{ task_id: { value: 'no-agent-named' } }]));
+    await waitFor(() => answerFor('no-agent-named') !== undefined, 5000, 'the answer once no agent is recovered');
+    assert.equal(answerFor('no-agent-named')!.state, 'TASK_LOST');
+  } finally {
+    for (const l of links) l.destroy();
+    await client?.teardown().catch(() => undefined);
+    await m2.stop();
+    await m1.stop();
+    await zk.stop();
+  }
+});
