@@ -43,6 +43,7 @@ export class Master implements MasterContext {
   private address: { host: string; port: number } | undefined;
   private allocationTimer: NodeJS.Timeout | undefined;
   private isStopped = false;
+  private isRecovering = false;
 
   constructor(opts: MasterOptions = {}) {
     this.opts = {
@@ -54,17 +55,38 @@ export class Master implements MasterContext {
     this.allocator = new Allocator(this);
     this.inverseOffers = new InverseOffers(this);
     this.election = new LeaderElection(() => this.address, () => this.masterInfo);
-    this.election.onLostLeadership = () => this.frameworks.closeStreams();
+    this.election.onLostLeadership = () => {
+      this.frameworks.closeStreams();
+      this.agents.leadershipLost();
+    };
     this.registrar = new Registrar(() => this.election.registryLocation());
     this.election.onElected = () => void this.recoverRegistry();
   }
 
-  /** Elected: the agents the registry holds are recovered until they re-register (Mesos' master recovery). */
+  /**
+   * Elected: the agents the registry holds are recovered until they re-register (Mesos' master recovery). Until the
+   * registry is read, schedulers and agents get 503 "Master has not finished recovery", as from Mesos.
+   */
   private async recoverRegistry(): Promise<void> {
-    const admitted = await this.registrar.read();
-    if (this.isStopped || !this.isLeader) return;
-    if (admitted.length > 0) log.info({ agents: admitted.length }, 'recovered agents from the registry; waiting for them to re-register');
-    this.agents.recover(admitted);
+    this.isRecovering = true;
+    try {
+      const admitted = await this.registrar.read();
+      if (this.isStopped || !this.isLeader) return;
+      if (admitted === undefined) {
+        // A real master aborts here; this one leads without the registry (and does not store a partial one).
+        log.error('could not read the agent registry: agents the previous leader admitted are not recovered');
+        return;
+      }
+      if (admitted.length > 0) log.info({ agents: admitted.length }, 'recovered agents from the registry; waiting for them to re-register');
+      this.agents.recover(admitted);
+    } finally {
+      this.isRecovering = false;
+    }
+  }
+
+  /** Elected and still reading the registry. */
+  get recovering(): boolean {
+    return this.isRecovering;
   }
 
   get stopped(): boolean {
@@ -124,6 +146,8 @@ export class Master implements MasterContext {
     clearInterval(this.allocationTimer);
     this.frameworks.closeAll();
     this.agents.closeAll();
+    // What was admitted reaches the registry before the session (and leadership) goes.
+    await this.registrar.flushed();
     await this.election.stop();
     await new Promise<void>((resolve) => {
       this.server?.close(() => resolve());

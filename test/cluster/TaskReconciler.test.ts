@@ -1,7 +1,8 @@
 /**
  * Explicit reconciliation after a (re)subscription: Mesos is asked again, with doubling waits, about tasks it has not
  * answered for (a failed call, or a master just failed over that does not answer for agents not yet re-registered),
- * until each is answered or no longer believed running; a new subscription or a stop ends the round.
+ * until each is answered or no longer believed running; a new subscription, a lost subscription or a stop ends the
+ * round.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -23,19 +24,25 @@ test('stillUnanswered: the unanswered tasks still believed running, with their a
   }
 });
 
-/** A reconciler over `tasks`, recording what it sends; `fail` says which sends fail. */
-function harness(tasks: Map<string, string>, fail: (n: number) => boolean = () => false) {
+/**
+ * A reconciler over `tasks`, recording what it sends. `onSend(n, r)` runs as the n-th call goes out: acting there
+ * rather than after a sleep keeps the tests independent of how late timers fire. It returns the call's result, or a
+ * promise the call waits on.
+ */
+function harness(tasks: Map<string, string>, onSend: (n: number, r: TaskReconciler) => boolean | Promise<boolean> = () => true) {
   const sent: string[][] = [];
-  const r = new TaskReconciler({
+  const state = { subscribed: true };
+  const r: TaskReconciler = new TaskReconciler({
     tasks: () => tasks,
     send: async (ts: ReconcileTask[]) => {
       sent.push(ts.map((t) => `${t.task_id.value}@${t.agent_id?.value ?? ''}`));
-      return !fail(sent.length);
+      return onSend(sent.length, r);
     },
-    firstDelayMs: 100,
-    maxDelayMs: 200,
+    subscribed: () => state.subscribed,
+    firstDelayMs: 50,
+    maxDelayMs: 100,
   });
-  return { r, sent };
+  return { r, sent, state };
 }
 
 /** Waits until `n` calls were sent (timers may fire late on a busy machine, never early). */
@@ -49,39 +56,57 @@ async function sends(sent: unknown[], n: number): Promise<void> {
 
 test('asked again after a failed call and while unanswered, then only about what is left, until nothing is', async () => {
   const tasks = new Map([['1', 'A'], ['2', 'B']]);
-  const { r, sent } = harness(tasks, (n) => n === 1);
+  const { r, sent } = harness(tasks, (n, rec) => {
+    if (n === 2) rec.answered('1'); // answered while the second call is out
+    if (n === 3) tasks.delete('2'); // then task 2 ends (say, its agent was removed)
+    return n !== 1; // the first call fails
+  });
   await r.subscribed();
-  assert.deepEqual(sent, [['1@A', '2@B']]);
-  await sends(sent, 2); // the first call failed: asked again
-  assert.deepEqual(sent[1], ['1@A', '2@B']);
-  r.answered('1');
-  await sends(sent, 3); // only task 2 is still unanswered
-  assert.deepEqual(sent[2], ['2@B']);
-  tasks.delete('2'); // it ended (say, its agent was removed): nothing more to ask
-  await sleep(600);
-  assert.equal(sent.length, 3);
+  await sends(sent, 3);
+  assert.deepEqual(sent, [['1@A', '2@B'], ['1@A', '2@B'], ['2@B']]);
+  await sleep(400); // repeats would come every 100 ms at most
+  assert.equal(sent.length, 3, 'nothing left to ask about');
   r.stop();
 });
 
 test('no tasks, no call (an empty RECONCILE would ask about every task)', async () => {
   const { r, sent } = harness(new Map());
   await r.subscribed();
-  await sleep(300);
+  await sleep(200);
   assert.deepEqual(sent, []);
 });
 
-test('a new subscription replaces the round, and a stop ends it', async () => {
-  const tasks = new Map([['1', 'A']]);
-  const { r, sent } = harness(tasks);
-  await r.subscribed();
-  await sleep(10);
-  await r.subscribed();
-  // The new round's repeat comes 100 ms after its start, its next 200 ms after that; the old round's repeat, due 10 ms
-  // before the new one's, must not also run.
-  await sends(sent, 3);
-  await sleep(50);
-  assert.equal(sent.length, 3, `two rounds' first calls and one repeat: ${JSON.stringify(sent)}`);
+test('a new subscription while a call is out: the old round stops there, the new one goes on', async () => {
+  let release!: (ok: boolean) => void;
+  const { r, sent } = harness(new Map([['1', 'A']]), (n) => (n === 1 ? new Promise<boolean>((res) => (release = res)) : true));
+  const first = r.subscribed(); // its call is held
+  await sends(sent, 1);
+  await r.subscribed(); // the second round's call
+  release(true);
+  await first; // the first round, back from its call, must not schedule repeats of its own
+  await sleep(400);
   r.stop();
-  await sleep(500);
-  assert.equal(sent.length, 3, 'nothing after stop');
+  // One round in 400 ms: its repeats at 50, 150, 250 and 350 ms (fewer when timers are late), so at most six calls
+  // with the two first ones; the old round going on too would double the repeats.
+  assert.ok(sent.length >= 3 && sent.length <= 7, `${sent.length} calls`);
+  const count = sent.length;
+  await sleep(300);
+  assert.equal(sent.length, count, 'nothing after stop');
+  await r.subscribed();
+  assert.equal(sent.length, count, 'a subscription after stop asks nothing');
+});
+
+test('a round ends when the framework is not subscribed (the next subscription starts another)', async () => {
+  const { r, sent, state } = harness(new Map([['1', 'A']]), (n) => {
+    if (n === 2) state.subscribed = false;
+    return true;
+  });
+  await r.subscribed();
+  await sends(sent, 2);
+  await sleep(300);
+  assert.equal(sent.length, 2, 'no call while not subscribed');
+  state.subscribed = true;
+  await r.subscribed();
+  assert.equal(sent.length, 3);
+  r.stop();
 });

@@ -20,6 +20,7 @@ function register(masterUrl: string, reg: Registration): Promise<{ req: http.Cli
   return new Promise((resolve, reject) => {
     const req = http.request(`${masterUrl}${AGENT_REGISTER_PATH}`, { method: 'POST', headers: { 'Content-Type': 'application/json' } }, (res) => {
       let buf = '';
+      if (res.statusCode !== 200) return reject(new Error(`registration refused: ${res.statusCode}`));
       res.on('data', (c: Buffer) => {
         buf += c.toString();
         const m = /"agent_id":"([^"]+)"/.exec(buf);
@@ -37,13 +38,13 @@ const agent = (hostname: string): Registration => ({ hostname, port: 1, resource
 test('a new leader holds the registry\'s agents as recovered: no reconciliation answer for them until they re-register or time out', async () => {
   const zk = await startZooKeeper();
   const zkUrl = `zk://${zk.connectString}/mesos-recovery`;
-  const m1 = new Master({ zk: zkUrl, allocationIntervalMs: 50, agentReregisterTimeoutMs: 3000 });
-  const m2 = new Master({ zk: zkUrl, allocationIntervalMs: 50, agentReregisterTimeoutMs: 3000 });
+  const m1 = new Master({ zk: zkUrl, allocationIntervalMs: 50, agentReregisterTimeoutMs: 10_000 });
+  const m2 = new Master({ zk: zkUrl, allocationIntervalMs: 50, agentReregisterTimeoutMs: 10_000 });
   const links: http.ClientRequest[] = [];
   let client: SchedulerClient | undefined;
   try {
     await m1.start();
-    await waitFor(() => m1.isLeader, 10_000, 'the first leader');
+    await waitFor(() => m1.isLeader && !m1.recovering, 10_000, 'the first leader, done recovering');
     await m2.start();
     // Two agents on the first leader, which will not follow it to the next one by themselves (raw links).
     const back = await register(m1.url, agent('comes-back'));
@@ -56,10 +57,10 @@ test('a new leader holds the registry\'s agents as recovered: no reconciliation 
     })().catch(() => undefined);
     const subscriptions = () => seen.filter((e) => e.type === 'SUBSCRIBED').length;
     await waitFor(() => subscriptions() === 1, 10_000, 'subscribed to the first leader');
-    await waitFor(() => m1.state().recovered_slaves !== undefined && (m1.state().slaves as unknown[]).length === 2, 5000, 'both agents admitted');
+    await waitFor(() => (m1.state().slaves as unknown[]).length === 2, 5000, 'both agents admitted');
 
     await m1.stop();
-    await waitFor(() => m2.isLeader, 10_000, 'the second leader');
+    await waitFor(() => m2.isLeader && !m2.recovering, 10_000, 'the second leader, done recovering');
     await waitFor(() => subscriptions() === 2, 15_000, 'subscribed again, to the new leader');
     await waitFor(() => (m2.state().recovered_slaves as unknown[]).length === 2, 5000, 'both agents recovered from the registry');
     assert.deepEqual((m2.state().recovered_slaves as { id: string }[]).map((a) => a.id).sort(), [back.agentId, gone.agentId].sort());
@@ -86,11 +87,28 @@ test('a new leader holds the registry\'s agents as recovered: no reconciliation 
     assert.equal(answerFor('no-agent-named'), undefined, 'still none: the other agent is still recovered');
 
     // The other does not come back in time: unreachable, FAILURE to the framework, and questions get answers.
-    await waitFor(() => seen.some((e) => e.type === 'FAILURE' && e.failure.agent_id?.value === gone.agentId), 10_000, 'FAILURE for the agent that stayed away');
+    await waitFor(() => seen.some((e) => e.type === 'FAILURE' && e.failure.agent_id?.value === gone.agentId), 20_000, 'FAILURE for the agent that stayed away');
     assert.deepEqual(m2.state().recovered_slaves, []);
     await client.call(Calls.reconcile([{ task_id: { value: 'no-agent-named' } }]));
     await waitFor(() => answerFor('no-agent-named') !== undefined, 5000, 'the answer once no agent is recovered');
     assert.equal(answerFor('no-agent-named')!.state, 'TASK_LOST');
+
+    // A partition-aware framework is told the agent is unreachable, and since when.
+    const pa = new SchedulerClient({ master: zkUrl, frameworkInfo: { user: 'u', name: 'recovery-pa', capabilities: [{ type: 'PARTITION_AWARE' }] } }).start();
+    const paSeen: ClientEvent[] = [];
+    void (async () => {
+      for await (const e of pa.events()) paSeen.push(e);
+    })().catch(() => undefined);
+    try {
+      await waitFor(() => paSeen.some((e) => e.type === 'SUBSCRIBED'), 10_000, 'the partition-aware framework subscribed');
+      await pa.call(Calls.reconcile([{ task_id: { value: 'pa-task' }, agent_id: { value: gone.agentId } }]));
+      await waitFor(() => paSeen.some((e) => e.type === 'UPDATE'), 5000, 'the partition-aware answer');
+      const u = paSeen.find((e): e is Extract<ClientEvent, { type: 'UPDATE' }> => e.type === 'UPDATE')!.update.status;
+      assert.equal(u.state, 'TASK_UNREACHABLE');
+      assert.ok((u.unreachable_time?.nanoseconds ?? 0) > 0, 'with the time the agent became unreachable');
+    } finally {
+      await pa.teardown().catch(() => undefined);
+    }
   } finally {
     for (const l of links) l.destroy();
     await client?.teardown().catch(() => undefined);

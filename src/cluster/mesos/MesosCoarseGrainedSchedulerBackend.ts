@@ -58,6 +58,7 @@ export class MesosCoarseGrainedSchedulerBackend extends EndpointBackend implemen
   private readonly reconciler = new TaskReconciler({
     tasks: () => new Map([...this.agents].flatMap(([agentId, a]) => [...a.taskIds].map((t): [string, string] => [t, agentId]))),
     send: (tasks) => this.framework.tryCall(Calls.reconcile(tasks)),
+    subscribed: () => this.framework.isSubscribed,
   });
   /** Executors that registered with the driver and whose Mesos task has not ended (their failures are not launch failures). */
   private readonly registeredTasks = new Set<string>();

@@ -47,6 +47,7 @@ export class MesosFineGrainedSchedulerBackend implements SchedulerBackend {
   private readonly reconciler = new TaskReconciler({
     tasks: () => new Map([...this.taskAgents].map(([t, a]): [string, string] => [String(t), a])),
     send: (tasks) => this.framework.tryCall(Calls.reconcile(tasks)),
+    subscribed: () => this.framework.isSubscribed,
   });
   private readonly secret: string | undefined;
   private readonly appName: string;

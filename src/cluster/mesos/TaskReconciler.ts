@@ -17,6 +17,8 @@ export interface TaskReconcilerOptions {
   tasks(): ReadonlyMap<string, string>;
   /** Sends an explicit RECONCILE for `tasks` (never empty: an empty list would ask about every task); false if it failed. */
   send(tasks: ReconcileTask[]): Promise<boolean>;
+  /** Whether the framework is subscribed now: a round ends when it is not (the next subscription starts another). */
+  subscribed(): boolean;
   /** The wait before asking again the first time; it doubles each time, up to `maxDelayMs`. */
   firstDelayMs?: number;
   maxDelayMs?: number;
@@ -43,6 +45,7 @@ export class TaskReconciler {
   private round = 0;
   private attempt = 0;
   private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
   private readonly firstDelayMs: number;
   private readonly maxDelayMs: number;
 
@@ -53,6 +56,7 @@ export class TaskReconciler {
 
   /** Subscribed (again): a new round about every task believed running. */
   async subscribed(): Promise<void> {
+    if (this.stopped) return;
     this.cancel();
     const round = ++this.round;
     this.unanswered = new Set(this.opts.tasks().keys());
@@ -67,6 +71,7 @@ export class TaskReconciler {
 
   /** The backend stops: no more asking. */
   stop(): void {
+    this.stopped = true;
     this.cancel();
     this.round++;
   }
@@ -78,11 +83,16 @@ export class TaskReconciler {
 
   private async ask(round: number): Promise<void> {
     this.timer = undefined;
+    if (round !== this.round || !this.opts.subscribed()) return;
     const tasks = stillUnanswered(this.unanswered, this.opts.tasks());
     if (tasks.length === 0) return;
     if (this.attempt > 0) log.info({ tasks: tasks.length, attempt: this.attempt }, 'asking Mesos again for the state of tasks it has not answered for');
-    await this.opts.send(tasks);
-    // A newer round (or a stop) took over while the call was out.
+    try {
+      await this.opts.send(tasks);
+    } catch (err) {
+      log.warn({ err: (err as Error).message }, 'could not ask Mesos for the state of tasks; asking again later');
+    }
+    // A newer round (or a stop) took over while the call was out: its timer is the one to keep.
     if (round !== this.round) return;
     this.timer = setTimeout(() => void this.ask(round), reconcileDelay(this.attempt++, this.firstDelayMs, this.maxDelayMs));
     this.timer.unref();

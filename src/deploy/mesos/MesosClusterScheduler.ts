@@ -76,6 +76,7 @@ export class MesosClusterScheduler implements SubmissionHandler {
   private readonly reconciler = new TaskReconciler({
     tasks: () => this.pendingRecover,
     send: (tasks) => this.framework!.tryCall(Calls.reconcile(tasks)),
+    subscribed: () => this.framework?.isSubscribed ?? false,
   });
   private framework: FrameworkConnection | undefined;
   private frameworkId: string | undefined;

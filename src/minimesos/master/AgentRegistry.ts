@@ -44,6 +44,10 @@ export class AgentRegistry {
     return this.agents.size;
   }
 
+  isRemovedByOperator(id: string): boolean {
+    return this.removedByOperator.has(id);
+  }
+
   isRecovered(id: string): boolean {
     return this.recovered.has(id);
   }
@@ -60,7 +64,7 @@ export class AgentRegistry {
   /** Elected: the agents a previous leader admitted (from the registry) are recovered until they re-register. */
   recover(admitted: AdmittedAgent[]): void {
     for (const a of admitted) {
-      if (this.agents.has(a.id) || this.recovered.has(a.id)) continue;
+      if (this.agents.has(a.id) || this.recovered.has(a.id) || this.unreachable.has(a.id) || this.removedByOperator.has(a.id)) continue;
       const timer = setTimeout(() => this.reregisterTimedOut(a.id), this.ctx.opts.agentReregisterTimeoutMs);
       timer.unref();
       this.recovered.set(a.id, { hostname: a.hostname, timer });
@@ -84,9 +88,19 @@ export class AgentRegistry {
     this.persist();
   }
 
-  /** Stores the admitted agents (registered and recovered) for the next leader. */
+  /**
+   * No longer leading: what this master knows is not the registry's any more (the new leader's is), so it stops
+   * storing it and forgets its recovered agents until it leads again and reads the registry afresh.
+   */
+  leadershipLost(): void {
+    this.registryRecovered = false;
+    for (const r of this.recovered.values()) clearTimeout(r.timer);
+    this.recovered.clear();
+  }
+
+  /** Stores the admitted agents (registered and recovered) for the next leader, while this master leads. */
   private persist(): void {
-    if (!this.registryRecovered) return;
+    if (!this.registryRecovered || !this.ctx.isLeader) return;
     const admitted = [...this.agents.values()].map((a) => ({ id: a.id, hostname: a.hostname }));
     void this.ctx.registrar.save([...admitted, ...this.recoveredAgents()]);
   }

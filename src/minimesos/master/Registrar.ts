@@ -22,25 +22,24 @@ export class Registrar {
 
   constructor(private readonly where: () => RegistryLocation | undefined) {}
 
-  /** The agents the registry holds (none without ZooKeeper, or when the node is missing or unreadable). */
-  read(): Promise<AdmittedAgent[]> {
-    const at = this.where();
-    if (!at) return Promise.resolve([]);
-    return new Promise((resolve) => {
-      at.client.getData(at.path, (err, data) => {
-        if (err || !data) {
-          if (err && codeOf(err) !== zookeeper.Exception.NO_NODE) log.warn({ err: String(err) }, 'could not read the agent registry');
-          return resolve([]);
-        }
-        try {
-          const parsed = JSON.parse(data.toString('utf8')) as { agents?: AdmittedAgent[] };
-          resolve(Array.isArray(parsed.agents) ? parsed.agents : []);
-        } catch (e) {
-          log.warn({ err: (e as Error).message }, 'the agent registry is not JSON; starting without it');
-          resolve([]);
-        }
-      });
-    });
+  /**
+   * The agents the registry holds: none without ZooKeeper or when the node does not exist yet; undefined when it
+   * could not be read (after a few tries), so that nothing partial is taken for it.
+   */
+  async read(): Promise<AdmittedAgent[] | undefined> {
+    for (let attempt = 1; attempt <= 5; attempt++) {
+      const at = this.where();
+      if (!at) return [];
+      const got = await readOnce(at);
+      if (got !== 'failed') return got;
+      await new Promise((r) => setTimeout(r, 200 * attempt));
+    }
+    return undefined;
+  }
+
+  /** Resolves once every store started so far has been tried. */
+  flushed(): Promise<void> {
+    return this.writing;
   }
 
   /** Stores `agents` as the registry, after every earlier store (the last one wins). */
@@ -51,6 +50,25 @@ export class Registrar {
     this.writing = this.writing.then(() => write(at, data)).catch((err: Error) => log.warn({ err: err.message }, 'could not store the agent registry'));
     return this.writing;
   }
+}
+
+function readOnce(at: RegistryLocation): Promise<AdmittedAgent[] | 'failed'> {
+  return new Promise((resolve) => {
+    at.client.getData(at.path, (err, data) => {
+      if (err) {
+        if (codeOf(err) === zookeeper.Exception.NO_NODE) return resolve([]);
+        log.warn({ err: String(err) }, 'could not read the agent registry');
+        return resolve('failed');
+      }
+      try {
+        const parsed = JSON.parse((data ?? Buffer.alloc(0)).toString('utf8') || '{}') as { agents?: AdmittedAgent[] };
+        resolve(Array.isArray(parsed.agents) ? parsed.agents : []);
+      } catch (e) {
+        log.warn({ err: (e as Error).message }, 'the agent registry is not JSON; starting without it');
+        resolve([]);
+      }
+    });
+  });
 }
 
 function write(at: RegistryLocation, data: Buffer): Promise<void> {

@@ -25,6 +25,7 @@ function leading(ctx: MasterContext, res: ServerResponse, path: string): boolean
 export async function handleAgentRegister(ctx: MasterContext, req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
   if (req.method !== 'POST') return text(res, 405, '', { Allow: 'POST' });
   if (!leading(ctx, res, path)) return;
+  if (ctx.recovering) return text(res, 503, 'Master has not finished recovery');
   let reg: Registration;
   try {
     reg = decodeJson(Registration, await readBody(req), 'agent registration');

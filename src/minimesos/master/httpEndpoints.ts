@@ -48,6 +48,7 @@ async function handleScheduler(ctx: MasterContext, req: IncomingMessage, res: Se
     if (!leader) return text(res, 503, 'No leader elected');
     return text(res, 307, '', { Location: `//${leader.host}:${leader.port}${path}` });
   }
+  if (ctx.recovering) return text(res, 503, 'Master has not finished recovery');
   const call = await readCall(req, res, parseSchedulerCall);
   if (!call) return;
   if (call.type === 'SUBSCRIBE') {

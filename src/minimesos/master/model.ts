@@ -153,6 +153,8 @@ export interface MasterContext {
   readonly endpoint: { host: string; port: number };
   readonly masterInfo: MasterInfo;
   readonly isLeader: boolean;
+  /** Elected and still reading the registry: schedulers and agents are answered 503. */
+  readonly recovering: boolean;
   /** Runs an allocation round on the next turn of the event loop. */
   allocateSoon(): void;
 }

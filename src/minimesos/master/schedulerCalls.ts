@@ -204,8 +204,14 @@ function reconcile(ctx: MasterContext, f: MFramework, tasks: { task_id: { value:
     // Its agent (or, without one named, any agent) may still bring it back after a failover: no answer yet.
     if (agentId !== undefined ? ctx.agents.isRecovered(agentId) : ctx.agents.anyRecovered) continue;
     const agentKnown = agentId !== undefined && ctx.agents.has(agentId);
-    const state: TaskState = pa ? (agentKnown ? 'TASK_GONE' : 'TASK_UNKNOWN') : 'TASK_LOST';
+    const unreachableSince = agentId !== undefined ? ctx.agents.unreachableAgents().get(agentId) : undefined;
+    const gone = agentId !== undefined && ctx.agents.isRemovedByOperator(agentId);
+    // Mesos' rules: registered agent -> GONE, unreachable -> UNREACHABLE, removed by the operator -> GONE_BY_OPERATOR,
+    // unknown -> UNKNOWN; frameworks that are not partition-aware get TASK_LOST for all of them.
+    const paState: TaskState = agentKnown ? 'TASK_GONE' : unreachableSince ? 'TASK_UNREACHABLE' : gone ? 'TASK_GONE_BY_OPERATOR' : 'TASK_UNKNOWN';
     const message = agentKnown ? 'Reconciliation: Task is unknown to the agent' : 'Reconciliation: Task is unknown';
-    ctx.frameworks.send(f, updateEvent(masterStatus(req.task_id.value, state, 'REASON_RECONCILIATION', message, agentId)));
+    const status = masterStatus(req.task_id.value, pa ? paState : 'TASK_LOST', 'REASON_RECONCILIATION', message, agentId);
+    if (pa && unreachableSince && !agentKnown) status.unreachable_time = unreachableSince;
+    ctx.frameworks.send(f, updateEvent(status));
   }
 }
