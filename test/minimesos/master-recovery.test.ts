@@ -2,7 +2,8 @@
  * Master failover as Mesos recovers: the new leader reads the agents its predecessor admitted from the registry (in
  * ZooKeeper) and holds them as recovered until they re-register. Meanwhile explicit reconciliation gets no answer for
  * tasks on them (or, naming no agent, while any is recovered); an agent that re-registers is an agent again, and one
- * that does not within `agentReregisterTimeoutMs` is unreachable, with FAILURE{agent_id} to every framework.
+ * that does not within `agentReregisterTimeoutMs` is unreachable, with FAILURE{agent_id} to every framework. While it
+ * reads the registry it answers 503 "Master has not finished recovery".
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -112,6 +113,42 @@ test('a new leader holds the registry\'s agents as recovered: no reconciliation 
   } finally {
     for (const l of links) l.destroy();
     await client?.teardown().catch(() => undefined);
+    await m2.stop();
+    await m1.stop();
+    await zk.stop();
+  }
+});
+
+test('a new leader answers 503 "Master has not finished recovery" to schedulers and agents until it has read the registry', async () => {
+  const zk = await startZooKeeper();
+  const zkUrl = `zk://${zk.connectString}/mesos-recovering`;
+  const m1 = new Master({ zk: zkUrl, allocationIntervalMs: 50 });
+  const m2 = new Master({ zk: zkUrl, allocationIntervalMs: 50 });
+  let release!: () => void;
+  try {
+    await m1.start();
+    await waitFor(() => m1.isLeader && !m1.recovering, 10_000, 'the first leader, done recovering');
+    await m2.start();
+    // The second master's registry read is held, as a slow ZooKeeper would hold it.
+    const read = m2.registrar.read.bind(m2.registrar);
+    m2.registrar.read = () => new Promise((r) => (release = () => r(read())));
+    await m1.stop();
+    await waitFor(() => m2.isLeader, 10_000, 'the second leader');
+    assert.equal(m2.recovering, true);
+    const subscribe = { type: 'SUBSCRIBE', subscribe: { framework_info: { user: 'u', name: 'early' } } };
+    const res = await fetch(`${m2.url}/api/v1/scheduler`, { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' }, body: JSON.stringify(subscribe) });
+    assert.equal(res.status, 503);
+    assert.equal(await res.text(), 'Master has not finished recovery');
+    const reg = await fetch(`${m2.url}${AGENT_REGISTER_PATH}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(agent('early')) });
+    assert.equal(reg.status, 503);
+    await reg.text();
+    release();
+    await waitFor(() => !m2.recovering, 10_000, 'recovery done');
+    const ok = await fetch(`${m2.url}/api/v1/scheduler`, { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' }, body: JSON.stringify(subscribe) });
+    assert.equal(ok.status, 200, 'subscribed once recovered');
+    await ok.body?.cancel();
+  } finally {
+    release?.();
     await m2.stop();
     await m1.stop();
     await zk.stop();
