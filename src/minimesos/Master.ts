@@ -146,8 +146,9 @@ export class Master implements MasterContext {
     clearInterval(this.allocationTimer);
     this.frameworks.closeAll();
     this.agents.closeAll();
-    // What was admitted reaches the registry before the session (and leadership) goes.
-    await this.registrar.flushed();
+    // What was admitted reaches the registry before the session (and leadership) goes; bounded, as ZooKeeper may be
+    // gone already, and then its client would wait for it forever.
+    await Promise.race([this.registrar.flushed(), new Promise((r) => setTimeout(r, 2000).unref())]);
     await this.election.stop();
     await new Promise<void>((resolve) => {
       this.server?.close(() => resolve());
