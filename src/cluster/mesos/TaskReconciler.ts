@@ -6,6 +6,7 @@
  * re-registered yet. A task asked about in vain would wait forever, and so would the job that needs it. One round runs
  * at a time; a new subscription starts a new one. Used by both Mesos backends and the dispatcher.
  */
+import { backoffDelay } from '../../mesos/backoff.js';
 import { getLogger } from '../../util/logging.js';
 
 const log = getLogger('TaskReconciler');
@@ -24,9 +25,12 @@ export interface TaskReconcilerOptions {
   maxDelayMs?: number;
 }
 
-/** The wait before the `attempt`-th repeat (0 for the first): doubling from `firstMs`, never more than `maxMs`. */
+/**
+ * The wait before the `attempt`-th repeat (0 for the first): doubling from `firstMs`, never more than `maxMs`. The
+ * client's reconnect backoff without its jitter: one framework's rounds need no spreading.
+ */
 export function reconcileDelay(attempt: number, firstMs: number, maxMs: number): number {
-  return Math.min(maxMs, firstMs * 2 ** Math.min(attempt, 30));
+  return backoffDelay(attempt, { initialMs: firstMs, maxMs }, 1);
 }
 
 /** The tasks still to ask about: unanswered in this round and still believed not terminal. */
