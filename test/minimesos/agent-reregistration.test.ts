@@ -7,28 +7,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { MiniCluster } from '../../src/minimesos/MiniCluster.js';
-import { AGENT_REGISTER_PATH, type Registration } from '../../src/minimesos/agentProtocol.js';
+import type { Registration } from '../../src/minimesos/agentProtocol.js';
 import { SchedulerClient, type ClientEvent } from '../../src/mesos/client/SchedulerClient.js';
 import type { TaskStatus } from '../../src/mesos/wire/task.js';
 import { isType, nextEvent } from '../helpers/events.js';
-
-/** Registers as an agent; resolves with the link's response once its REGISTERED record arrived. */
-function register(masterUrl: string, reg: Registration): Promise<{ req: http.ClientRequest; agentId: string; closed: Promise<void> }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(`${masterUrl}${AGENT_REGISTER_PATH}`, { method: 'POST', headers: { 'Content-Type': 'application/json' } }, (res) => {
-      let buf = '';
-      const closed = new Promise<void>((r) => res.once('close', () => r()));
-      res.on('data', (c: Buffer) => {
-        buf += c.toString();
-        const m = /"agent_id":"([^"]+)"/.exec(buf);
-        if (m) resolve({ req, agentId: m[1]!, closed });
-      });
-      res.on('error', () => undefined);
-    });
-    req.on('error', reject);
-    req.end(JSON.stringify(reg));
-  });
-}
+import { registerRawAgent } from '../helpers/rawAgent.js';
 
 test('re-registration over a new link: the old link is closed, the agent stays active, its tasks are not lost', async () => {
   const c = await new MiniCluster({ agents: 0, master: { allocationIntervalMs: 50 } }).start();
@@ -45,10 +28,10 @@ test('re-registration over a new link: the old link is closed, the agent stays a
     const task = { name: 't', task_id: { value: 't' }, agent_id: { value: id }, command: { value: 'sleep 60' } };
     const running: TaskStatus = { task_id: { value: 't' }, state: 'TASK_RUNNING', agent_id: { value: id } };
     const reg: Registration = { ...base, id, tasks: [{ info: task, frameworkId: fid, state: 'TASK_RUNNING', statuses: [running] }] };
-    const first = await register(masterHttp, reg);
+    const first = await registerRawAgent(masterHttp, reg);
     links.push(first.req);
     assert.equal(first.agentId, id);
-    const second = await register(masterHttp, reg);
+    const second = await registerRawAgent(masterHttp, reg);
     links.push(second.req);
     assert.equal(second.agentId, id);
     await first.closed;

@@ -14,25 +14,8 @@ import { Calls } from '../../src/mesos/calls.js';
 import { SchedulerClient, type ClientEvent } from '../../src/mesos/client/SchedulerClient.js';
 import type { TaskStatus } from '../../src/mesos/wire/task.js';
 import { waitFor } from '../helpers/events.js';
+import { registerRawAgent } from '../helpers/rawAgent.js';
 import { startZooKeeper } from '../helpers/zookeeper.js';
-
-/** Registers as an agent over the agent protocol; resolves with the link once its id came back. */
-function register(masterUrl: string, reg: Registration): Promise<{ req: http.ClientRequest; agentId: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(`${masterUrl}${AGENT_REGISTER_PATH}`, { method: 'POST', headers: { 'Content-Type': 'application/json' } }, (res) => {
-      let buf = '';
-      if (res.statusCode !== 200) return reject(new Error(`registration refused: ${res.statusCode}`));
-      res.on('data', (c: Buffer) => {
-        buf += c.toString();
-        const m = /"agent_id":"([^"]+)"/.exec(buf);
-        if (m) resolve({ req, agentId: m[1]! });
-      });
-      res.on('error', () => undefined);
-    });
-    req.on('error', reject);
-    req.end(JSON.stringify(reg));
-  });
-}
 
 const agent = (hostname: string): Registration => ({ hostname, port: 1, resources: [{ name: 'cpus', type: 'SCALAR', scalar: { value: 1 } }], attributes: [] });
 
@@ -48,8 +31,8 @@ test('a new leader holds the registry\'s agents as recovered: no reconciliation 
     await waitFor(() => m1.isLeader && !m1.recovering, 10_000, 'the first leader, done recovering');
     await m2.start();
     // Two agents on the first leader, which will not follow it to the next one by themselves (raw links).
-    const back = await register(m1.url, agent('comes-back'));
-    const gone = await register(m1.url, agent('stays-away'));
+    const back = await registerRawAgent(m1.url, agent('comes-back'));
+    const gone = await registerRawAgent(m1.url, agent('stays-away'));
     links.push(back.req, gone.req);
     client = new SchedulerClient({ master: zkUrl, frameworkInfo: { user: 'u', name: 'recovery', failover_timeout: 60 } }).start();
     const seen: ClientEvent[] = [];
@@ -80,7 +63,7 @@ test('a new leader holds the registry\'s agents as recovered: no reconciliation 
     assert.equal(answerFor('no-agent-named'), undefined, 'no answer, naming no agent, while any agent is recovered');
 
     // One agent re-registers: it is an agent again, and the same question is answered.
-    const again = await register(m2.url, { ...agent('comes-back'), id: back.agentId });
+    const again = await registerRawAgent(m2.url, { ...agent('comes-back'), id: back.agentId });
     links.push(again.req);
     await client.call(Calls.reconcile([{ task_id: { value: 'on-recovered' }, agent_id: { value: back.agentId } }]));
     await waitFor(() => answerFor('on-recovered') !== undefined, 5000, 'the answer once the agent re-registered');

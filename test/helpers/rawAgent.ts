@@ -1,0 +1,25 @@
+/** An agent link made by hand over mini-Mesos' agent protocol, for tests that play an agent themselves. */
+import http from 'node:http';
+import { AGENT_REGISTER_PATH, type Registration } from '../../src/minimesos/agentProtocol.js';
+
+/**
+ * Registers as an agent; resolves with the link (destroy `req` to drop it), the id the master gave, and a promise of
+ * the link's end, once the REGISTERED record arrived. A refusal (any status but 200) rejects.
+ */
+export function registerRawAgent(masterUrl: string, reg: Registration): Promise<{ req: http.ClientRequest; agentId: string; closed: Promise<void> }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(`${masterUrl}${AGENT_REGISTER_PATH}`, { method: 'POST', headers: { 'Content-Type': 'application/json' } }, (res) => {
+      if (res.statusCode !== 200) return reject(new Error(`registration refused: ${res.statusCode}`));
+      let buf = '';
+      const closed = new Promise<void>((r) => res.once('close', () => r()));
+      res.on('data', (c: Buffer) => {
+        buf += c.toString();
+        const m = /"agent_id":"([^"]+)"/.exec(buf);
+        if (m) resolve({ req, agentId: m[1]!, closed });
+      });
+      res.on('error', () => undefined);
+    });
+    req.on('error', reject);
+    req.end(JSON.stringify(reg));
+  });
+}
