@@ -41,5 +41,8 @@ export function finalMetrics(m: RunMetrics, tm: TaskMemory | undefined, started:
     ? { memoryBytesSpilled: (m.memoryBytesSpilled ?? 0) + spill.memoryBytesSpilled, diskBytesSpilled: (m.diskBytesSpilled ?? 0) + spill.diskBytesSpilled }
     : {};
   const peak = spill && spill.peakExecutionMemory > 0 ? { peakExecutionMemory: Math.round(spill.peakExecutionMemory) } : {};
-  return { ...m, ...spilled, ...peak, runTimeMs: Math.round(performance.now() - started) };
+  const { blockSizes, ...counters } = m;
+  // Only a task that cached blocks reports them: the driver's UI takes a faster way for tasks that did not.
+  const blocks = Object.keys(blockSizes).length > 0 ? { blockSizes } : {};
+  return { ...counters, ...blocks, ...spilled, ...peak, runTimeMs: Math.round(performance.now() - started) };
 }

@@ -30,6 +30,14 @@ export interface TaskMetricsLite {
   blockSizes?: Record<string, number>;
 }
 
+/** Whether the task cached any block (an empty record, as an older executor sends, is none). */
+export function cachedBlocks(m: TaskMetricsLite | undefined): boolean {
+  const b = m?.blockSizes;
+  if (b === undefined) return false;
+  for (const _ in b) return true;
+  return false;
+}
+
 export interface JobStart {
   type: 'jobStart'; jobId: number; stageIds: number[]; time: number; group: string | undefined; description: string | undefined;
   /** Every stage of the job, the final one first. */

@@ -1,12 +1,15 @@
 /**
  * A task's metrics in the status store: every field read from the event's JSON as Spark's reader does (missing or
  * non-numeric ones as 0), in the REST API's field order, with all-zero parts (no input, no output, no shuffle) one
- * shared frozen object rather than one per task.
+ * shared frozen object rather than one per task; and the same from the scheduler's form, as the live driver makes it.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { taskMetricsFromJson } from '../../src/ui/status/metrics.js';
+import { taskMetricsFromJson, taskMetricsFromLite } from '../../src/ui/status/metrics.js';
 import type { TaskMetricsJson } from '../../src/ui/events/sparkEvents.js';
+import type { TaskMetrics } from '../../src/ui/status/records.js';
+import type { TaskMetricsLite } from '../../src/scheduler/events.js';
+import { fullMetrics } from '../helpers/taskMetrics.js';
 
 const base: TaskMetricsJson = {
   'Executor Deserialize Time': 1, 'Executor Run Time': 7, 'Result Size': 100, 'JVM GC Time': 0, 'Result Serialization Time': 0,
@@ -101,3 +104,34 @@ test('task metrics: any one shuffle-read field set keeps its own object', () => 
     assert.notEqual(m.shuffleReadMetrics, zero.shuffleReadMetrics, json);
   }
 });
+
+// The scheduler's form, mapped to the REST form once (the event written for the task is built from that too).
+const liteCases: [string, TaskMetricsLite | undefined, number, Partial<Record<keyof TaskMetrics, unknown>>, (typeof parts)[number][]][] = [
+  ['none measured: the run time is the task\'s duration, everything else 0', undefined, 42, {
+    executorRunTime: 42, executorDeserializeTime: 0, resultSize: 0, inputMetrics: { bytesRead: 0, recordsRead: 0 },
+  }, [...parts]],
+  ['every field, each to its own place', fullMetrics, 999, {
+    executorDeserializeTime: 1, executorDeserializeCpuTime: 0, executorRunTime: 12, executorCpuTime: 0, resultSize: 900, jvmGcTime: 0,
+    resultSerializationTime: 0, memoryBytesSpilled: 2 ** 40, diskBytesSpilled: 16, peakExecutionMemory: 17,
+    inputMetrics: { bytesRead: 1 << 20, recordsRead: 1000 }, outputMetrics: { bytesWritten: 5, recordsWritten: 6 },
+    shuffleReadMetrics: {
+      remoteBlocksFetched: 13, localBlocksFetched: 12, fetchWaitTime: 15, remoteBytesRead: 11, remoteBytesReadToDisk: 0, localBytesRead: 10,
+      recordsRead: 14, remoteReqsDuration: 0, shufflePushReadMetrics: ZERO_PUSH,
+    },
+    shuffleWriteMetrics: { bytesWritten: 7, writeTime: 123456789, recordsWritten: 8 },
+  }, []],
+  ['a run time alone: every part shared', { runTimeMs: 3, resultSize: 10 }, 999, { executorRunTime: 3, resultSize: 10 }, [...parts]],
+  ['one shuffle-read field', { runTimeMs: 3, shuffleFetchWaitMs: 4 }, 999, { shuffleReadMetrics: { ...ZERO_READ, fetchWaitTime: 4 } }, ['inputMetrics', 'outputMetrics', 'shuffleWriteMetrics']],
+  ['values that are not finite numbers are 0, as the reader of the log would make them', { runTimeMs: Number.NaN, inputBytes: Infinity, outputRecords: -Infinity }, 999,
+    { executorRunTime: 0, inputMetrics: { bytesRead: 0, recordsRead: 0 } }, [...parts]],
+];
+
+for (const [what, lite, duration, expected, shared] of liteCases) {
+  test(`task metrics from the scheduler's form: ${what}`, () => {
+    const m = taskMetricsFromLite(lite, duration);
+    for (const [k, v] of Object.entries(expected)) assert.deepEqual(m[k as keyof TaskMetrics], v, k);
+    for (const p of parts) assert.equal(m[p] === zero[p], shared.includes(p), `${p} ${shared.includes(p) ? 'is' : 'is not'} the shared all-zero object`);
+    // The same fields in the same order as read back from the log: the API's answer cannot tell the two apart.
+    assert.deepEqual(Object.keys(m), Object.keys(zero));
+  });
+}

@@ -10,10 +10,10 @@ import type { SparkConf } from '../../conf/SparkConf.js';
 import * as config from '../../conf/catalog.js';
 import { IllegalArgumentException, SparkException } from '../../util/errors.js';
 import { getLogger, warn } from '../../util/logging.js';
-import type { SparkEvent } from '../events/sparkEvents.js';
+import type { PlainTaskEnd, SparkEvent } from '../events/sparkEvents.js';
 import { BoundedQueue } from './BoundedQueue.js';
 import { checkWritableCodec } from './codec.js';
-import { CompactBatchBuilder } from './compactTaskEvents.js';
+import { CompactBatchBuilder, type LogItem } from './compactTaskEvents.js';
 import { batchBytes } from './lineBytes.js';
 import { EventLogSink, type SinkOptions } from './EventLogSink.js';
 import { IN_PROGRESS, ROLLING_DIR_PREFIX, ROLLING_FILE_PREFIX, STATUS_FILE_PREFIX, localDir, logName } from './names.js';
@@ -46,7 +46,7 @@ const BATCH = 1024;
 const HAND_OVER_MS = 50;
 
 export class EventLogWriter {
-  private readonly queue: BoundedQueue<SparkEvent>;
+  private readonly queue: BoundedQueue<LogItem>;
   private readonly name: string;
   private readonly sink: EventLogSink;
   /** Batches being written, in order: each waits on the one before. */
@@ -113,6 +113,12 @@ export class EventLogWriter {
     if (this.stopped || this.error) return;
     if (e.Event === 'SparkListenerBlockUpdated' && !this.opts.logBlockUpdates) return;
     if (this.queue.offer(e)) this.schedule();
+  }
+
+  /** Queues a plain successful task end, written as the event it stands for (never waits). */
+  postPlainTaskEnd(t: PlainTaskEnd): void {
+    if (this.stopped || this.error) return;
+    if (this.queue.offer(t)) this.schedule();
   }
 
   /**

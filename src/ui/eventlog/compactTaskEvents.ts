@@ -5,7 +5,12 @@
  * absent field) is left to `JSON.stringify`. The fields are listed in the order the converter builds them, so a line
  * is byte for byte what `JSON.stringify` gives for the event (a test holds both to that).
  */
-import type { SparkEvent, TaskInfoJson, TaskMetricsJson } from '../events/sparkEvents.js';
+import type { PlainTaskEnd, SparkEvent, TaskInfoJson, TaskMetricsJson } from '../events/sparkEvents.js';
+import { plainTaskEndEvent } from '../events/toSparkEvents.js';
+import type { TaskMetrics } from '../status/records.js';
+
+/** What the log takes: Spark's events, and plain task ends as values (written as the events they stand for). */
+export type LogItem = SparkEvent | PlainTaskEnd;
 
 type Leaf = 'n' | 's' | 'b' | 'empty';
 export interface Field { key: string; kind: Leaf | Field[] }
@@ -67,7 +72,12 @@ export class CompactBatchBuilder {
     return this.kinds.length;
   }
 
-  add(e: SparkEvent): void {
+  add(item: LogItem): void {
+    if (!('Event' in item)) {
+      this.addPlain(item);
+      return;
+    }
+    const e = item;
     const kind = compactKind(e);
     if (kind !== 0) {
       const mark = { n: this.len, s: this.strs.length };
@@ -80,6 +90,18 @@ export class CompactBatchBuilder {
     }
     this.kinds.push(0);
     this.json.push(e);
+  }
+
+  private addPlain(t: PlainTaskEnd): void {
+    const mark = { n: this.len, s: this.strs.length };
+    if (this.n2(t.stageId, t.stageAttempt) && this.s(t.taskType) && this.info(t.info) && this.restMetrics(t.metrics)) {
+      this.kinds.push(TASK_END_SUCCESS);
+      return;
+    }
+    this.len = mark.n;
+    this.strs.length = mark.s;
+    this.kinds.push(0);
+    this.json.push(plainTaskEndEvent(t));
   }
 
   /** The batch so far (the builder starts afresh). */
@@ -120,6 +142,19 @@ export class CompactBatchBuilder {
       && this.n2(r['Remote Bytes Read To Disk'], r['Local Bytes Read']) && this.n2(r['Total Records Read'], r['Remote Requests Duration'])
       && this.n2(w['Shuffle Bytes Written'], w['Shuffle Write Time']) && this.n(w['Shuffle Records Written'])
       && this.n2(i['Bytes Read'], i['Records Read']) && this.n2(o['Bytes Written'], o['Records Written']);
+  }
+
+  /** The REST form's values in TASK_METRICS' order (the JSON form leaves out the push-based shuffle's, as this does). */
+  private restMetrics(m: TaskMetrics): boolean {
+    const r = m.shuffleReadMetrics;
+    const w = m.shuffleWriteMetrics;
+    return this.n2(m.executorDeserializeTime, m.executorDeserializeCpuTime) && this.n2(m.executorRunTime, m.executorCpuTime)
+      && this.n2(m.peakExecutionMemory, m.resultSize) && this.n2(m.jvmGcTime, m.resultSerializationTime)
+      && this.n2(m.memoryBytesSpilled, m.diskBytesSpilled)
+      && this.n2(r.remoteBlocksFetched, r.localBlocksFetched) && this.n2(r.fetchWaitTime, r.remoteBytesRead)
+      && this.n2(r.remoteBytesReadToDisk, r.localBytesRead) && this.n2(r.recordsRead, r.remoteReqsDuration)
+      && this.n2(w.bytesWritten, w.writeTime) && this.n(w.recordsWritten)
+      && this.n2(m.inputMetrics.bytesRead, m.inputMetrics.recordsRead) && this.n2(m.outputMetrics.bytesWritten, m.outputMetrics.recordsWritten);
   }
 
   private empty(a: unknown[] | undefined): boolean {

@@ -2,6 +2,7 @@
  * Spark's listener events in the JSON form of its `JsonProtocol` (Spark 3.5): the event log's lines, and what the
  * status store is built from, live or replayed. Field names are Spark's, spaces and all; times are epoch ms.
  */
+import type { TaskMetrics } from '../status/records.js';
 
 export type Props = Record<string, string>;
 
@@ -90,6 +91,16 @@ export type SparkEvent =
   | { Event: 'SparkListenerUnpersistRDD'; 'RDD ID': number };
 
 export type SparkEventName = SparkEvent['Event'];
+
+/**
+ * A task's successful end that updated no blocks, nearly every task's, as the live listener thread passes it to the
+ * status store and the event log: the values of its SparkListenerTaskEnd without the JSON objects around them
+ * (building those cost more than the store and the log spend on the task). `plainTaskEndEvent` (toSparkEvents.ts)
+ * gives the event it stands for.
+ */
+export interface PlainTaskEnd {
+  stageId: number; stageAttempt: number; taskType: 'ShuffleMapTask' | 'ResultTask'; info: TaskInfoJson; metrics: TaskMetrics;
+}
 export type EventOf<N extends SparkEventName> = Extract<SparkEvent, { Event: N }>;
 
 /** Spark's storage level flags for MEMORY_ONLY (the level `RDD.cache()` uses), and for a block that is gone. */

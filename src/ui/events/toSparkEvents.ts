@@ -3,10 +3,12 @@
  * filling in what Spark's events carry and ours leave implicit: launch times and hosts of ending tasks, submission
  * times of completing stages, job properties of submitted stages, and the block updates a finished task caused.
  */
-import type { RddInfoLite, SparkListenerEvent, StageInfoLite, TaskEnd, TaskMetricsLite } from '../../scheduler/events.js';
+import { cachedBlocks, type RddInfoLite, type SparkListenerEvent, type StageInfoLite, type TaskEnd } from '../../scheduler/events.js';
+import { taskMetricsFromLite } from '../status/metrics.js';
+import type { TaskMetrics } from '../status/records.js';
 import {
   MEMORY_ONLY, NONE_LEVEL,
-  type Props, type RddInfoJson, type SparkEvent, type StackElementJson, type StageInfoJson, type TaskEndReasonJson, type TaskInfoJson, type TaskMetricsJson,
+  type PlainTaskEnd, type Props, type RddInfoJson, type SparkEvent, type StackElementJson, type StageInfoJson, type TaskEndReasonJson, type TaskInfoJson, type TaskMetricsJson,
 } from './sparkEvents.js';
 
 interface LaunchedTask { info: TaskInfoJson; stageAttempt: number }
@@ -117,26 +119,57 @@ export class SparkEventConverter {
     };
   }
 
+  /** A plain successful end (`isPlainTaskEnd`) as the store and the log take it: the event's values, no JSON. */
+  plainTaskEnd(e: TaskEnd): PlainTaskEnd {
+    const { info, stageAttempt } = this.ended(e);
+    return {
+      stageId: e.stageId, stageAttempt, taskType: e.shuffleMap ? 'ShuffleMapTask' : 'ResultTask', info,
+      metrics: taskMetricsFromLite(e.metrics, e.time - info['Launch Time']),
+    };
+  }
+
   private taskEnd(e: TaskEnd): SparkEvent[] {
-    const launched = this.tasks.get(e.taskId);
-    this.tasks.delete(e.taskId);
-    const stageAttempt = e.stageAttempt ?? launched?.stageAttempt ?? 0;
-    const info: TaskInfoJson = {
-      ...(launched?.info ?? {
-        'Task ID': e.taskId, Index: e.partition, Attempt: e.attempt, 'Partition ID': e.partition, 'Launch Time': e.time, 'Executor ID': e.executorId,
-        Host: this.hosts.get(e.executorId) ?? 'localhost', Locality: 'PROCESS_LOCAL', Speculative: false, 'Getting Result Time': 0,
-        'Finish Time': 0, Failed: false, Killed: false, Accumulables: [], // in TaskStart's key order, which the spreads below keep
-      }),
-      'Finish Time': e.time, Failed: e.result === 'failed' || e.result === 'lost', Killed: e.result === 'killed',
-    } as TaskInfoJson;
+    if (isPlainTaskEnd(e)) return [plainTaskEndEvent(this.plainTaskEnd(e))];
+    const { info, stageAttempt } = this.ended(e);
     const duration = e.time - info['Launch Time'];
     const out: SparkEvent[] = [{
       Event: 'SparkListenerTaskEnd', 'Stage ID': e.stageId, 'Stage Attempt ID': stageAttempt, 'Task Type': e.shuffleMap ? 'ShuffleMapTask' : 'ResultTask',
-      'Task End Reason': endReason(e), 'Task Info': info, 'Task Metrics': taskMetricsJson(e.metrics, e.result === 'success' ? duration : 0),
+      'Task End Reason': endReason(e), 'Task Info': info,
+      'Task Metrics': taskMetricsJson(taskMetricsFromLite(e.metrics, e.result === 'success' ? duration : 0), e.metrics?.blockSizes),
     }];
     if (e.result === 'success') for (const [block, size] of Object.entries(e.metrics?.blockSizes ?? {})) out.push(this.blockUpdated(e.executorId, block, Math.max(1, size)));
     return out;
   }
+
+  /** The ended task's info (its start's, finished) and stage attempt; its start is forgotten. */
+  private ended(e: TaskEnd): LaunchedTask {
+    const launched = this.tasks.get(e.taskId);
+    this.tasks.delete(e.taskId);
+    const stageAttempt = e.stageAttempt ?? launched?.stageAttempt ?? 0;
+    const s = launched?.info;
+    // Written out in TaskStart's key order (the log's lines follow it), rather than spread: this runs for every task.
+    const info: TaskInfoJson = {
+      'Task ID': s ? s['Task ID'] : e.taskId, Index: s ? s.Index : e.partition, Attempt: s ? s.Attempt : e.attempt,
+      'Partition ID': s ? s['Partition ID'] : e.partition, 'Launch Time': s ? s['Launch Time'] : e.time,
+      'Executor ID': s ? s['Executor ID'] : e.executorId, Host: s ? s.Host : (this.hosts.get(e.executorId) ?? 'localhost'),
+      Locality: s ? s.Locality : 'PROCESS_LOCAL', Speculative: s ? s.Speculative : false, 'Getting Result Time': s ? s['Getting Result Time'] : 0,
+      'Finish Time': e.time, Failed: e.result === 'failed' || e.result === 'lost', Killed: e.result === 'killed', Accumulables: [],
+    };
+    return { info, stageAttempt };
+  }
+}
+
+/** A task end the store and the log may take as a PlainTaskEnd: a success that cached no blocks. */
+export function isPlainTaskEnd(e: TaskEnd): boolean {
+  return e.result === 'success' && !cachedBlocks(e.metrics);
+}
+
+/** The SparkListenerTaskEnd a PlainTaskEnd stands for. */
+export function plainTaskEndEvent(t: PlainTaskEnd): SparkEvent {
+  return {
+    Event: 'SparkListenerTaskEnd', 'Stage ID': t.stageId, 'Stage Attempt ID': t.stageAttempt, 'Task Type': t.taskType, 'Task End Reason': { Reason: 'Success' },
+    'Task Info': t.info, 'Task Metrics': taskMetricsJson(t.metrics, undefined),
+  };
 }
 
 function rddInfoJson(r: RddInfoLite): RddInfoJson {
@@ -194,20 +227,22 @@ function endReason(e: TaskEnd): TaskEndReasonJson {
   }
 }
 
-function taskMetricsJson(m: TaskMetricsLite | undefined, duration: number): TaskMetricsJson {
+function taskMetricsJson(m: TaskMetrics, blockSizes: Record<string, number> | undefined): TaskMetricsJson {
+  const r = m.shuffleReadMetrics;
+  const w = m.shuffleWriteMetrics;
   return {
-    'Executor Deserialize Time': m?.deserializeTimeMs ?? 0, 'Executor Deserialize CPU Time': 0, 'Executor Run Time': m?.runTimeMs ?? duration,
-    'Executor CPU Time': 0, 'Peak Execution Memory': m?.peakExecutionMemory ?? 0, 'Result Size': m?.resultSize ?? 0, 'JVM GC Time': 0, 'Result Serialization Time': 0,
-    'Memory Bytes Spilled': m?.memoryBytesSpilled ?? 0, 'Disk Bytes Spilled': m?.diskBytesSpilled ?? 0,
+    'Executor Deserialize Time': m.executorDeserializeTime, 'Executor Deserialize CPU Time': m.executorDeserializeCpuTime, 'Executor Run Time': m.executorRunTime,
+    'Executor CPU Time': m.executorCpuTime, 'Peak Execution Memory': m.peakExecutionMemory, 'Result Size': m.resultSize, 'JVM GC Time': m.jvmGcTime,
+    'Result Serialization Time': m.resultSerializationTime, 'Memory Bytes Spilled': m.memoryBytesSpilled, 'Disk Bytes Spilled': m.diskBytesSpilled,
     'Shuffle Read Metrics': {
-      'Remote Blocks Fetched': m?.shuffleRemoteBlocksFetched ?? 0, 'Local Blocks Fetched': m?.shuffleLocalBlocksFetched ?? 0,
-      'Fetch Wait Time': m?.shuffleFetchWaitMs ?? 0, 'Remote Bytes Read': m?.shuffleRemoteBytesRead ?? 0, 'Remote Bytes Read To Disk': 0,
-      'Local Bytes Read': m?.shuffleLocalBytesRead ?? 0, 'Total Records Read': m?.shuffleRecordsRead ?? 0, 'Remote Requests Duration': 0,
+      'Remote Blocks Fetched': r.remoteBlocksFetched, 'Local Blocks Fetched': r.localBlocksFetched, 'Fetch Wait Time': r.fetchWaitTime,
+      'Remote Bytes Read': r.remoteBytesRead, 'Remote Bytes Read To Disk': r.remoteBytesReadToDisk, 'Local Bytes Read': r.localBytesRead,
+      'Total Records Read': r.recordsRead, 'Remote Requests Duration': r.remoteReqsDuration,
     },
-    'Shuffle Write Metrics': { 'Shuffle Bytes Written': m?.shuffleWriteBytes ?? 0, 'Shuffle Write Time': m?.shuffleWriteTimeNs ?? 0, 'Shuffle Records Written': m?.shuffleWriteRecords ?? 0 },
-    'Input Metrics': { 'Bytes Read': m?.inputBytes ?? 0, 'Records Read': m?.inputRecords ?? 0 },
-    'Output Metrics': { 'Bytes Written': m?.outputBytes ?? 0, 'Records Written': m?.outputRecords ?? 0 },
-    'Updated Blocks': Object.entries(m?.blockSizes ?? {}).map(([id, size]) => ({
+    'Shuffle Write Metrics': { 'Shuffle Bytes Written': w.bytesWritten, 'Shuffle Write Time': w.writeTime, 'Shuffle Records Written': w.recordsWritten },
+    'Input Metrics': { 'Bytes Read': m.inputMetrics.bytesRead, 'Records Read': m.inputMetrics.recordsRead },
+    'Output Metrics': { 'Bytes Written': m.outputMetrics.bytesWritten, 'Records Written': m.outputMetrics.recordsWritten },
+    'Updated Blocks': Object.entries(blockSizes ?? {}).map(([id, size]) => ({
       'Block ID': id, Status: { 'Storage Level': MEMORY_ONLY, 'Memory Size': Math.max(1, size), 'Disk Size': 0 },
     })),
   };

@@ -11,7 +11,7 @@ import { getLogger } from '../../util/logging.js';
 import { handleApi, type ApiResponse, type ApiSource, type AppListing } from '../api/ApiRouter.js';
 import { executorPrometheus } from '../api/prometheus.js';
 import type { SparkEvent } from '../events/sparkEvents.js';
-import { SparkEventConverter } from '../events/toSparkEvents.js';
+import { SparkEventConverter, isPlainTaskEnd } from '../events/toSparkEvents.js';
 import { EventLogWriter, type EventLogOptions } from '../eventlog/EventLogWriter.js';
 import { renderPage, type KillActions, type PageResponse } from '../pages/router.js';
 import { AppStatusStore, type Retention } from '../status/AppStatusStore.js';
@@ -70,6 +70,13 @@ export class LiveStatus {
   }
 
   apply(e: SparkListenerEvent): void {
+    // Nearly every event is a task's plain success: its values go to the store and the log without the JSON event.
+    if (e.type === 'taskEnd' && isPlainTaskEnd(e)) {
+      const t = this.converter.plainTaskEnd(e);
+      this.store.applyPlainTaskEnd(t);
+      this.log?.postPlainTaskEnd(t);
+      return;
+    }
     for (const s of this.converter.convert(e)) this.emit(s);
   }
 

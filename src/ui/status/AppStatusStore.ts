@@ -5,9 +5,9 @@
  * `spark.ui.retainedJobs`/`retainedStages`, tasks of a stage beyond `retainedTasks`, and dead executors beyond
  * `retainedDeadExecutors` are forgotten, oldest first.
  */
-import type { EventOf, SparkEvent, StageInfoJson, TaskInfoJson } from '../events/sparkEvents.js';
+import type { EventOf, PlainTaskEnd, SparkEvent, StageInfoJson, TaskEndReasonJson, TaskInfoJson } from '../events/sparkEvents.js';
 import { addToExecutorStage, addToStage, shuffleReadBytes, taskMetricsFromJson, zeroExecutorStageSummary, zeroStageMetrics } from './metrics.js';
-import type { ApplicationRecord, EnvironmentRecord, ExecutorRecord, JobRecord, StageRecord, TaskRecord, TaskState } from './records.js';
+import type { ApplicationRecord, EnvironmentRecord, ExecutorRecord, JobRecord, StageRecord, TaskMetrics, TaskRecord, TaskState } from './records.js';
 import { errorString, taskState } from './taskEnd.js';
 import { trimDeadExecutors, trimJobs, trimStages, trimTasks } from './retention.js';
 import { RddStorage } from './RddStorage.js';
@@ -22,6 +22,8 @@ export interface Retention {
 }
 
 export const DEFAULT_RETENTION: Retention = { retainedJobs: 1000, retainedStages: 1000, retainedTasks: 100_000, retainedDeadExecutors: 100 };
+
+const SUCCESS: TaskEndReasonJson = { Reason: 'Success' };
 
 const stageKey = (id: number, attempt: number) => `${id}.${attempt}`;
 
@@ -103,7 +105,7 @@ export class AppStatusStore {
         break;
       }
       case 'SparkListenerTaskEnd':
-        this.taskEnd(e);
+        this.taskEnd(e['Stage ID'], e['Stage Attempt ID'] ?? 0, e['Task Info'], e['Task End Reason'], e['Task Metrics'] ? taskMetricsFromJson(e['Task Metrics']) : undefined);
         break;
       case 'SparkListenerExecutorAdded': {
         const x = this.executor(e['Executor ID'], e.Timestamp);
@@ -155,6 +157,12 @@ export class AppStatusStore {
         break;
       default:
     }
+  }
+
+  /** Applies a plain successful task end: the same as `apply(plainTaskEndEvent(t))`, without the event's objects. */
+  applyPlainTaskEnd(t: PlainTaskEnd): void {
+    this.eventsApplied++;
+    this.taskEnd(t.stageId, t.stageAttempt, t.info, SUCCESS, t.metrics);
   }
 
   /** A task's stage attempt: the same as the last task's nearly always, so that one is kept at hand. */
@@ -303,11 +311,8 @@ export class AppStatusStore {
     trimTasks(s, this.retention.retainedTasks);
   }
 
-  private taskEnd(e: EventOf<'SparkListenerTaskEnd'>): void {
-    const info = e['Task Info'];
-    const reason = e['Task End Reason'];
-    const s = this.taskStage(e['Stage ID'], e['Stage Attempt ID'] ?? 0);
-    const metrics = e['Task Metrics'] ? taskMetricsFromJson(e['Task Metrics']) : undefined;
+  private taskEnd(stageId: number, stageAttempt: number, info: TaskInfoJson, reason: TaskEndReasonJson, metrics: TaskMetrics | undefined): void {
+    const s = this.taskStage(stageId, stageAttempt);
     const status = taskState(info);
     // Differences of two large times come out as doubles; kept per task, they would each be boxed.
     const duration = smallInt(info['Finish Time'] - info['Launch Time']);

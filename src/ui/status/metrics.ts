@@ -1,4 +1,8 @@
-/** Task metrics: from the event log's form to the REST form, and the sums stages and executors keep of them. */
+/**
+ * Task metrics: from the scheduler's form or the event log's form to the REST form, and the sums stages and executors
+ * keep of them.
+ */
+import type { TaskMetricsLite } from '../../scheduler/events.js';
 import type { TaskMetricsJson } from '../events/sparkEvents.js';
 import type { ExecutorStageSummary, StageMetricSums, TaskMetrics } from './records.js';
 
@@ -40,6 +44,12 @@ const ZERO_READ: ReadMetrics = Object.freeze({
 const ZERO_WRITE: TaskMetrics['shuffleWriteMetrics'] = Object.freeze({ bytesWritten: 0, writeTime: 0, recordsWritten: 0 });
 const ZERO_INPUT: TaskMetrics['inputMetrics'] = Object.freeze({ bytesRead: 0, recordsRead: 0 });
 const ZERO_OUTPUT: TaskMetrics['outputMetrics'] = Object.freeze({ bytesWritten: 0, recordsWritten: 0 });
+
+const ZERO_TASK: TaskMetrics = {
+  executorDeserializeTime: 0, executorDeserializeCpuTime: 0, executorRunTime: 0, executorCpuTime: 0, resultSize: 0, jvmGcTime: 0,
+  resultSerializationTime: 0, memoryBytesSpilled: 0, diskBytesSpilled: 0, peakExecutionMemory: 0, inputMetrics: ZERO_INPUT, outputMetrics: ZERO_OUTPUT,
+  shuffleReadMetrics: ZERO_READ, shuffleWriteMetrics: ZERO_WRITE,
+};
 
 function allZero(o: object | undefined): boolean {
   if (o === undefined) return true;
@@ -84,6 +94,40 @@ export function taskMetricsFromJson(j: TaskMetricsJson): TaskMetrics {
     outputMetrics: allZero(o) ? ZERO_OUTPUT : { bytesWritten: n(o!['Bytes Written']), recordsWritten: n(o!['Records Written']) },
     shuffleReadMetrics: readFromJson(j['Shuffle Read Metrics']),
     shuffleWriteMetrics: allZero(w) ? ZERO_WRITE : { bytesWritten: n(w!['Shuffle Bytes Written']), writeTime: n(w!['Shuffle Write Time']), recordsWritten: n(w!['Shuffle Records Written']) },
+  };
+}
+
+/**
+ * The REST form of the scheduler's metrics for a task that ran `duration` ms (its run time when the executor did not
+ * report one). The event written for the task is built from this too (toSparkEvents.ts), so the store and the log
+ * agree whichever way the task arrives; a value that is not a finite number is 0 in both, as Spark's reader reads it.
+ */
+export function taskMetricsFromLite(m: TaskMetricsLite | undefined, duration: number): TaskMetrics {
+  if (m === undefined) return { ...ZERO_TASK, executorRunTime: n(duration) };
+  const inBytes = n(m.inputBytes);
+  const inRecords = n(m.inputRecords);
+  const outBytes = n(m.outputBytes);
+  const outRecords = n(m.outputRecords);
+  const wBytes = n(m.shuffleWriteBytes);
+  const wTime = n(m.shuffleWriteTimeNs);
+  const wRecords = n(m.shuffleWriteRecords);
+  const rRemoteBlocks = n(m.shuffleRemoteBlocksFetched);
+  const rLocalBlocks = n(m.shuffleLocalBlocksFetched);
+  const rWait = n(m.shuffleFetchWaitMs);
+  const rRemoteBytes = n(m.shuffleRemoteBytesRead);
+  const rLocalBytes = n(m.shuffleLocalBytesRead);
+  const rRecords = n(m.shuffleRecordsRead);
+  return {
+    executorDeserializeTime: n(m.deserializeTimeMs), executorDeserializeCpuTime: 0, executorRunTime: n(m.runTimeMs), executorCpuTime: 0,
+    resultSize: n(m.resultSize), jvmGcTime: 0, resultSerializationTime: 0, memoryBytesSpilled: n(m.memoryBytesSpilled), diskBytesSpilled: n(m.diskBytesSpilled),
+    peakExecutionMemory: n(m.peakExecutionMemory),
+    inputMetrics: inBytes === 0 && inRecords === 0 ? ZERO_INPUT : { bytesRead: inBytes, recordsRead: inRecords },
+    outputMetrics: outBytes === 0 && outRecords === 0 ? ZERO_OUTPUT : { bytesWritten: outBytes, recordsWritten: outRecords },
+    shuffleReadMetrics: rRemoteBlocks === 0 && rLocalBlocks === 0 && rWait === 0 && rRemoteBytes === 0 && rLocalBytes === 0 && rRecords === 0 ? ZERO_READ : {
+      remoteBlocksFetched: rRemoteBlocks, localBlocksFetched: rLocalBlocks, fetchWaitTime: rWait, remoteBytesRead: rRemoteBytes, remoteBytesReadToDisk: 0,
+      localBytesRead: rLocalBytes, recordsRead: rRecords, remoteReqsDuration: 0, shufflePushReadMetrics: ZERO_PUSH,
+    },
+    shuffleWriteMetrics: wBytes === 0 && wTime === 0 && wRecords === 0 ? ZERO_WRITE : { bytesWritten: wBytes, writeTime: wTime, recordsWritten: wRecords },
   };
 }
 
