@@ -1,8 +1,8 @@
 /**
  * Writes an application's events as Spark's event log (one compact JSON object per line, `"Event"` first). It runs
  * on the driver's listener thread (see ../live), off the scheduling path: events wait in a bounded queue (dropped
- * with a counted warning when the file falls behind) and are written in batches, task events through compact
- * templates (compactTaskEvents.ts); the file is `.inprogress` until `stop()` renames it.
+ * with a counted warning when the file falls behind) and are written in batches, task events straight into bytes
+ * (taskLines.ts); the file is `.inprogress` until `stop()` renames it.
  */
 import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,8 +13,7 @@ import { getLogger, warn } from '../../util/logging.js';
 import type { PlainTaskEnd, SparkEvent } from '../events/sparkEvents.js';
 import { BoundedQueue } from './BoundedQueue.js';
 import { checkWritableCodec } from './codec.js';
-import { CompactBatchBuilder, type LogItem } from './compactTaskEvents.js';
-import { batchBytes } from './lineBytes.js';
+import { encodeLines, type LogItem } from './lineBytes.js';
 import { EventLogSink, type SinkOptions } from './EventLogSink.js';
 import { IN_PROGRESS, ROLLING_DIR_PREFIX, ROLLING_FILE_PREFIX, STATUS_FILE_PREFIX, localDir, logName } from './names.js';
 
@@ -55,7 +54,6 @@ export class EventLogWriter {
   private inFlight = 0;
   private scheduled = false;
   private timer: NodeJS.Timeout | undefined;
-  private readonly builder = new CompactBatchBuilder();
   private stopped = false;
   private error: string | undefined;
   /** Where the log is while the application runs (a file, or the rolling directory). */
@@ -158,11 +156,10 @@ export class EventLogWriter {
   /** Writes queued events, in batches, as many as keep what is being written within the capacity. */
   private handOver(): void {
     while (this.queue.size > 0 && !this.error && this.inFlight < this.opts.capacity) {
-      for (const e of this.queue.take(Math.min(BATCH, this.opts.capacity - this.inFlight))) this.builder.add(e);
-      const batch = this.builder.take();
-      const n = batch.kinds.length;
+      const items = this.queue.take(Math.min(BATCH, this.opts.capacity - this.inFlight));
+      const n = items.length;
       this.inFlight += n;
-      this.then(() => this.sink.writeLines(batchBytes(batch)), () => {
+      this.then(() => this.sink.writeLines(encodeLines(items)), () => {
         this.inFlight -= n;
         if (this.queue.size > 0) this.schedule();
       });
