@@ -18,7 +18,7 @@ import { getLogger, warn } from '../util/logging.js';
 import { siblingModule, startModuleWorker } from '../util/moduleWorker.js';
 import { startEvents } from './events/environment.js';
 import { eventLogOptions, type EventLogOptions } from './eventlog/EventLogWriter.js';
-import { DropCounter } from './eventlog/BoundedQueue.js';
+import { DropCounter } from './eventlog/DropCounter.js';
 import { ListenerBatchBuilder } from './live/listenerBatch.js';
 import type { UiAnswer, UiRequest } from './live/LiveStatus.js';
 import type { FromListenerThread, ToListenerThread } from './live/listenerThread.js';

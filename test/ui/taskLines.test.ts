@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SparkEventConverter, isPlainTaskEnd, plainTaskEndEvent } from '../../src/ui/events/toSparkEvents.js';
 import { Bytes } from '../../src/ui/eventlog/Bytes.js';
-import { encodeLines, type LogItem } from '../../src/ui/eventlog/lineBytes.js';
+import { PendingLines, encodeLines, type LogItem } from '../../src/ui/eventlog/lineBytes.js';
 import { writePlainTaskEnd, writeTaskStart } from '../../src/ui/eventlog/taskLines.js';
 import { fullMetrics } from '../helpers/taskMetrics.js';
 import type { SparkEvent } from '../../src/ui/events/sparkEvents.js';
@@ -101,4 +101,20 @@ test('task lines: each metric alone, so no part is taken for all zeros when one 
   const written = lines(variants).map((l) => l.line);
   assert.deepEqual(written, variants.map((e) => JSON.stringify(asEvent(e)) + '\n'));
   for (const line of written) assert.equal(line.match(/:7[,}]/g)?.length, 1, line);
+});
+
+test('task lines: lines taken keep their bytes while more are encoded into the same buffer, before and after it grows', () => {
+  const pending = new PendingLines();
+  const items = logItems(Array.from({ length: 3000 }, (_, t) => [start(t), end(t, { metrics: fullMetrics })]).flat());
+  const expected = items.map((e) => JSON.stringify(asEvent(e)) + '\n');
+  const taken: Buffer[] = [];
+  for (let k = 0; k < items.length; k += 1000) {
+    for (const item of items.slice(k, k + 1000)) pending.add(item);
+    assert.equal(pending.size, Math.min(1000, items.length - k));
+    const lines = pending.take();
+    assert.equal(pending.size, 0);
+    taken.push(lines.bytes);
+    assert.equal(lines.ends.at(-1), lines.bytes.length);
+  }
+  assert.equal(Buffer.concat(taken).toString('utf8'), expected.join(''), 'every batch as it was when taken');
 });

@@ -1,8 +1,8 @@
 /**
  * Writes an application's events as Spark's event log (one compact JSON object per line, `"Event"` first). It runs
- * on the driver's listener thread (see ../live), off the scheduling path: events wait in a bounded queue (dropped
- * with a counted warning when the file falls behind) and are written in batches, task events straight into bytes
- * (taskLines.ts); the file is `.inprogress` until `stop()` renames it.
+ * on the driver's listener thread (see ../live), off the scheduling path: events are encoded as they come and wait as
+ * bytes, at most `capacity` of them with those being written (more are dropped with a counted warning when the file
+ * falls behind), and are written in batches; the file is `.inprogress` until `stop()` renames it.
  */
 import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,9 +11,9 @@ import * as config from '../../conf/catalog.js';
 import { IllegalArgumentException, SparkException } from '../../util/errors.js';
 import { getLogger, warn } from '../../util/logging.js';
 import type { PlainTaskEnd, SparkEvent } from '../events/sparkEvents.js';
-import { BoundedQueue } from './BoundedQueue.js';
+import { DropCounter } from './DropCounter.js';
 import { checkWritableCodec } from './codec.js';
-import { encodeLines, type LogItem } from './lineBytes.js';
+import { PendingLines, type LogItem } from './lineBytes.js';
 import { EventLogSink, type SinkOptions } from './EventLogSink.js';
 import { IN_PROGRESS, ROLLING_DIR_PREFIX, ROLLING_FILE_PREFIX, STATUS_FILE_PREFIX, localDir, logName } from './names.js';
 
@@ -39,18 +39,19 @@ export function eventLogOptions(conf: SparkConf): EventLogOptions {
   };
 }
 
-/** Events written per batch. */
+/** Events waiting that are written at once rather than after HAND_OVER_MS. */
 const BATCH = 1024;
 /** The longest an event waits before it is written. */
 const HAND_OVER_MS = 50;
 
 export class EventLogWriter {
-  private readonly queue: BoundedQueue<LogItem>;
+  private readonly pending = new PendingLines();
+  private readonly drops: DropCounter;
   private readonly name: string;
   private readonly sink: EventLogSink;
   /** Batches being written, in order: each waits on the one before. */
   private writing: Promise<void> = Promise.resolve();
-  /** Events taken from the queue and not yet written: with the queue, what the log holds in memory. */
+  /** Events taken from `pending` and not yet written: with `pending`, what the log holds in memory. */
   private inFlight = 0;
   private scheduled = false;
   private timer: NodeJS.Timeout | undefined;
@@ -60,7 +61,7 @@ export class EventLogWriter {
   readonly path: string;
 
   constructor(private readonly opts: EventLogOptions, appId: string, attemptId?: string) {
-    this.queue = new BoundedQueue(opts.capacity, 'eventLog', log);
+    this.drops = new DropCounter('eventLog', opts.capacity, log);
     this.name = logName(appId, attemptId);
     if (!existsSync(opts.dir)) throw new IllegalArgumentException(`${config.EVENT_LOG_DIR.key}: log directory ${opts.dir} does not exist`);
     if (!statSync(opts.dir).isDirectory()) throw new IllegalArgumentException(`${config.EVENT_LOG_DIR.key}: ${opts.dir} is not a directory`);
@@ -84,9 +85,9 @@ export class EventLogWriter {
     log.info({ path: this.path }, 'logging events');
   }
 
-  /** Events dropped because the queue was full. */
+  /** Events dropped because `capacity` of them were waiting or being written. */
   get droppedEvents(): number {
-    return this.queue.dropped;
+    return this.drops.dropped;
   }
 
   private statusFile(inProgress: boolean): string {
@@ -108,15 +109,28 @@ export class EventLogWriter {
 
   /** Queues an event (never waits). */
   post(e: SparkEvent): void {
-    if (this.stopped || this.error) return;
     if (e.Event === 'SparkListenerBlockUpdated' && !this.opts.logBlockUpdates) return;
-    if (this.queue.offer(e)) this.schedule();
+    this.offer(e);
   }
 
   /** Queues a plain successful task end, written as the event it stands for (never waits). */
   postPlainTaskEnd(t: PlainTaskEnd): void {
+    this.offer(t);
+  }
+
+  private offer(item: LogItem): void {
     if (this.stopped || this.error) return;
-    if (this.queue.offer(t)) this.schedule();
+    if (this.pending.size + this.inFlight >= this.opts.capacity) {
+      this.drops.drop();
+      return;
+    }
+    try {
+      this.pending.add(item);
+    } catch (err) {
+      this.fail(`cannot write ${'Event' in item ? item.Event : 'a task end'}: ${(err as Error).message}`);
+      return;
+    }
+    this.schedule();
   }
 
   /**
@@ -124,7 +138,7 @@ export class EventLogWriter {
    * of tasks goes out in a few large batches rather than many small ones.
    */
   private schedule(): void {
-    if (this.queue.size >= BATCH && this.timer) {
+    if (this.pending.size >= BATCH && this.timer) {
       clearTimeout(this.timer);
       this.timer = undefined;
       this.scheduled = false;
@@ -136,7 +150,7 @@ export class EventLogWriter {
       this.timer = undefined;
       this.handOver();
     };
-    if (this.queue.size >= BATCH) setImmediate(run);
+    if (this.pending.size >= BATCH) setImmediate(run);
     else {
       this.timer = setTimeout(run, HAND_OVER_MS);
       this.timer.unref();
@@ -149,21 +163,20 @@ export class EventLogWriter {
    * for it) instead of filling this queue.
    */
   pump(): Promise<void> {
-    if (this.queue.size > 0) this.handOver();
+    if (this.pending.size > 0) this.handOver();
     return this.writing;
   }
 
-  /** Writes queued events, in batches, as many as keep what is being written within the capacity. */
+  /** Writes what waits (what is taken and what is being written stay within the capacity, as posts check). */
   private handOver(): void {
-    while (this.queue.size > 0 && !this.error && this.inFlight < this.opts.capacity) {
-      const items = this.queue.take(Math.min(BATCH, this.opts.capacity - this.inFlight));
-      const n = items.length;
-      this.inFlight += n;
-      this.then(() => this.sink.writeLines(encodeLines(items)), () => {
-        this.inFlight -= n;
-        if (this.queue.size > 0) this.schedule();
-      });
-    }
+    if (this.pending.size === 0 || this.error) return;
+    const lines = this.pending.take();
+    const n = lines.ends.length;
+    this.inFlight += n;
+    this.then(() => this.sink.writeLines(lines), () => {
+      this.inFlight -= n;
+      if (this.pending.size > 0) this.schedule();
+    });
   }
 
   /** Runs `step` after every write before it; `after` runs whether or not it failed. */
@@ -178,10 +191,7 @@ export class EventLogWriter {
   /** Waits until every queued event is in the file (readable by a history server). */
   async flushed(): Promise<void> {
     if (this.stopped) return;
-    while (this.queue.size > 0 && !this.error) {
-      this.handOver();
-      if (this.queue.size > 0) await this.writing; // at the capacity: wait until what is being written is out
-    }
+    this.handOver();
     if (!this.error) await this.then(() => this.sink.flush());
   }
 
@@ -195,7 +205,7 @@ export class EventLogWriter {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     await this.then(() => this.sink.close()); // closes at once after a write error, so stop always ends
-    const dropped = this.queue.dropped + droppedBefore;
+    const dropped = this.drops.dropped + droppedBefore;
     if (dropped > 0) warn(log, 'eventLog', `${dropped} events were dropped from the event log ${this.path}: it is incomplete`);
     if (this.opts.rolling) renameSync(this.statusFile(true), this.statusFile(false));
     else renameSync(this.path + IN_PROGRESS, this.path);

@@ -1,6 +1,8 @@
 /**
- * Events as the log's bytes, one line each: task starts and plain task ends through the writers of taskLines.ts,
- * anything else through `JSON.stringify`.
+ * Events as the log's bytes, one line each, encoded as they arrive: task starts and plain task ends through the
+ * writers of taskLines.ts, anything else through `JSON.stringify`. What waits to be written is bytes, off the
+ * JavaScript heap: queued as objects, a batch's events outlived the garbage collector's young generation and were
+ * copied by it, half of what it collected.
  */
 import type { PlainTaskEnd, SparkEvent } from '../events/sparkEvents.js';
 import { plainTaskEndEvent } from '../events/toSparkEvents.js';
@@ -18,21 +20,48 @@ export interface EncodedLines {
 }
 
 const TASK_END = 'SparkListenerTaskEnd';
+const INITIAL = 256 * 1024;
+/** Past this, the buffer a burst grew is let go after it is taken. */
+const KEPT = 4 * 1024 * 1024;
 
-export function encodeLines(items: readonly LogItem[]): EncodedLines {
-  // About what a batch of task lines takes (a task end is about 1 KB), so the buffer seldom grows.
-  const out = new Bytes(Math.max(4096, items.length * 1200));
-  const ends: number[] = [];
-  const events: string[] = [];
-  for (const item of items) {
+/** Lines encoded and not yet taken. */
+export class PendingLines {
+  private out = new Bytes(INITIAL);
+  private ends: number[] = [];
+  private events: string[] = [];
+
+  /** Lines waiting. */
+  get size(): number {
+    return this.ends.length;
+  }
+
+  /** Encodes one more line (throws, adding nothing, if `JSON.stringify` does). */
+  add(item: LogItem): void {
+    const out = this.out;
     if (!('Event' in item)) {
       if (!writePlainTaskEnd(out, item)) out.text(JSON.stringify(plainTaskEndEvent(item)) + '\n');
-      events.push(TASK_END);
+      this.events.push(TASK_END);
     } else {
       if (item.Event !== 'SparkListenerTaskStart' || !writeTaskStart(out, item)) out.text(JSON.stringify(item) + '\n');
-      events.push(item.Event);
+      this.events.push(item.Event);
     }
-    ends.push(out.len);
+    this.ends.push(out.len);
   }
-  return { bytes: out.bytes(), ends, events };
+
+  /** Every line waiting, in bytes of their own (this buffer is written over next). */
+  take(): EncodedLines {
+    const lines = { bytes: Buffer.from(this.out.bytes()), ends: this.ends, events: this.events };
+    if (this.out.buf.length > KEPT) this.out = new Bytes(INITIAL);
+    else this.out.len = 0;
+    this.ends = [];
+    this.events = [];
+    return lines;
+  }
+}
+
+/** Items as lines, at once. */
+export function encodeLines(items: readonly LogItem[]): EncodedLines {
+  const p = new PendingLines();
+  for (const item of items) p.add(item);
+  return p.take();
 }

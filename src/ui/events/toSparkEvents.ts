@@ -3,15 +3,15 @@
  * filling in what Spark's events carry and ours leave implicit: launch times and hosts of ending tasks, submission
  * times of completing stages, job properties of submitted stages, and the block updates a finished task caused.
  */
-import { cachedBlocks, type RddInfoLite, type SparkListenerEvent, type StageInfoLite, type TaskEnd } from '../../scheduler/events.js';
+import { cachedBlocks, type RddInfoLite, type SparkListenerEvent, type StageInfoLite, type TaskEnd, type TaskStart } from '../../scheduler/events.js';
 import { taskMetricsFromLite } from '../status/metrics.js';
 import type { TaskMetrics } from '../status/records.js';
 import {
   MEMORY_ONLY, NONE_LEVEL,
-  type PlainTaskEnd, type Props, type RddInfoJson, type SparkEvent, type StackElementJson, type StageInfoJson, type TaskEndReasonJson, type TaskInfoJson, type TaskMetricsJson,
+  type EventOf, type PlainTaskEnd, type Props, type RddInfoJson, type SparkEvent, type StackElementJson, type StageInfoJson, type TaskEndReasonJson, type TaskInfoJson, type TaskMetricsJson,
 } from './sparkEvents.js';
 
-interface LaunchedTask { info: TaskInfoJson; stageAttempt: number }
+type TaskStartEvent = EventOf<'SparkListenerTaskStart'>;
 
 export interface ConverterOptions {
   /** Storage memory each executor's block manager reports (Spark's "Maximum Memory"). */
@@ -19,7 +19,8 @@ export interface ConverterOptions {
 }
 
 export class SparkEventConverter {
-  private readonly tasks = new Map<number, LaunchedTask>();
+  /** Running tasks' start events, for their ends (which repeat the start's info). */
+  private readonly tasks = new Map<number, TaskStartEvent>();
   private readonly hosts = new Map<string, string>([['driver', 'localhost']]);
   private readonly stageInfos = new Map<number, StageInfoLite>();
   private readonly submitted = new Map<string, number>();
@@ -66,16 +67,8 @@ export class SparkEventConverter {
         if (e.failure !== undefined) info['Failure Reason'] = e.failure;
         return [{ Event: 'SparkListenerStageCompleted', 'Stage Info': info }];
       }
-      case 'taskStart': {
-        const info: TaskInfoJson = {
-          'Task ID': e.taskId, Index: e.partition, Attempt: e.attempt, 'Partition ID': e.partition, 'Launch Time': e.time, 'Executor ID': e.executorId,
-          Host: e.host ?? this.hosts.get(e.executorId) ?? 'localhost', Locality: e.locality ?? 'PROCESS_LOCAL', Speculative: false,
-          'Getting Result Time': 0, 'Finish Time': 0, Failed: false, Killed: false, Accumulables: [],
-        };
-        const stageAttempt = e.stageAttempt ?? 0;
-        this.tasks.set(e.taskId, { info, stageAttempt });
-        return [{ Event: 'SparkListenerTaskStart', 'Stage ID': e.stageId, 'Stage Attempt ID': stageAttempt, 'Task Info': info }];
-      }
+      case 'taskStart':
+        return [this.taskStart(e)];
       case 'taskEnd':
         return this.taskEnd(e);
       case 'executorAdded': {
@@ -119,6 +112,17 @@ export class SparkEventConverter {
     };
   }
 
+  taskStart(e: TaskStart): TaskStartEvent {
+    const info: TaskInfoJson = {
+      'Task ID': e.taskId, Index: e.partition, Attempt: e.attempt, 'Partition ID': e.partition, 'Launch Time': e.time, 'Executor ID': e.executorId,
+      Host: e.host ?? this.hosts.get(e.executorId) ?? 'localhost', Locality: e.locality ?? 'PROCESS_LOCAL', Speculative: false,
+      'Getting Result Time': 0, 'Finish Time': 0, Failed: false, Killed: false, Accumulables: [],
+    };
+    const event: TaskStartEvent = { Event: 'SparkListenerTaskStart', 'Stage ID': e.stageId, 'Stage Attempt ID': e.stageAttempt ?? 0, 'Task Info': info };
+    this.tasks.set(e.taskId, event);
+    return event;
+  }
+
   /** A plain successful end (`isPlainTaskEnd`) as the store and the log take it: the event's values, no JSON. */
   plainTaskEnd(e: TaskEnd): PlainTaskEnd {
     const { info, stageAttempt } = this.ended(e);
@@ -142,11 +146,11 @@ export class SparkEventConverter {
   }
 
   /** The ended task's info (its start's, finished) and stage attempt; its start is forgotten. */
-  private ended(e: TaskEnd): LaunchedTask {
+  private ended(e: TaskEnd): { info: TaskInfoJson; stageAttempt: number } {
     const launched = this.tasks.get(e.taskId);
     this.tasks.delete(e.taskId);
-    const stageAttempt = e.stageAttempt ?? launched?.stageAttempt ?? 0;
-    const s = launched?.info;
+    const stageAttempt = e.stageAttempt ?? launched?.['Stage Attempt ID'] ?? 0;
+    const s = launched?.['Task Info'];
     // Written out in TaskStart's key order (the log's lines follow it), rather than spread: this runs for every task.
     const info: TaskInfoJson = {
       'Task ID': s ? s['Task ID'] : e.taskId, Index: s ? s.Index : e.partition, Attempt: s ? s.Attempt : e.attempt,

@@ -70,7 +70,12 @@ export class LiveStatus {
   }
 
   apply(e: SparkListenerEvent): void {
-    // Nearly every event is a task's plain success: its values go to the store and the log without the JSON event.
+    // Nearly every event is a task's start or its plain success: the start goes on as its one event, the success as
+    // values, without the JSON event.
+    if (e.type === 'taskStart') {
+      this.emit(this.converter.taskStart(e));
+      return;
+    }
     if (e.type === 'taskEnd' && isPlainTaskEnd(e)) {
       const t = this.converter.plainTaskEnd(e);
       this.store.applyPlainTaskEnd(t);

@@ -11,6 +11,7 @@ import type { ApplicationRecord, EnvironmentRecord, ExecutorRecord, JobRecord, S
 import { errorString, taskState } from './taskEnd.js';
 import { trimDeadExecutors, trimJobs, trimStages, trimTasks } from './retention.js';
 import { RddStorage } from './RddStorage.js';
+import { IndexSet } from './IndexSet.js';
 import { StageIndexSet } from './StageIndexSet.js';
 import { smallInt } from '../../util/smallInt.js';
 
@@ -195,7 +196,7 @@ export class AppStatusStore {
   private newStage(info: StageInfoJson, status: StageRecord['status']): StageRecord {
     return {
       status, stageId: info['Stage ID'], attemptId: info['Stage Attempt ID'] ?? 0, numTasks: info['Number of Tasks'], numActiveTasks: 0,
-      numCompleteTasks: 0, numFailedTasks: 0, numKilledTasks: 0, completedIndices: new Set(), metrics: zeroStageMetrics(),
+      numCompleteTasks: 0, numFailedTasks: 0, numKilledTasks: 0, completedIndices: new IndexSet(), metrics: zeroStageMetrics(),
       name: info['Stage Name'], details: info.Details ?? '', schedulingPool: 'default', rddIds: info['RDD Info'].map((r) => r['RDD ID']),
       parentIds: info['Parent IDs'] ?? [], accumulatorUpdates: [], killedTasksSummary: {}, tasks: new Map(), executorSummary: new Map(),
       jobIds: new Set(), endedTasks: 0,

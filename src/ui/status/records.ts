@@ -2,6 +2,7 @@
  * What the status store keeps per job, stage attempt, task, executor and cached RDD: Spark's REST models (`api.scala`)
  * with times as epoch ms (the API renders them as dates) plus the bookkeeping needed to update them.
  */
+import type { IndexSet } from './IndexSet.js';
 import type { StageIndexSet } from './StageIndexSet.js';
 
 export type JobStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'UNKNOWN';
@@ -57,7 +58,7 @@ export interface AccumulableInfo { id: number; name: string; update?: string; va
 
 export interface StageRecord {
   status: StageStatus; stageId: number; attemptId: number; numTasks: number; numActiveTasks: number; numCompleteTasks: number;
-  numFailedTasks: number; numKilledTasks: number; completedIndices: Set<number>;
+  numFailedTasks: number; numKilledTasks: number; completedIndices: IndexSet;
   submissionTime?: number; firstTaskLaunchedTime?: number; completionTime?: number; failureReason?: string;
   metrics: StageMetricSums; name: string; description?: string; details: string; schedulingPool: string; rddIds: number[];
   parentIds: number[]; accumulatorUpdates: AccumulableInfo[]; killedTasksSummary: Record<string, number>;
