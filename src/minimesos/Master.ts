@@ -70,15 +70,15 @@ export class Master implements MasterContext {
   private async recoverRegistry(): Promise<void> {
     this.isRecovering = true;
     try {
-      const admitted = await this.registrar.read();
+      const registry = await this.registrar.read();
       if (this.isStopped || !this.isLeader) return;
-      if (admitted === undefined) {
+      if (registry === undefined) {
         // A real master aborts here; this one leads without the registry (and does not store a partial one).
         log.error('could not read the agent registry: agents the previous leader admitted are not recovered');
         return;
       }
-      if (admitted.length > 0) log.info({ agents: admitted.length }, 'recovered agents from the registry; waiting for them to re-register');
-      this.agents.recover(admitted);
+      if (registry.agents.length > 0) log.info({ agents: registry.agents.length }, 'recovered agents from the registry; waiting for them to re-register');
+      this.agents.recover(registry);
     } finally {
       this.isRecovering = false;
     }

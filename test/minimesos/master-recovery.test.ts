@@ -2,8 +2,9 @@
  * Master failover as Mesos recovers: the new leader reads the agents its predecessor admitted from the registry (in
  * ZooKeeper) and holds them as recovered until they re-register. Meanwhile explicit reconciliation gets no answer for
  * tasks on them (or, naming no agent, while any is recovered); an agent that re-registers is an agent again, and one
- * that does not within `agentReregisterTimeoutMs` is unreachable, with FAILURE{agent_id} to every framework. While it
- * reads the registry it answers 503 "Master has not finished recovery".
+ * that does not within `agentReregisterTimeoutMs` is unreachable, with FAILURE{agent_id} to every framework, and stays
+ * unreachable, since the same time, for the leader after. While it reads the registry it answers 503 "Master has not
+ * finished recovery".
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -24,12 +25,14 @@ test('a new leader holds the registry\'s agents as recovered: no reconciliation 
   const zkUrl = `zk://${zk.connectString}/mesos-recovery`;
   const m1 = new Master({ zk: zkUrl, allocationIntervalMs: 50, agentReregisterTimeoutMs: 10_000 });
   const m2 = new Master({ zk: zkUrl, allocationIntervalMs: 50, agentReregisterTimeoutMs: 10_000 });
+  const m3 = new Master({ zk: zkUrl, allocationIntervalMs: 50, agentReregisterTimeoutMs: 10_000 });
   const links: http.ClientRequest[] = [];
   let client: SchedulerClient | undefined;
   try {
     await m1.start();
     await waitFor(() => m1.isLeader && !m1.recovering, 10_000, 'the first leader, done recovering');
     await m2.start();
+    await m3.start();
     // Two agents on the first leader, which will not follow it to the next one by themselves (raw links).
     const back = await registerRawAgent(m1.url, agent('comes-back'));
     const gone = await registerRawAgent(m1.url, agent('stays-away'));
@@ -73,6 +76,7 @@ test('a new leader holds the registry\'s agents as recovered: no reconciliation 
     // The other does not come back in time: unreachable, FAILURE to the framework, and questions get answers.
     await waitFor(() => seen.some((e) => e.type === 'FAILURE' && e.failure.agent_id?.value === gone.agentId), 20_000, 'FAILURE for the agent that stayed away');
     assert.deepEqual(m2.state().recovered_slaves, []);
+    assert.equal(m2.state().unreachable_slaves, 1);
     await client.call(Calls.reconcile([{ task_id: { value: 'no-agent-named' } }]));
     await waitFor(() => answerFor('no-agent-named') !== undefined, 5000, 'the answer once no agent is recovered');
     assert.equal(answerFor('no-agent-named')!.state, 'TASK_LOST');
@@ -87,15 +91,27 @@ test('a new leader holds the registry\'s agents as recovered: no reconciliation 
       await waitFor(() => paSeen.some((e) => e.type === 'SUBSCRIBED'), 10_000, 'the partition-aware framework subscribed');
       await pa.call(Calls.reconcile([{ task_id: { value: 'pa-task' }, agent_id: { value: gone.agentId } }]));
       await waitFor(() => paSeen.some((e) => e.type === 'UPDATE'), 5000, 'the partition-aware answer');
-      const u = paSeen.find((e): e is Extract<ClientEvent, { type: 'UPDATE' }> => e.type === 'UPDATE')!.update.status;
+      const paAnswers = () => paSeen.filter((e): e is Extract<ClientEvent, { type: 'UPDATE' }> => e.type === 'UPDATE').map((e) => e.update.status);
+      const u = paAnswers()[0]!;
       assert.equal(u.state, 'TASK_UNREACHABLE');
       assert.ok((u.unreachable_time?.nanoseconds ?? 0) > 0, 'with the time the agent became unreachable');
+
+      // The next leader knows it from the registry: still unreachable, since the same time (not an unknown agent).
+      await m2.stop();
+      await waitFor(() => m3.isLeader && !m3.recovering, 10_000, 'the third leader, done recovering');
+      await waitFor(() => paSeen.filter((e) => e.type === 'SUBSCRIBED').length === 2, 15_000, 'the partition-aware framework subscribed again');
+      await pa.call(Calls.reconcile([{ task_id: { value: 'pa-task' }, agent_id: { value: gone.agentId } }]));
+      await waitFor(() => paAnswers().length === 2, 5000, 'the third leader\'s answer');
+      assert.equal(paAnswers()[1]!.state, 'TASK_UNREACHABLE');
+      assert.deepEqual(paAnswers()[1]!.unreachable_time, u.unreachable_time);
+      assert.equal(m3.state().unreachable_slaves, 1);
     } finally {
       await pa.teardown().catch(() => undefined);
     }
   } finally {
     for (const l of links) l.destroy();
     await client?.teardown().catch(() => undefined);
+    await m3.stop();
     await m2.stop();
     await m1.stop();
     await zk.stop();

@@ -6,7 +6,7 @@ import { getLogger } from '../../util/logging.js';
 import { isTerminalTaskState, type TaskState, type TaskStatus } from '../../mesos/wire/task.js';
 import { normalize } from '../resources.js';
 import type { AgentLink } from './AgentLink.js';
-import type { AdmittedAgent } from './Registrar.js';
+import type { AdmittedAgent, Registry } from './Registrar.js';
 import { hasCapability, masterStatus, now, roleOfTask, updateEvent, type AgentRegistration, type MAgent, type MasterContext, type MFramework, type MTask } from './model.js';
 
 const log = getLogger('minimesos.Master');
@@ -61,9 +61,15 @@ export class AgentRegistry {
     return [...this.recovered].map(([id, r]) => ({ id, hostname: r.hostname }));
   }
 
-  /** Elected: the agents a previous leader admitted (from the registry) are recovered until they re-register. */
-  recover(admitted: AdmittedAgent[]): void {
-    for (const a of admitted) {
+  /**
+   * Elected: the agents a previous leader admitted (from the registry) are recovered until they re-register; those
+   * it had marked unreachable are unreachable here too, since the same time.
+   */
+  recover(registry: Registry): void {
+    for (const u of registry.unreachable) {
+      if (!this.agents.has(u.id) && !this.recovered.has(u.id) && !this.unreachable.has(u.id)) this.unreachable.set(u.id, u.time);
+    }
+    for (const a of registry.agents) {
       if (this.agents.has(a.id) || this.recovered.has(a.id) || this.unreachable.has(a.id) || this.removedByOperator.has(a.id)) continue;
       const timer = setTimeout(() => this.reregisterTimedOut(a.id), this.ctx.opts.agentReregisterTimeoutMs);
       timer.unref();
@@ -98,11 +104,12 @@ export class AgentRegistry {
     this.recovered.clear();
   }
 
-  /** Stores the admitted agents (registered and recovered) for the next leader, while this master leads. */
+  /** Stores the admitted agents (registered and recovered) and the unreachable ones for the next leader, while this master leads. */
   private persist(): void {
     if (!this.registryRecovered || !this.ctx.isLeader) return;
     const admitted = [...this.agents.values()].map((a) => ({ id: a.id, hostname: a.hostname }));
-    void this.ctx.registrar.save([...admitted, ...this.recoveredAgents()]);
+    const unreachable = [...this.unreachable].map(([id, time]) => ({ id, time }));
+    void this.ctx.registrar.save({ agents: [...admitted, ...this.recoveredAgents()], unreachable });
   }
 
   /**
@@ -232,9 +239,9 @@ export class AgentRegistry {
     if (!a || this.ctx.stopped) return;
     log.warn({ agent: agentId, hostname: a.hostname, message }, 'marking agent unreachable');
     this.agents.delete(agentId);
-    this.persist();
     const time = { nanoseconds: Date.now() * 1e6 };
     this.unreachable.set(agentId, time);
+    this.persist();
     a.link.close?.();
     this.removeTasks(agentId, (taskId, pa) => {
       const status = masterStatus(taskId, pa ? 'TASK_UNREACHABLE' : 'TASK_LOST', 'REASON_AGENT_REMOVED', message, agentId);

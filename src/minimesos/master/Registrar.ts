@@ -1,8 +1,10 @@
 /**
- * The agents a master has admitted, kept where the next leader finds them (Mesos' registrar, which keeps its registry
- * in the replicated log). With ZooKeeper the registry is a persistent node beside the election's nodes, so a newly
- * elected master knows the agents its predecessor admitted and treats them as recovered until they re-register or
- * `agentReregisterTimeoutMs` passes. A master without ZooKeeper leads alone and keeps nothing.
+ * The agents a master has admitted, and those it marked unreachable, kept where the next leader finds them (Mesos'
+ * registrar, which keeps its registry in the replicated log). With ZooKeeper the registry is a persistent node beside
+ * the election's nodes, so a newly elected master knows the agents its predecessor admitted and treats them as
+ * recovered until they re-register or `agentReregisterTimeoutMs` passes, and knows which were unreachable and since
+ * when (reconciliation answers `TASK_UNREACHABLE` for them, as before the failover). A master without ZooKeeper
+ * leads alone and keeps nothing.
  */
 import zookeeper from 'node-zookeeper-client';
 import { getLogger } from '../../util/logging.js';
@@ -14,6 +16,10 @@ const codeOf = (err: Error | zookeeper.Exception): number | undefined =>
   typeof (err as zookeeper.Exception).getCode === 'function' ? (err as zookeeper.Exception).getCode() : undefined;
 
 export interface AdmittedAgent { id: string; hostname: string }
+export interface UnreachableAgent { id: string; time: { nanoseconds: number } }
+export interface Registry { agents: AdmittedAgent[]; unreachable: UnreachableAgent[] }
+
+const EMPTY: Registry = { agents: [], unreachable: [] };
 
 export interface RegistryLocation { client: zookeeper.Client; path: string }
 
@@ -23,13 +29,13 @@ export class Registrar {
   constructor(private readonly where: () => RegistryLocation | undefined) {}
 
   /**
-   * The agents the registry holds: none without ZooKeeper or when the node does not exist yet; undefined when it
-   * could not be read (after a few tries), so that nothing partial is taken for it.
+   * What the registry holds: nothing without ZooKeeper or when the node does not exist yet; undefined when it could
+   * not be read (after a few tries), so that nothing partial is taken for it.
    */
-  async read(): Promise<AdmittedAgent[] | undefined> {
+  async read(): Promise<Registry | undefined> {
     for (let attempt = 1; attempt <= 5; attempt++) {
       const at = this.where();
-      if (!at) return [];
+      if (!at) return EMPTY;
       const got = await readOnce(at);
       if (got !== 'failed') return got;
       await new Promise((r) => setTimeout(r, 200 * attempt));
@@ -42,30 +48,31 @@ export class Registrar {
     return this.writing;
   }
 
-  /** Stores `agents` as the registry, after every earlier store (the last one wins). */
-  save(agents: AdmittedAgent[]): Promise<void> {
+  /** Stores `registry`, after every earlier store (the last one wins). */
+  save(registry: Registry): Promise<void> {
     const at = this.where();
     if (!at) return this.writing;
-    const data = Buffer.from(JSON.stringify({ agents }));
+    const data = Buffer.from(JSON.stringify(registry));
     this.writing = this.writing.then(() => write(at, data)).catch((err: Error) => log.warn({ err: err.message }, 'could not store the agent registry'));
     return this.writing;
   }
 }
 
-function readOnce(at: RegistryLocation): Promise<AdmittedAgent[] | 'failed'> {
+function readOnce(at: RegistryLocation): Promise<Registry | 'failed'> {
   return new Promise((resolve) => {
     at.client.getData(at.path, (err, data) => {
       if (err) {
-        if (codeOf(err) === zookeeper.Exception.NO_NODE) return resolve([]);
+        if (codeOf(err) === zookeeper.Exception.NO_NODE) return resolve(EMPTY);
         log.warn({ err: String(err) }, 'could not read the agent registry');
         return resolve('failed');
       }
       try {
-        const parsed = JSON.parse((data ?? Buffer.alloc(0)).toString('utf8') || '{}') as { agents?: AdmittedAgent[] };
-        resolve(Array.isArray(parsed.agents) ? parsed.agents : []);
+        const parsed = JSON.parse((data ?? Buffer.alloc(0)).toString('utf8') || '{}') as Partial<Registry>;
+        // A registry written before unreachable agents were kept has none.
+        resolve({ agents: Array.isArray(parsed.agents) ? parsed.agents : [], unreachable: Array.isArray(parsed.unreachable) ? parsed.unreachable : [] });
       } catch (e) {
         log.warn({ err: (e as Error).message }, 'the agent registry is not JSON; starting without it');
-        resolve([]);
+        resolve(EMPTY);
       }
     });
   });

@@ -113,9 +113,9 @@ function rawState(ctx: MasterContext): Record<string, unknown> {
     pid: `master@${a.host}:${a.port}`,
     hostname: ctx.opts.hostname ?? a.host,
     capabilities: ['AGENT_UPDATE', 'AGENT_DRAINING', 'QUOTA_V2'],
-    activated_slaves: slaves.length,
-    deactivated_slaves: 0,
-    unreachable_slaves: 0,
+    activated_slaves: slaves.filter((x) => x.active).length,
+    deactivated_slaves: slaves.filter((x) => !x.active).length,
+    unreachable_slaves: ctx.agents.unreachableAgents().size,
     leader: leader ? `master@${leader.host}:${leader.port}` : '',
     leader_info: ctx.masterInfo,
     flags: {
