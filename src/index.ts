@@ -1,7 +1,8 @@
 /** spark-mesos: the public API. */
 import './scheduler/cluster/register.js';
 import './cluster/mesos/register.js';
-export { SparkContext, ModuleRef } from './core/SparkContext.js';
+export { SparkContext } from './core/SparkContext.js';
+export { ModuleRef } from './core/ModuleRef.js';
 export { RDD, ShuffledRDD, CoGroupedRDD } from './core/RDD.js';
 export { Broadcast } from './core/Broadcast.js';
 export { Accumulator, LongAccumulator, CollectionAccumulator } from './core/Accumulator.js';

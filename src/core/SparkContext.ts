@@ -1,12 +1,11 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { newIoEncryptionKey } from '../util/ioEncryption.js';
-import { sslServerOptions } from '../conf/sslOptions.js';
 import { join, resolve, basename } from 'node:path';
 import { SparkConf } from '../conf/SparkConf.js';
 import * as config from '../conf/catalog.js';
-import { driverBindAddress, driverHost } from '../conf/hostAddress.js';
+import { driverHost } from '../conf/hostAddress.js';
 import { checkNodeSettings } from '../conf/nodeOptions.js';
-import { WIRE, type ShippedFunction, type WireConvertible } from './closure.js';
+import type { ShippedFunction } from './closure.js';
 import { RDD } from './RDD.js';
 import type { Plan, Sink } from './plan.js';
 import { Broadcast } from './Broadcast.js';
@@ -20,9 +19,11 @@ import type { SchedulerBackend } from '../scheduler/SchedulerBackend.js';
 import type { SparkListener } from '../scheduler/events.js';
 import { createBackend } from '../scheduler/clusterManagers.js';
 import { ConsoleProgressBar } from './ConsoleProgressBar.js';
-import { DriverStatusServer } from '../ui/DriverStatusServer.js';
+import type { DriverStatusServer } from '../ui/DriverStatusServer.js';
 import { SparkUI } from '../ui/SparkUI.js';
-import { driverRoutes } from '../ui/driverRoutes.js';
+import { startDriverUi } from './driverUi.js';
+import { ModuleRef } from './ModuleRef.js';
+import { broadcastIds, prepareLineage } from './jobPreparation.js';
 import { ExecutorAllocationManager, allocationPolicy } from '../scheduler/ExecutorAllocationManager.js';
 import { IllegalArgumentException, SparkException } from '../util/errors.js';
 import { getLogger } from '../util/logging.js';
@@ -32,15 +33,6 @@ import { ioSettings } from '../io/ioSettings.js';
 import { taskMemorySettings } from '../memory/settings.js';
 
 const log = getLogger('SparkContext');
-
-/** A module the shipped functions can use: `rdd.map((x) => lib.f(x), { lib: sc.module('./lib.js') })`. */
-export class ModuleRef implements WireConvertible {
-  constructor(readonly specifier: string) {}
-
-  [WIRE](): unknown {
-    return { __sparkModule: this.specifier };
-  }
-}
 
 let active: SparkContext | undefined;
 
@@ -125,36 +117,17 @@ export class SparkContext {
         }
       },
     });
-    // The application's status (UI pages, /api/v1) and event log, fed by the listener bus; made once nothing above
-    // can throw, so a failed constructor leaves no listener thread behind.
-    if (this.conf.get(config.UI_ENABLED) || this.conf.get(config.EVENT_LOG_ENABLED)) {
-      const appUi = new SparkUI(this.conf, {
-        appName: this.appName, startTime: this.startTime,
-        killJob: (id) => this.dag.cancelJob(id, 'killed via the Web UI'), killStage: (id) => this.dag.cancelStage(id, 'killed via the Web UI'),
-        waitingForExecutors: () => this.backend.waitingForExecutors?.(),
-      });
-      this.appUi = appUi;
-      this.bus.add((e) => appUi.onEvent(e));
-    }
+    const ui = startDriverUi(this.conf, this.bus, {
+      appName: this.appName, master: this.master, startTime: this.startTime, applicationId: () => this.applicationId, backend: this.backend,
+      killJob: (id) => this.dag.cancelJob(id, 'killed via the Web UI'), killStage: (id) => this.dag.cancelStage(id, 'killed via the Web UI'),
+    });
+    this.appUi = ui.appUi;
+    this.statusServer = ui.statusServer;
     if (this.conf.get(config.UI_SHOW_CONSOLE_PROGRESS) && process.stderr.isTTY) {
       this.progress = new ConsoleProgressBar(process.stderr);
       this.bus.add((e) => this.progress!.onEvent(e));
     }
-    // The driver's HTTP server starts before the backend, which links cluster managers to it (Spark's order).
-    let uiStarted = Promise.resolve();
-    if (this.conf.get(config.UI_ENABLED)) {
-      const backendMetrics = (this.backend as { metrics?: { text(): Promise<string> } }).metrics;
-      const server = new DriverStatusServer(
-        () => ({ app: this.appName, applicationId: this.applicationId, master: this.master, startTime: this.startTime, waitingForExecutors: this.backend.waitingForExecutors?.() ?? null }),
-        backendMetrics ? () => backendMetrics.text() : undefined,
-        this.appUi ? driverRoutes(this.appUi) : undefined,
-      );
-      this.statusServer = server;
-      this.bus.add((e) => server.onEvent(e));
-      uiStarted = server.start(driverBindAddress(this.conf), this.conf.get(config.UI_PORT), this.conf.get(config.PORT_MAX_RETRIES), sslServerOptions(this.conf, 'ui'),
-        process.env.SPARK_PUBLIC_DNS ?? driverHost(this.conf));
-    }
-    this.started = uiStarted.then(() => this.backend.start({
+    this.started = ui.started.then(() => this.backend.start({
       executorAdded: (e) => this.taskScheduler.executorAdded(e),
       executorRemoved: (id, reason) => this.taskScheduler.executorRemoved(id, reason),
       statusUpdate: (u) => this.taskScheduler.statusUpdate(u),
@@ -419,33 +392,4 @@ export class SparkContext {
       log.info({ app: this.appName }, 'SparkContext stopped');
     }
   }
-}
-
-async function prepareLineage(rdd: RDDLike, seen = new Set<number>()): Promise<void> {
-  if (seen.has(rdd.id)) return;
-  seen.add(rdd.id);
-  for (const d of rdd.dependencies()) await prepareLineage(d.rdd, seen);
-  const p = (rdd as { prepare?: () => Promise<void> }).prepare;
-  if (p) await p.call(rdd);
-}
-
-function broadcastIds(plan: Plan, sink: Sink): number[] {
-  const ids = new Set<number>();
-  const walk = (v: unknown): void => {
-    if (!v || typeof v !== 'object') return;
-    if (Array.isArray(v)) {
-      // Data partitions can be large and hold no functions.
-      return;
-    }
-    const o = v as Record<string, unknown>;
-    if (typeof o.__sparkBroadcast === 'number') ids.add(o.__sparkBroadcast);
-    for (const [k, x] of Object.entries(o)) {
-      if (k === 'items') continue;
-      if (Array.isArray(x)) x.forEach(walk);
-      else walk(x);
-    }
-  };
-  walk(plan);
-  walk(sink);
-  return [...ids];
 }
