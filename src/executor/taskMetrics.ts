@@ -2,7 +2,7 @@
  * A task's metrics (Spark's task metrics, as the UI shows them): the counters a run fills in as it reads and writes,
  * the fetcher and batch wrapper that count shuffle reads, and the final figures a task reports.
  */
-import type { TaskMetricsLite } from '../scheduler/events.js';
+import { cachedBlocks, type TaskMetricsLite } from '../scheduler/events.js';
 import type { BlockFetcher } from '../shuffle/ShuffleReader.js';
 import type { TaskMemory } from '../memory/TaskMemory.js';
 
@@ -43,6 +43,6 @@ export function finalMetrics(m: RunMetrics, tm: TaskMemory | undefined, started:
   const peak = spill && spill.peakExecutionMemory > 0 ? { peakExecutionMemory: Math.round(spill.peakExecutionMemory) } : {};
   const { blockSizes, ...counters } = m;
   // Only a task that cached blocks reports them: the driver's UI takes a faster way for tasks that did not.
-  const blocks = Object.keys(blockSizes).length > 0 ? { blockSizes } : {};
+  const blocks = cachedBlocks(m) ? { blockSizes } : {};
   return { ...counters, ...blocks, ...spilled, ...peak, runTimeMs: Math.round(performance.now() - started) };
 }

@@ -31,7 +31,7 @@ export interface TaskMetricsLite {
 }
 
 /** Whether the task cached any block (an empty record, as an older executor sends, is none). */
-export function cachedBlocks(m: TaskMetricsLite | undefined): boolean {
+export function cachedBlocks(m: Pick<TaskMetricsLite, 'blockSizes'> | undefined): boolean {
   const b = m?.blockSizes;
   if (b === undefined) return false;
   for (const _ in b) return true;

@@ -100,6 +100,37 @@ test('a full queue drops events and counts them (the writer never makes the sche
   assert.match(warnings.at(-1)!, /^990 events were dropped from the event log .*app-q: it is incomplete/);
 });
 
+test('what is being written counts against the capacity too: waiting and in flight together stay within it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'evlog-'));
+  const off = onWarning(() => undefined);
+  const w = new EventLogWriter(opts(dir, { capacity: 10 }), 'app-f');
+  const all = jobEvents(13);
+  for (const e of all.slice(0, 8)) w.post(e);
+  void w.pump(); // the 8 are now being written (a write never completes within the turn)
+  for (const e of all.slice(8)) w.post(e);
+  assert.equal(w.droppedEvents, 3, '2 more fit beside the 8 in flight');
+  await w.stop();
+  off();
+  assert.deepEqual((await events(join(dir, 'app-f'))).map((e) => (e as { 'Job ID': number })['Job ID']), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+});
+
+test('an event that cannot be written is left out, with a warning, and the log goes on; events posted while it stops are written', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'evlog-'));
+  const warnings: string[] = [];
+  const off = onWarning((_logger, message) => warnings.push(message));
+  const w = new EventLogWriter(opts(dir), 'app-u');
+  const [a, b, c] = jobEvents(3);
+  w.post(a!);
+  w.post({ Event: 'SparkListenerJobEnd', 'Job ID': 10n, 'Completion Time': 1, 'Job Result': { Result: 'JobSucceeded' } } as unknown as SparkEvent);
+  w.post(b!);
+  const stopped = w.stop();
+  w.post(c!); // stop is waiting for the file: this one is still taken, and written
+  await stopped;
+  off();
+  assert.deepEqual((await events(join(dir, 'app-u'))).map((e) => (e as { 'Job ID': number })['Job ID']), [0, 1, 2]);
+  assert.match(warnings.at(-1)!, /^1 events were dropped from the event log .*app-u: it is incomplete/);
+});
+
 test('block updates are logged only with spark.eventLog.logBlockUpdates.enabled', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'evlog-'));
   const update: SparkEvent = { Event: 'SparkListenerBlockUpdated', 'Block Updated Info': { 'Block Manager ID': { 'Executor ID': '1', Host: 'h', Port: 0 }, 'Block ID': 'rdd_1_0', 'Storage Level': { 'Use Disk': false, 'Use Memory': true, Deserialized: true, Replication: 1 }, 'Memory Size': 10, 'Disk Size': 0 } };

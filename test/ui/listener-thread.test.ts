@@ -48,6 +48,14 @@ for (const [what, events, packed] of cases) {
   });
 }
 
+test('listener batch: an end with an empty record of cached blocks travels packed, and arrives without the record', () => {
+  const b = new ListenerBatchBuilder();
+  b.add(end(12, { metrics: { runTimeMs: 3, resultSize: 7, blockSizes: {} } }));
+  const batch = structuredClone(b.take());
+  assert.equal(batch.others.length, 0, 'packed');
+  assert.deepEqual([...new ListenerBatchReader().events(batch)], [end(12, { metrics: { runTimeMs: 3, resultSize: 7 } })]);
+});
+
 test('listener batch: many events grow the number array and keep their order', () => {
   const b = new ListenerBatchBuilder();
   const events: SparkListenerEvent[] = [];

@@ -70,7 +70,14 @@ test('plain task ends: the store and the log end exactly where the JSON events t
   // The live way: plain ends as values.
   const live = new LiveStatus({ conf: [], retention: DEFAULT_RETENTION, eventLog: logOptions(direct) });
   live.start('app-plain', [appStart]);
+  let plain = 0;
+  const applyPlain = live.store.applyPlainTaskEnd.bind(live.store);
+  live.store.applyPlainTaskEnd = (t) => {
+    plain++;
+    applyPlain(t);
+  };
   for (const e of events) live.apply(e);
+  assert.equal(plain, 7, 'the plain ends took the plain way');
   await live.stop(T0 + 1000, 0);
 
   // Every event as Spark's JSON, into a store and a log of their own.
@@ -97,6 +104,9 @@ test('plain task ends: the store and the log end exactly where the JSON events t
   const stage1 = [...live.store.stages.values()].find((s) => s.stageId === 1)!;
   assert.equal(stage1.tasks.get(1)?.taskMetrics?.shuffleWriteMetrics.writeTime, fullMetrics.shuffleWriteTimeNs);
   assert.equal(stage1.numCompleteTasks, 6);
+  // The end whose start was never seen: its info from the end itself, and its executor's host.
+  const unseen = stage1.tasks.get(7)!;
+  assert.deepEqual([unseen.host, unseen.executorId, unseen.index, unseen.launchTime, unseen.taskLocality], ['node-a', 'e1', 2, T0 + 107, 'PROCESS_LOCAL']);
   const ends = a.trim().split('\n').map((l) => JSON.parse(l) as SparkEvent).filter((e) => e.Event === 'SparkListenerTaskEnd');
   const typeOf = (id: number) => ends.find((e) => e['Task Info']['Task ID'] === id)?.['Task Type'];
   assert.deepEqual([typeOf(1), typeOf(3), typeOf(10), typeOf(11)], ['ShuffleMapTask', 'ShuffleMapTask', 'ResultTask', 'ResultTask']);

@@ -89,6 +89,22 @@ test('IndexSet counts each index once: in its bitmap, at the bitmap\'s edges, an
   }
 });
 
+test('IndexSet: far indices held by few take no bitmap up to them; a bitmap that grows past them still counts them once', () => {
+  const before = process.memoryUsage().arrayBuffers;
+  // A job that completes one far partition per stage (as take() does) in each of 500 stages.
+  const sets = Array.from({ length: 500 }, () => new IndexSet());
+  for (const s of sets) s.add(2 ** 20 - 2);
+  const grown = process.memoryUsage().arrayBuffers - before;
+  assert.ok(grown < 4 << 20, `${(grown / 2 ** 20).toFixed(1)} MB of bitmaps for 500 indices`);
+  assert.ok(sets.every((s) => s.size === 1));
+  // Far first, then the range up to it filled: the far one is counted once.
+  const s = new IndexSet();
+  s.add(5000);
+  for (let i = 0; i <= 6000; i++) s.add(i);
+  s.add(5000);
+  assert.equal(s.size, 6001);
+});
+
 test('smallInt keeps every value but -0, which becomes 0', () => {
   // [in, out]. JavaScript sees only the value, so this guards the values; that V8 then keeps whole numbers unboxed is
   // what the memory test above measures.

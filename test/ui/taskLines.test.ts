@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SparkEventConverter, isPlainTaskEnd, plainTaskEndEvent } from '../../src/ui/events/toSparkEvents.js';
 import { Bytes } from '../../src/ui/eventlog/Bytes.js';
-import { PendingLines, encodeLines, type LogItem } from '../../src/ui/eventlog/lineBytes.js';
+import { PendingLines, type LogItem } from '../../src/ui/eventlog/lineBytes.js';
 import { writePlainTaskEnd, writeTaskStart } from '../../src/ui/eventlog/taskLines.js';
 import { fullMetrics } from '../helpers/taskMetrics.js';
 import type { SparkEvent } from '../../src/ui/events/sparkEvents.js';
@@ -21,7 +21,9 @@ const end = (taskId: number, o: Partial<TaskEnd> = {}): SparkListenerEvent =>
 
 /** Items written as bytes, back as lines, each with its event name. */
 function lines(items: LogItem[]): { line: string; event: string }[] {
-  const { bytes, ends, events } = encodeLines(items);
+  const pending = new PendingLines();
+  for (const item of items) pending.add(item);
+  const { bytes, ends, events } = pending.take();
   return ends.map((end, i) => ({ line: bytes.subarray(i === 0 ? 0 : ends[i - 1], end).toString('utf8'), event: events[i]! }));
 }
 

@@ -120,6 +120,7 @@ const liteCases: [string, TaskMetricsLite | undefined, number, Partial<Record<ke
     },
     shuffleWriteMetrics: { bytesWritten: 7, writeTime: 123456789, recordsWritten: 8 },
   }, []],
+  ['measured, but no run time (the task\'s duration stands in)', { resultSize: 5 } as TaskMetricsLite, 42, { executorRunTime: 42, resultSize: 5 }, [...parts]],
   ['a run time alone: every part shared', { runTimeMs: 3, resultSize: 10 }, 999, { executorRunTime: 3, resultSize: 10 }, [...parts]],
   ['one shuffle-read field', { runTimeMs: 3, shuffleFetchWaitMs: 4 }, 999, { shuffleReadMetrics: { ...ZERO_READ, fetchWaitTime: 4 } }, ['inputMetrics', 'outputMetrics', 'shuffleWriteMetrics']],
   ['values that are not finite numbers are 0, as the reader of the log would make them', { runTimeMs: Number.NaN, inputBytes: Infinity, outputRecords: -Infinity }, 999,

@@ -56,6 +56,8 @@ export class EventLogWriter {
   private scheduled = false;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
+  /** Events left out because they could not be encoded. */
+  private unwritable = 0;
   private error: string | undefined;
   /** Where the log is while the application runs (a file, or the rolling directory). */
   readonly path: string;
@@ -127,7 +129,10 @@ export class EventLogWriter {
     try {
       this.pending.add(item);
     } catch (err) {
-      this.fail(`cannot write ${'Event' in item ? item.Event : 'a task end'}: ${(err as Error).message}`);
+      // One event that cannot be written (a value JSON cannot hold) is left out, as Spark's listener bus goes on
+      // past a listener's error; the log goes on with the next.
+      this.unwritable++;
+      log.warn({ event: 'Event' in item ? item.Event : 'SparkListenerTaskEnd', err: (err as Error).message, path: this.path }, 'an event cannot be written to the event log; it is left out');
       return;
     }
     this.schedule();
@@ -203,9 +208,11 @@ export class EventLogWriter {
     if (this.stopped) return;
     await this.flushed();
     this.stopped = true;
+    // What came while the flush waited (nothing more is taken from here on).
+    this.handOver();
     if (this.timer) clearTimeout(this.timer);
     await this.then(() => this.sink.close()); // closes at once after a write error, so stop always ends
-    const dropped = this.drops.dropped + droppedBefore;
+    const dropped = this.drops.dropped + droppedBefore + this.unwritable;
     if (dropped > 0) warn(log, 'eventLog', `${dropped} events were dropped from the event log ${this.path}: it is incomplete`);
     if (this.opts.rolling) renameSync(this.statusFile(true), this.statusFile(false));
     else renameSync(this.path + IN_PROGRESS, this.path);

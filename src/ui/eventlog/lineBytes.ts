@@ -58,10 +58,3 @@ export class PendingLines {
     return lines;
   }
 }
-
-/** Items as lines, at once. */
-export function encodeLines(items: readonly LogItem[]): EncodedLines {
-  const p = new PendingLines();
-  for (const item of items) p.add(item);
-  return p.take();
-}

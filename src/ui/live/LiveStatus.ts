@@ -1,7 +1,8 @@
 /**
  * What the listener thread holds for a running application: scheduler events become Spark's JSON events, which feed
  * the status store (answering `/api/v1`, the pages and executor metrics) and, with `spark.eventLog.enabled`, the event
- * log. It knows nothing of threads: the listener thread (listenerThread.ts) drives it, and tests may drive it directly.
+ * log; a task's plain successful end goes to both as values instead (`PlainTaskEnd`), standing for the same event.
+ * It knows nothing of threads: the listener thread (listenerThread.ts) drives it, and tests may drive it directly.
  */
 import { SparkConf } from '../../conf/SparkConf.js';
 import * as config from '../../conf/catalog.js';

@@ -189,44 +189,26 @@ export class ListenerBatchReader {
   }
 }
 
-// A scheduler's events nearly always carry the optional fields too: those are built in one literal, as an object
-// whose fields come afterwards takes a second allocation for them. Absent fields stay absent, as they went in.
 function taskStartAt(n: Float64Array, i: number, str: (code: number) => string | undefined): TaskStart {
-  const executorId = str(n[i + 6]!)!;
+  const e: TaskStart = { type: 'taskStart', stageId: int(n[i]!), taskId: int(n[i + 1]!), partition: int(n[i + 2]!), attempt: int(n[i + 3]!), executorId: str(n[i + 6]!)!, time: n[i + 4]! };
   const stageAttempt = back(n[i + 5]!);
-  const host = str(n[i + 7]!);
-  const locality = str(n[i + 8]!) as Locality;
-  if (stageAttempt !== undefined && host !== undefined && locality !== undefined) {
-    return {
-      type: 'taskStart', stageId: int(n[i]!), taskId: int(n[i + 1]!), partition: int(n[i + 2]!), attempt: int(n[i + 3]!), executorId, time: n[i + 4]!,
-      stageAttempt, host, locality,
-    };
-  }
-  const e: TaskStart = { type: 'taskStart', stageId: int(n[i]!), taskId: int(n[i + 1]!), partition: int(n[i + 2]!), attempt: int(n[i + 3]!), executorId, time: n[i + 4]! };
   if (stageAttempt !== undefined) e.stageAttempt = stageAttempt;
+  const host = str(n[i + 7]!);
   if (host !== undefined) e.host = host;
+  const locality = str(n[i + 8]!) as Locality;
   if (locality !== undefined) e.locality = locality;
   return e;
 }
 
 function taskEndAt(n: Float64Array, i: number, str: (code: number) => string | undefined): TaskEnd {
-  const executorId = str(n[i + 5]!)!;
-  const stageAttempt = back(n[i + 7]!);
-  const shuffleMap = Number.isNaN(n[i + 8]!) ? undefined : n[i + 8] === 1;
-  const metrics = n[i + 9] === 1 ? metricsAt(n, i + 10) : undefined;
-  if (stageAttempt !== undefined && shuffleMap !== undefined && metrics !== undefined) {
-    return {
-      type: 'taskEnd', stageId: int(n[i]!), taskId: int(n[i + 1]!), partition: int(n[i + 2]!), attempt: int(n[i + 3]!), executorId, time: n[i + 4]!,
-      result: 'success', records: int(n[i + 6]!), stageAttempt, shuffleMap, metrics,
-    };
-  }
   const e: TaskEnd = {
-    type: 'taskEnd', stageId: int(n[i]!), taskId: int(n[i + 1]!), partition: int(n[i + 2]!), attempt: int(n[i + 3]!), executorId, time: n[i + 4]!,
+    type: 'taskEnd', stageId: int(n[i]!), taskId: int(n[i + 1]!), partition: int(n[i + 2]!), attempt: int(n[i + 3]!), executorId: str(n[i + 5]!)!, time: n[i + 4]!,
     result: 'success', records: int(n[i + 6]!),
   };
+  const stageAttempt = back(n[i + 7]!);
   if (stageAttempt !== undefined) e.stageAttempt = stageAttempt;
-  if (shuffleMap !== undefined) e.shuffleMap = shuffleMap;
-  if (metrics !== undefined) e.metrics = metrics;
+  if (!Number.isNaN(n[i + 8]!)) e.shuffleMap = n[i + 8] === 1;
+  if (n[i + 9] === 1) e.metrics = metricsAt(n, i + 10);
   return e;
 }
 

@@ -118,7 +118,8 @@ export function taskMetricsFromLite(m: TaskMetricsLite | undefined, duration: nu
   const rLocalBytes = n(m.shuffleLocalBytesRead);
   const rRecords = n(m.shuffleRecordsRead);
   return {
-    executorDeserializeTime: n(m.deserializeTimeMs), executorDeserializeCpuTime: 0, executorRunTime: n(m.runTimeMs), executorCpuTime: 0,
+    executorDeserializeTime: n(m.deserializeTimeMs), executorDeserializeCpuTime: 0,
+    executorRunTime: n(m.runTimeMs === undefined ? duration : m.runTimeMs), executorCpuTime: 0,
     resultSize: n(m.resultSize), jvmGcTime: 0, resultSerializationTime: 0, memoryBytesSpilled: n(m.memoryBytesSpilled), diskBytesSpilled: n(m.diskBytesSpilled),
     peakExecutionMemory: n(m.peakExecutionMemory),
     inputMetrics: inBytes === 0 && inRecords === 0 ? ZERO_INPUT : { bytesRead: inBytes, recordsRead: inRecords },
