@@ -12,11 +12,8 @@ import { DriverEndpoint, authSecret, endpointOptions } from '../../scheduler/clu
 import { MesosExternalBlockStoreClient } from '../../shuffle/MesosExternalBlockStoreClient.js';
 import { getLogger, warn } from '../../util/logging.js';
 import { executorFailure } from './executorFailure.js';
-import { launchFailure, readStderrTail, STARVATION_WARNING, starvationWarning, waitingReasons, type StarvationFacts } from './launchDiagnostics.js';
-import { RecentOffers } from './offerTally.js';
-
-/** Starvation warnings in a row, with every agent excluded, after which the active jobs fail. */
-const EXCLUDED_WARNINGS_BEFORE_ABORT = 4;
+import { launchFailure, readStderrTail } from './launchDiagnostics.js';
+import { StarvationWatch } from './StarvationWatch.js';
 import { effectiveMaxCores, planOffers, MAX_AGENT_FAILURES, type CoarsePlannerConfig } from './CoarseOfferPlanner.js';
 import { buildExecutorTaskInfo, installationRoot } from './executorTask.js';
 import { nextLaunchPhase, satisfiesLocality, type LaunchPhase } from './locality.js';
@@ -82,12 +79,16 @@ export class MesosCoarseGrainedSchedulerBackend extends EndpointBackend implemen
   readonly metrics = new MesosBackendMetrics();
   /** Agents' HTTP addresses (from offers), to read failed executors' stderr through `/files`. */
   private readonly agentAddresses = new Map<string, { host: string; port: number }>();
-  /** Each agent's most recent offer and why it was declined: why executors do not come (log and UI). */
-  private readonly recentOffers = new RecentOffers();
-  private backendEvents: BackendEvents | undefined;
-  private starvationTimer: NodeJS.Timeout | undefined;
-  /** Consecutive starvation warnings while every agent that offered is excluded. */
-  private excludedWarnings = 0;
+  /** Why executors do not come: the starvation warning, the UI's explanation, and each agent's latest offer. */
+  private readonly starvation = new StarvationWatch({
+    stopping: () => this.stopping,
+    registeredExecutors: () => this.endpoint.executors.size,
+    launching: () => this.numExecutors,
+    agents: () => this.agents.values(),
+    offeringAgents: () => [...this.agentAddresses.keys()],
+    failuresOn: (id) => this.agents.get(id)?.failures ?? 0,
+  });
+  private readonly recentOffers = this.starvation.offers;
 
   constructor(
     private readonly master: string,
@@ -154,11 +155,9 @@ export class MesosCoarseGrainedSchedulerBackend extends EndpointBackend implemen
 
   async start(events: BackendEvents): Promise<void> {
     this.uiWebUrl = events.uiWebUrl;
-    this.backendEvents = events;
     await this.endpoint.start(this.decommissioner.wrap(events));
     // Spark's starvation warning: tasks wait, no executor is there to run them.
-    this.starvationTimer = setInterval(() => this.warnIfStarved(events), this.conf.get(config.STARVATION_TIMEOUT));
-    this.starvationTimer.unref();
+    this.starvation.start(events, this.conf.get(config.STARVATION_TIMEOUT));
     const frameworkId = await this.framework.start((e) => this.onEvent(e));
     if (this.conf.get(config.SHUFFLE_SERVICE_ENABLED)) {
       this.shuffleClient = MesosExternalBlockStoreClient.fromConf(this.conf, frameworkId, this.secret);
@@ -170,32 +169,9 @@ export class MesosCoarseGrainedSchedulerBackend extends EndpointBackend implemen
     while (this.endpoint.totalCores < want && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   }
 
-  private warnIfStarved(events: BackendEvents): void {
-    if (this.stopping || events.pendingTasks() === 0 || this.endpoint.executors.size > 0) return;
-    const message = starvationWarning(this.starvationFacts());
-    warn(log, 'MesosCoarseGrainedSchedulerBackend', message);
-    // Going beyond Spark (which waits forever): with every agent excluded, jobs fail after a few warnings.
-    const known = [...this.agentAddresses.keys()];
-    const allExcluded = known.length > 0 && this.numExecutors === 0 && known.every((id) => (this.agents.get(id)?.failures ?? 0) >= MAX_AGENT_FAILURES);
-    this.excludedWarnings = allExcluded ? this.excludedWarnings + 1 : 0;
-    if (this.excludedWarnings >= EXCLUDED_WARNINGS_BEFORE_ABORT) {
-      this.excludedWarnings = 0;
-      log.error({ reason: message }, 'every agent is excluded; failing the active jobs');
-      events.abort?.(`no executor can start: ${message.slice(STARVATION_WARNING.length).replace(/^ \(|\)$/g, '')}`);
-    }
-  }
-
-  private starvationFacts(): StarvationFacts {
-    const excluded = [...this.agents.values()].filter((a) => a.failures >= MAX_AGENT_FAILURES)
-      .map((a) => ({ hostname: a.hostname, failures: a.failures, lastFailure: a.lastFailure }));
-    return { tally: this.recentOffers.tally(), excluded, launching: this.numExecutors };
-  }
-
   /** Why the application waits for executors (tasks pending, none registered), for the UI; undefined when it does not. */
   waitingForExecutors(): string | undefined {
-    if (this.stopping || !this.backendEvents || this.backendEvents.pendingTasks() === 0 || this.endpoint.executors.size > 0) return undefined;
-    const why = waitingReasons(this.starvationFacts());
-    return why.length > 0 ? why.join('; ') : 'waiting for offers';
+    return this.starvation.waitingForExecutors();
   }
 
   /**
@@ -430,7 +406,7 @@ export class MesosCoarseGrainedSchedulerBackend extends EndpointBackend implemen
   async stop(): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
-    clearInterval(this.starvationTimer);
+    this.starvation.stop();
     this.decommissioner.stop();
     await this.endpoint.stop();
     // Wait (bounded) for the executors' tasks to end before tearing the framework down.
