@@ -112,6 +112,7 @@ export class SparkEventConverter {
     };
   }
 
+  /** A task's start as Spark's event, kept until the task ends (the end repeats the start's info). */
   taskStart(e: TaskStart): TaskStartEvent {
     const info: TaskInfoJson = {
       'Task ID': e.taskId, Index: e.partition, Attempt: e.attempt, 'Partition ID': e.partition, 'Launch Time': e.time, 'Executor ID': e.executorId,
