@@ -1,8 +1,7 @@
 /**
  * Events as the log's bytes, one line each, encoded as they arrive: task starts and plain task ends through the
  * writers of taskLines.ts, anything else through `JSON.stringify`. What waits to be written is bytes, off the
- * JavaScript heap: queued as objects, a batch's events outlived the garbage collector's young generation and were
- * copied by it, half of what it collected.
+ * JavaScript heap, rather than the events themselves: the garbage collector neither walks nor copies them.
  */
 import type { PlainTaskEnd, SparkEvent } from '../events/sparkEvents.js';
 import { plainTaskEndEvent } from '../events/toSparkEvents.js';
