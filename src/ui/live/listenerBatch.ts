@@ -6,7 +6,8 @@
  * as codes: each string crosses once, and the other side keeps one copy of it, shared by every record that holds it.
  * Anything else travels whole. An absent optional value is NaN on the way.
  */
-import { cachedBlocks, type SparkListenerEvent, type TaskEnd, type TaskMetricsLite, type TaskStart } from '../../scheduler/events.js';
+import type { SparkListenerEvent, TaskEnd, TaskMetricsLite, TaskStart } from '../../scheduler/events.js';
+import { isPlainTaskEnd } from '../events/toSparkEvents.js';
 import { smallInt } from '../../util/smallInt.js';
 
 const OTHER = 0;
@@ -64,7 +65,8 @@ export class ListenerBatchBuilder {
       this.kinds.push(TASK_START);
       return;
     }
-    if (e.type === 'taskEnd' && e.result === 'success' && e.error === undefined && e.stack === undefined && !cachedBlocks(e.metrics)) {
+    // A plain end, as the listener thread takes it, with nothing packing cannot carry.
+    if (e.type === 'taskEnd' && isPlainTaskEnd(e) && e.error === undefined && e.stack === undefined) {
       this.reserve(END_WIDTH);
       const n = this.nums;
       let i = this.head(e);
