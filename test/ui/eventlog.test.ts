@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SparkConf } from '../../src/index.js';
@@ -170,6 +170,38 @@ test('a truncated .inprogress log replays up to its last complete line; a comple
   assert.equal(r.truncated, true);
   writeFileSync(join(dir, 'app-t'), cut);
   await assert.rejects(replayLog(describeLog(join(dir, 'app-t'))!, () => undefined), /app-t:6: not a JSON event/);
+});
+
+test('the sink releases lines once their bytes are written, compressed or not, rolling or not, and after a failure', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'eventlog-release-'));
+  const line = Buffer.from('{"Event":"SparkListenerJobEnd"}\n');
+  const cases: [string, ConstructorParameters<typeof EventLogSink>[0]][] = [
+    ['plain', { file: join(dir, 'plain'), codec: undefined }],
+    ['rolling', { file: join(dir, 'r', 'events_1_app'), codec: undefined, rolling: { dir: join(dir, 'r'), name: 'app', maxFileSize: 10 * line.length } }],
+    ['full disk', { file: '/dev/full', codec: undefined }],
+  ];
+  if (zstdAvailable()) cases.push(['zstd', { file: join(dir, 'z.zstd'), codec: 'zstd' }]);
+  for (const [name, opts] of cases) {
+    if (opts.rolling) mkdirSync(opts.rolling.dir);
+    const sink = new EventLogSink(opts);
+    // Under the stream's high-water mark, so writeLines resolves before the file has the bytes.
+    const n = 100;
+    const bytes = Buffer.concat(Array.from({ length: n }, () => line));
+    let released = 0;
+    let writtenWhenReleased = -1;
+    const lines = {
+      bytes, ends: Array.from({ length: n }, (_, i) => (i + 1) * line.length), events: Array.from({ length: n }, () => 'SparkListenerJobEnd'),
+      release: () => {
+        released++;
+        writtenWhenReleased = opts.file === '/dev/full' || opts.codec ? -1 : statSync(opts.file).size;
+      },
+    };
+    await sink.writeLines(lines);
+    await sink.flush();
+    await sink.close();
+    assert.equal(released, 1, `${name}: released once`);
+    if (name === 'plain') assert.equal(writtenWhenReleased, bytes.length, 'released only once every byte was in the file');
+  }
 });
 
 test('a log whose file fails (a full disk) still flushes and closes: stopping never waits forever', async () => {

@@ -1,8 +1,9 @@
 /**
  * What the status store keeps per task, measured: a stage keeps up to `spark.ui.retainedTasks` finished tasks, so
  * their size is the UI's memory in a long application, and the objects among them are what the listener thread's
- * garbage collector copies and marks. The events take the live way: packed on the scheduling thread, cloned as
- * postMessage clones them, read back on the listener thread, converted and applied.
+ * garbage collector copies and marks. Both are counted: the JavaScript heap and the array buffers (TaskTable's
+ * columns). The events take the live way: packed on the scheduling thread, cloned as postMessage clones them, read
+ * back on the listener thread, converted and applied.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -41,6 +42,8 @@ function* batches(builder: ListenerBatchBuilder): Generator<ReturnType<ListenerB
     });
     if (builder.size >= 1024) yield builder.take();
   }
+  builder.add({ type: 'stageCompleted', stageId: 0, attempt: 0, name: 'count', numTasks: TASKS, time: T0 + TASKS + 3 });
+  builder.add({ type: 'jobEnd', jobId: 0, time: T0 + TASKS + 4, result: 'succeeded' });
   yield builder.take();
 }
 
@@ -49,14 +52,20 @@ test(`status store: ${TASKS.toLocaleString("en")} finished tasks of a live job t
   live.start('app-memory', [{ Event: 'SparkListenerApplicationStart', 'App Name': 'memory', 'App ID': 'app-memory', Timestamp: T0, User: 'u' }]);
   gc();
   gc();
-  const before = process.memoryUsage().heapUsed;
+  const used = () => {
+    const m = process.memoryUsage();
+    return { heap: m.heapUsed, buffers: m.arrayBuffers };
+  };
+  const before = used();
   const builder = new ListenerBatchBuilder();
   const reader = new ListenerBatchReader();
   for (const b of batches(builder)) for (const e of reader.events(structuredClone(b))) live.apply(e);
   gc();
   gc();
-  const perTask = (process.memoryUsage().heapUsed - before) / TASKS;
-  t.diagnostic(`${perTask.toFixed(0)} bytes per task`);
+  const after = used();
+  const heapPerTask = (after.heap - before.heap) / TASKS;
+  const perTask = heapPerTask + (after.buffers - before.buffers) / TASKS;
+  t.diagnostic(`${perTask.toFixed(0)} bytes per task, ${heapPerTask.toFixed(0)} of them on the heap`);
   const stage = [...live.store.stages.values()][0]!;
   assert.equal(stage.tasks.size, TASKS, 'every task is kept (retainedTasks is 100,000)');
   assert.equal(stage.numCompleteTasks, TASKS);

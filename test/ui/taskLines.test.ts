@@ -120,3 +120,27 @@ test('task lines: lines taken keep their bytes while more are encoded into the s
   }
   assert.equal(Buffer.concat(taken).toString('utf8'), expected.join(''), 'every batch as it was when taken');
 });
+
+test('task lines: a buffer released after its write takes later lines; one not yet released is never written over', () => {
+  const pending = new PendingLines();
+  const items = logItems(Array.from({ length: 300 }, (_, t) => [start(t), end(t, { metrics: fullMetrics })]).flat());
+  const text = (from: number, to: number) => items.slice(from, to).map((e) => JSON.stringify(asEvent(e)) + '\n').join('');
+  const batch = (from: number, to: number) => {
+    for (const item of items.slice(from, to)) pending.add(item);
+    return pending.take();
+  };
+  const a = batch(0, 100);
+  const b = batch(100, 200);
+  assert.ok(b.bytes.buffer !== a.bytes.buffer, 'a batch being written keeps its buffer');
+  a.release!();
+  a.release!(); // twice is once
+  // The buffer the next lines go to was chosen when `b` was taken; the one after it is the released one.
+  const c = batch(200, 300);
+  const d = batch(300, 400);
+  assert.ok(d.bytes.buffer === a.bytes.buffer, 'the released buffer takes later lines, with no new one');
+  const e = batch(400, 600);
+  assert.ok(e.bytes.buffer !== d.bytes.buffer, 'a buffer released twice is handed out once');
+  for (const [lines, from, to] of [[b, 100, 200], [c, 200, 300], [d, 300, 400], [e, 400, 600]] as const) {
+    assert.equal(lines.bytes.toString('utf8'), text(from, to), `lines ${from}-${to} intact`);
+  }
+});

@@ -66,35 +66,56 @@ export class EventLogSink {
     this.error ??= err;
   }
 
-  /** Writes lines (each ending in a newline), waiting while the file is behind. */
+  /**
+   * Writes lines (each ending in a newline), waiting while the file is behind; releases them once no stream holds
+   * their bytes any more (a stream may still hold them after this resolves).
+   */
   async writeLines(lines: EncodedLines): Promise<void> {
     const { bytes, ends, events } = lines;
-    const flush = events.some((e) => FLUSHING.has(e));
-    const max = this.opts.rolling?.maxFileSize;
-    if (max === undefined) {
-      await this.write(bytes, flush);
-      return;
-    }
-    // Rolling: cut before the line that would take the file past its limit.
-    let from = 0;
-    let prev = 0;
-    for (const end of ends) {
-      if (this.out.bytes + (prev - from) > 0 && this.out.bytes + (end - from) > max) {
-        await this.write(bytes.subarray(from, prev), false);
-        from = prev;
-        await this.roll();
+    // One for each write, and one for this call, so the release waits for every write it issues.
+    let holding = 1;
+    const written = () => {
+      if (--holding === 0) lines.release?.();
+    };
+    const write = (b: Uint8Array, flush: boolean) => {
+      holding++;
+      return this.write(b, flush, written);
+    };
+    try {
+      const flush = events.some((e) => FLUSHING.has(e));
+      const max = this.opts.rolling?.maxFileSize;
+      if (max === undefined) {
+        await write(bytes, flush);
+        return;
       }
-      prev = end;
+      // Rolling: cut before the line that would take the file past its limit.
+      let from = 0;
+      let prev = 0;
+      for (const end of ends) {
+        if (this.out.bytes + (prev - from) > 0 && this.out.bytes + (end - from) > max) {
+          await write(bytes.subarray(from, prev), false);
+          from = prev;
+          await this.roll();
+        }
+        prev = end;
+      }
+      await write(bytes.subarray(from, prev), flush);
+    } finally {
+      written();
     }
-    await this.write(bytes.subarray(from, prev), flush);
   }
 
-  private async write(bytes: Uint8Array, flush: boolean): Promise<void> {
-    if (bytes.length === 0 || this.error) return;
+  /** `written` runs once the stream no longer holds `bytes` (at once when nothing is written). */
+  private async write(bytes: Uint8Array, flush: boolean, written: () => void): Promise<void> {
+    if (bytes.length === 0 || this.error) {
+      written();
+      return;
+    }
     const out = this.out;
     out.bytes += bytes.length;
     const target = out.zip ?? out.file;
-    const more = target.write(bytes);
+    // The callback runs once the chunk is consumed, or with an error when it never will be.
+    const more = target.write(bytes, () => written());
     if (out.zip && flush) await flushZip(out);
     if (!more) {
       // The listeners go once any fires: one set per wait, never an accumulating pile. The file's own error counts

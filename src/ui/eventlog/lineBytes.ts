@@ -11,21 +11,29 @@ import { writePlainTaskEnd, writeTaskStart } from './taskLines.js';
 /** What the log takes: Spark's events, and plain task ends as values (written as the events they stand for). */
 export type LogItem = SparkEvent | PlainTaskEnd;
 
-/** Lines: `bytes` holds them all, each ending in a newline at `ends[i]` (exclusive), for the event `events[i]`. */
+/**
+ * Lines: `bytes` holds them all, each ending in a newline at `ends[i]` (exclusive), for the event `events[i]`. Once
+ * the bytes are written (no longer referenced by any stream), `release` lets their buffer take new lines.
+ */
 export interface EncodedLines {
   bytes: Buffer;
   ends: number[];
   events: string[];
+  release?: () => void;
 }
 
 const TASK_END = 'SparkListenerTaskEnd';
 const INITIAL = 256 * 1024;
-/** Past this, the buffer a burst grew is let go after it is taken. */
+/** Past this, the buffer a burst grew is let go after it is written. */
 const KEPT = 4 * 1024 * 1024;
+/** Buffers kept for reuse: as many as batches are usually being written at once. */
+const SPARE = 2;
 
 /** Lines encoded and not yet taken. */
 export class PendingLines {
   private out = new Bytes(INITIAL);
+  /** Buffers written and free again: a fresh one of a batch's size costs more to fault in than the lines to encode. */
+  private readonly spare: Bytes[] = [];
   private ends: number[] = [];
   private events: string[] = [];
 
@@ -47,11 +55,18 @@ export class PendingLines {
     this.ends.push(out.len);
   }
 
-  /** Every line waiting, in bytes of their own (this buffer is written over next). */
+  /** Every line waiting; their buffer is theirs (new lines go to another) until they are released. */
   take(): EncodedLines {
-    const lines = { bytes: Buffer.from(this.out.bytes()), ends: this.ends, events: this.events };
-    if (this.out.buf.length > KEPT) this.out = new Bytes(INITIAL);
-    else this.out.len = 0;
+    const out = this.out;
+    const lines: EncodedLines = {
+      bytes: out.bytes(), ends: this.ends, events: this.events,
+      release: () => {
+        if (out.buf.length > KEPT || this.spare.length >= SPARE || this.spare.includes(out)) return;
+        out.len = 0;
+        this.spare.push(out);
+      },
+    };
+    this.out = this.spare.pop() ?? new Bytes(INITIAL);
     this.ends = [];
     this.events = [];
     return lines;

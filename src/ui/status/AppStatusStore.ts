@@ -7,7 +7,8 @@
  */
 import type { EventOf, PlainTaskEnd, SparkEvent, StageInfoJson, TaskEndReasonJson, TaskInfoJson } from '../events/sparkEvents.js';
 import { addToExecutorStage, addToStage, shuffleReadBytes, taskMetricsFromJson, zeroExecutorStageSummary, zeroStageMetrics } from './metrics.js';
-import type { ApplicationRecord, EnvironmentRecord, ExecutorRecord, JobRecord, StageRecord, TaskMetrics, TaskRecord, TaskState } from './records.js';
+import type { ApplicationRecord, EnvironmentRecord, ExecutorRecord, JobRecord, StageRecord, TaskMetrics, TaskState } from './records.js';
+import { TaskTable, newTaskCodes, type TaskStartValues } from './TaskTable.js';
 import { errorString, taskState } from './taskEnd.js';
 import { trimDeadExecutors, trimJobs, trimStages, trimTasks } from './retention.js';
 import { RddStorage } from './RddStorage.js';
@@ -28,16 +29,11 @@ const SUCCESS: TaskEndReasonJson = { Reason: 'Success' };
 
 const stageKey = (id: number, attempt: number) => `${id}.${attempt}`;
 
-/**
- * A task as first seen, with every field present from the start, the optional ones undefined: fields added later
- * would move to a second allocation per task, and a stage keeps up to `retainedTasks` of them.
- */
-function newTask(info: TaskInfoJson, status: TaskState, executorLogs: Record<string, string>, stageId: number, stageAttemptId: number): TaskRecord {
+/** A task as its start (or, when its start was missed, its end) first shows it. */
+function startValues(info: TaskInfoJson, status: TaskState, executorLogs: Record<string, string>): TaskStartValues {
   return {
-    taskId: info['Task ID'], index: info.Index, attempt: info.Attempt ?? 0, partitionId: info['Partition ID'] ?? info.Index,
-    launchTime: info['Launch Time'], resultFetchStart: undefined, duration: undefined, executorId: info['Executor ID'], host: info.Host, status,
-    taskLocality: info.Locality, speculative: info.Speculative ?? false, errorMessage: undefined, taskMetrics: undefined, executorLogs,
-    schedulerDelay: 0, gettingResultTime: 0, finishTime: 0, stageId, stageAttemptId, killReason: undefined,
+    taskId: info['Task ID'], index: info.Index, attempt: info.Attempt ?? 0, partitionId: info['Partition ID'] ?? info.Index, launchTime: info['Launch Time'],
+    executorId: info['Executor ID'], host: info.Host, status, locality: info.Locality, speculative: info.Speculative ?? false, executorLogs,
   };
 }
 
@@ -49,6 +45,7 @@ export class AppStatusStore {
   private lastTaskStage: StageRecord | undefined;
   readonly executors = new Map<string, ExecutorRecord>();
   readonly storage = new RddStorage();
+  private readonly taskCodes = newTaskCodes();
   private sparkVersion = '';
   /** Events applied (the history server reports it; tests use it to wait). */
   eventsApplied = 0;
@@ -98,10 +95,12 @@ export class AppStatusStore {
         this.taskStart(e);
         break;
       case 'SparkListenerTaskGettingResult': {
-        const t = this.findTask(e['Task Info']['Task ID']);
-        if (t) {
-          t.status = 'GET RESULT';
-          t.resultFetchStart = e['Task Info']['Getting Result Time'];
+        const taskId = e['Task Info']['Task ID'];
+        for (const s of this.stages.values()) {
+          const r = s.tasks.row(taskId);
+          if (r < 0) continue;
+          s.tasks.gettingResult(r, e['Task Info']['Getting Result Time']);
+          break;
         }
         break;
       }
@@ -198,7 +197,7 @@ export class AppStatusStore {
       status, stageId: info['Stage ID'], attemptId: info['Stage Attempt ID'] ?? 0, numTasks: info['Number of Tasks'], numActiveTasks: 0,
       numCompleteTasks: 0, numFailedTasks: 0, numKilledTasks: 0, completedIndices: new IndexSet(), metrics: zeroStageMetrics(),
       name: info['Stage Name'], details: info.Details ?? '', schedulingPool: 'default', rddIds: info['RDD Info'].map((r) => r['RDD ID']),
-      parentIds: info['Parent IDs'] ?? [], accumulatorUpdates: [], killedTasksSummary: {}, tasks: new Map(), executorSummary: new Map(),
+      parentIds: info['Parent IDs'] ?? [], accumulatorUpdates: [], killedTasksSummary: {}, tasks: new TaskTable(this.taskCodes, info['Stage ID'], info['Stage Attempt ID'] ?? 0), executorSummary: new Map(),
       jobIds: new Set(), endedTasks: 0,
     };
   }
@@ -285,6 +284,7 @@ export class AppStatusStore {
     if (info['Failure Reason'] !== undefined) s.failureReason = info['Failure Reason'];
     if (info['Completion Time'] !== undefined) s.completionTime = info['Completion Time'];
     if (info['Submission Time'] !== undefined) s.submissionTime ??= info['Submission Time'];
+    s.tasks.fit();
     for (const id of s.jobIds) {
       const j = this.jobs.get(id);
       if (!j) continue;
@@ -300,11 +300,10 @@ export class AppStatusStore {
     const s = this.taskStage(e['Stage ID'], e['Stage Attempt ID'] ?? 0);
     const x = this.executor(info['Executor ID'], info['Launch Time']);
     x.activeTasks++;
-    const t = newTask(info, taskState(info), x.executorLogs, e['Stage ID'], e['Stage Attempt ID'] ?? 0);
     if (!s) return;
-    s.tasks.set(t.taskId, t);
+    s.tasks.add(startValues(info, taskState(info), x.executorLogs));
     s.numActiveTasks++;
-    s.firstTaskLaunchedTime ??= t.launchTime;
+    s.firstTaskLaunchedTime ??= info['Launch Time'];
     for (const id of s.jobIds) {
       const j = this.jobs.get(id);
       if (j) j.numActiveTasks++;
@@ -331,31 +330,24 @@ export class AppStatusStore {
       x.totalShuffleWrite += metrics.shuffleWriteMetrics.bytesWritten;
     }
     if (!s) return;
-    let t = s.tasks.get(info['Task ID']);
-    if (!t) {
-      t = newTask(info, status, x.executorLogs, s.stageId, s.attemptId);
-      s.tasks.set(t.taskId, t);
-    } else s.numActiveTasks = Math.max(0, s.numActiveTasks - 1);
-    t.status = status;
-    t.finishTime = info['Finish Time'];
-    t.duration = duration;
-    t.gettingResultTime = gettingResultTime;
-    const err = errorString(reason);
-    if (err !== undefined) t.errorMessage = err;
-    if (killReason !== undefined) t.killReason = killReason;
-    if (metrics) {
-      t.taskMetrics = metrics;
-      t.schedulerDelay = smallInt(Math.max(0, duration - metrics.executorRunTime - metrics.executorDeserializeTime - metrics.resultSerializationTime - gettingResultTime));
-      addToStage(s.metrics, metrics);
-    }
+    let r = s.tasks.row(info['Task ID']);
+    if (r < 0) r = s.tasks.add(startValues(info, status, x.executorLogs));
+    else s.numActiveTasks = Math.max(0, s.numActiveTasks - 1);
+    const schedulerDelay = metrics
+      ? smallInt(Math.max(0, duration - metrics.executorRunTime - metrics.executorDeserializeTime - metrics.resultSerializationTime - gettingResultTime))
+      : 0;
+    s.tasks.end(r, { status, finishTime: info['Finish Time'], duration, gettingResultTime, schedulerDelay, errorMessage: errorString(reason), killReason, metrics });
+    if (metrics) addToStage(s.metrics, metrics);
     s.endedTasks++;
-    const es = s.executorSummary.get(t.executorId) ?? zeroExecutorStageSummary();
-    s.executorSummary.set(t.executorId, es);
+    const executorId = s.tasks.executorOf(r);
+    const index = s.tasks.indexOf(r);
+    const es = s.executorSummary.get(executorId) ?? zeroExecutorStageSummary();
+    s.executorSummary.set(executorId, es);
     es.taskTime += duration;
     if (metrics) addToExecutorStage(es, metrics);
     if (status === 'SUCCESS') {
       s.numCompleteTasks++;
-      s.completedIndices.add(t.index);
+      s.completedIndices.add(index);
       es.succeededTasks++;
     } else if (status === 'KILLED') {
       s.numKilledTasks++;
@@ -371,21 +363,13 @@ export class AppStatusStore {
       j.numActiveTasks = Math.max(0, j.numActiveTasks - 1);
       if (status === 'SUCCESS') {
         j.numCompletedTasks++;
-        j.completedIndices.add(s.stageId, t.index);
+        j.completedIndices.add(s.stageId, index);
       } else if (status === 'KILLED') {
         j.numKilledTasks++;
         j.killedTasksSummary[killReason!] = (j.killedTasksSummary[killReason!] ?? 0) + 1;
       } else j.numFailedTasks++;
     }
     trimTasks(s, this.retention.retainedTasks);
-  }
-
-  private findTask(taskId: number): TaskRecord | undefined {
-    for (const s of this.stages.values()) {
-      const t = s.tasks.get(taskId);
-      if (t) return t;
-    }
-    return undefined;
   }
 
   /** Forgets the oldest finished stage attempts past the limit (and the cached last one, which may be among them). */

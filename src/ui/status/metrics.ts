@@ -33,17 +33,17 @@ const n = (v: number | undefined): number => (typeof v === 'number' && Number.is
 // allocate one or two objects here instead of six. Nothing writes to a task's metrics once stored.
 type ReadMetrics = TaskMetrics['shuffleReadMetrics'];
 type PushMetrics = ReadMetrics['shufflePushReadMetrics'];
-const ZERO_PUSH: PushMetrics = Object.freeze({
+export const ZERO_PUSH: PushMetrics = Object.freeze({
   corruptMergedBlockChunks: 0, mergedFetchFallbackCount: 0, remoteMergedBlocksFetched: 0, localMergedBlocksFetched: 0, remoteMergedChunksFetched: 0,
   localMergedChunksFetched: 0, remoteMergedBytesRead: 0, localMergedBytesRead: 0, remoteMergedReqsDuration: 0,
 });
-const ZERO_READ: ReadMetrics = Object.freeze({
+export const ZERO_READ: ReadMetrics = Object.freeze({
   remoteBlocksFetched: 0, localBlocksFetched: 0, fetchWaitTime: 0, remoteBytesRead: 0, remoteBytesReadToDisk: 0, localBytesRead: 0, recordsRead: 0,
   remoteReqsDuration: 0, shufflePushReadMetrics: ZERO_PUSH,
 });
-const ZERO_WRITE: TaskMetrics['shuffleWriteMetrics'] = Object.freeze({ bytesWritten: 0, writeTime: 0, recordsWritten: 0 });
-const ZERO_INPUT: TaskMetrics['inputMetrics'] = Object.freeze({ bytesRead: 0, recordsRead: 0 });
-const ZERO_OUTPUT: TaskMetrics['outputMetrics'] = Object.freeze({ bytesWritten: 0, recordsWritten: 0 });
+export const ZERO_WRITE: TaskMetrics['shuffleWriteMetrics'] = Object.freeze({ bytesWritten: 0, writeTime: 0, recordsWritten: 0 });
+export const ZERO_INPUT: TaskMetrics['inputMetrics'] = Object.freeze({ bytesRead: 0, recordsRead: 0 });
+export const ZERO_OUTPUT: TaskMetrics['outputMetrics'] = Object.freeze({ bytesWritten: 0, recordsWritten: 0 });
 
 const ZERO_TASK: TaskMetrics = {
   executorDeserializeTime: 0, executorDeserializeCpuTime: 0, executorRunTime: 0, executorCpuTime: 0, resultSize: 0, jvmGcTime: 0,

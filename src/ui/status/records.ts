@@ -4,6 +4,7 @@
  */
 import type { IndexSet } from './IndexSet.js';
 import type { StageIndexSet } from './StageIndexSet.js';
+import type { TaskTable } from './TaskTable.js';
 
 export type JobStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'UNKNOWN';
 export type StageStatus = 'ACTIVE' | 'COMPLETE' | 'FAILED' | 'PENDING' | 'SKIPPED';
@@ -62,7 +63,7 @@ export interface StageRecord {
   submissionTime?: number; firstTaskLaunchedTime?: number; completionTime?: number; failureReason?: string;
   metrics: StageMetricSums; name: string; description?: string; details: string; schedulingPool: string; rddIds: number[];
   parentIds: number[]; accumulatorUpdates: AccumulableInfo[]; killedTasksSummary: Record<string, number>;
-  tasks: Map<number, TaskRecord>; executorSummary: Map<string, ExecutorStageSummary>; jobIds: Set<number>;
+  tasks: TaskTable; executorSummary: Map<string, ExecutorStageSummary>; jobIds: Set<number>;
   /** Bookkeeping: tasks that ever ended in this attempt (the live ones may have been trimmed). */
   endedTasks: number;
 }

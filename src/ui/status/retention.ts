@@ -29,9 +29,7 @@ export function trimStages(stages: Map<string, StageRecord>, retained: number): 
 
 export function trimTasks(s: StageRecord, retained: number): void {
   const remove = numberToRemove(s.tasks.size, retained);
-  if (remove === 0) return;
-  const ended = [...s.tasks.values()].filter((t) => t.finishTime > 0).sort((a, b) => a.finishTime - b.finishTime);
-  for (const t of ended.slice(0, remove)) s.tasks.delete(t.taskId);
+  if (remove > 0) s.tasks.removeOldestEnded(remove);
 }
 
 export function trimDeadExecutors(executors: Map<string, ExecutorRecord>, retained: number): void {
