@@ -24,8 +24,8 @@ export class Bytes {
   put(b: Uint8Array): void {
     const n = b.length;
     this.reserve(n);
-    // Most literals are a few bytes: a loop beats the call into set() for them.
-    if (n <= 32) {
+    // Up to a few bytes a loop beats the call into set(); past that set() wins (measured: 8 and 16 alike, 32 slower).
+    if (n <= 8) {
       const buf = this.buf;
       let at = this.len;
       for (let i = 0; i < n; i++) buf[at++] = b[i]!;

@@ -27,23 +27,25 @@ const LAUNCH = lit(',"Launch Time":');
 const EXECUTOR = lit(',"Executor ID":');
 const HOST = lit(',"Host":');
 const LOCALITY = lit(',"Locality":');
-const SPECULATIVE = [lit(',"Speculative":false'), lit(',"Speculative":true')];
-const GETTING_RESULT = lit(',"Getting Result Time":');
+// Adjacent constant stretches go out as one literal each: fewer, longer copies.
+const SPECULATIVE_GETTING_RESULT = [lit(',"Speculative":false,"Getting Result Time":'), lit(',"Speculative":true,"Getting Result Time":')];
 const FINISH = lit(',"Finish Time":');
-const FAILED = [lit(',"Failed":false'), lit(',"Failed":true')];
-const KILLED = [lit(',"Killed":false'), lit(',"Killed":true')];
-const INFO_END = lit(',"Accumulables":[]}');
+/** The info's end, by [Failed][Killed]. */
+const INFO_END = [[lit(',"Failed":false,"Killed":false,"Accumulables":[]}'), lit(',"Failed":false,"Killed":true,"Accumulables":[]}')],
+  [lit(',"Failed":true,"Killed":false,"Accumulables":[]}'), lit(',"Failed":true,"Killed":true,"Accumulables":[]}')]];
 const START_END = lit('}\n');
+/** The rest of a start's line when it is not speculative, not fetching its result and not finished: nearly every one. */
+const RUNNING_START_END = lit(',"Speculative":false,"Getting Result Time":0,"Finish Time":0,"Failed":false,"Killed":false,"Accumulables":[]}}\n');
 
-/** The literals before each value of an object's numbers, and the whole object when every value is 0. */
-interface Numbers { keys: Buffer[]; zeros: Buffer }
+/** The literals before each value of an object's numbers, each also with a 0 after it, and the object when all are 0. */
+interface Numbers { keys: Buffer[]; zeroKeys: Buffer[]; zeros: Buffer }
 function numbers(open: string, keys: string[]): Numbers {
   const pieces = keys.map((k, i) => `${i === 0 ? open : ','}${JSON.stringify(k)}:`);
-  return { keys: pieces.map(lit), zeros: lit(`${pieces.map((p) => `${p}0`).join('')}}`) };
+  return { keys: pieces.map(lit), zeroKeys: pieces.map((p) => lit(`${p}0`)), zeros: lit(`${pieces.map((p) => `${p}0`).join('')}}`) };
 }
 
 const METRICS = numbers(',"Task Metrics":{', ['Executor Deserialize Time', 'Executor Deserialize CPU Time', 'Executor Run Time', 'Executor CPU Time',
-  'Peak Execution Memory', 'Result Size', 'JVM GC Time', 'Result Serialization Time', 'Memory Bytes Spilled', 'Disk Bytes Spilled']).keys;
+  'Peak Execution Memory', 'Result Size', 'JVM GC Time', 'Result Serialization Time', 'Memory Bytes Spilled', 'Disk Bytes Spilled']);
 const READ = numbers(',"Shuffle Read Metrics":{', ['Remote Blocks Fetched', 'Local Blocks Fetched', 'Fetch Wait Time', 'Remote Bytes Read',
   'Remote Bytes Read To Disk', 'Local Bytes Read', 'Total Records Read', 'Remote Requests Duration']);
 const WRITE = numbers(',"Shuffle Write Metrics":{', ['Shuffle Bytes Written', 'Shuffle Write Time', 'Shuffle Records Written']);
@@ -51,6 +53,10 @@ const INPUT = numbers(',"Input Metrics":{', ['Bytes Read', 'Records Read']);
 const OUTPUT = numbers(',"Output Metrics":{', ['Bytes Written', 'Records Written']);
 const CLOSE = lit('}');
 const METRICS_END = lit(',"Updated Blocks":[]}}\n');
+/** The metrics' end when the task read and wrote nothing (no shuffle, input or output): most tasks. */
+const NO_IO_END = Buffer.concat([READ.zeros, WRITE.zeros, INPUT.zeros, OUTPUT.zeros, METRICS_END]);
+/** A success's info end, then the metrics up to the first one's value. */
+const SUCCESS_INFO_END = Buffer.concat([INFO_END[0]![0]!, METRICS.keys[0]!]);
 
 /** Whether the info has every field, of the type the writer takes (an absent one JSON would leave out). */
 function plainInfo(i: TaskInfoJson): boolean {
@@ -60,8 +66,8 @@ function plainInfo(i: TaskInfoJson): boolean {
     && typeof i.Failed === 'boolean' && typeof i.Killed === 'boolean' && Array.isArray(i.Accumulables) && i.Accumulables.length === 0;
 }
 
-/** The task info's fields after its "Task ID" key, and its closing brace. */
-function info(out: Bytes, i: TaskInfoJson): void {
+/** The task info's fields after its "Task ID" key, up to its locality's value. */
+function infoHead(out: Bytes, i: TaskInfoJson): void {
   out.num(i['Task ID']);
   out.put(INDEX);
   out.num(i.Index);
@@ -77,67 +83,80 @@ function info(out: Bytes, i: TaskInfoJson): void {
   out.str(i.Host);
   out.put(LOCALITY);
   out.str(i.Locality);
-  out.put(SPECULATIVE[i.Speculative ? 1 : 0]!);
-  out.put(GETTING_RESULT);
+}
+
+/** The info's fields after its locality, up to its "Failed" key. */
+function infoTimes(out: Bytes, i: TaskInfoJson): void {
+  out.put(SPECULATIVE_GETTING_RESULT[i.Speculative ? 1 : 0]!);
   out.num(i['Getting Result Time']);
   out.put(FINISH);
   out.num(i['Finish Time']);
-  out.put(FAILED[i.Failed ? 1 : 0]!);
-  out.put(KILLED[i.Killed ? 1 : 0]!);
-  out.put(INFO_END);
 }
 
-function kv(out: Bytes, key: Buffer, v: number): void {
-  out.put(key);
-  out.num(v);
+/** A number after its key; a 0 goes out with its key, as one literal (-0 too: JSON writes it as 0). */
+function kv(out: Bytes, n: Numbers, k: number, v: number): void {
+  if (v === 0) out.put(n.zeroKeys[k]!);
+  else {
+    out.put(n.keys[k]!);
+    out.num(v);
+  }
 }
 
 // Field by field rather than through arrays of values: this runs for every task, and arrays would be allocated.
+/** The metrics from the first one's value (its key went out with the info's end) to the line's end. */
 function metrics(out: Bytes, m: TaskMetrics): void {
-  kv(out, METRICS[0]!, m.executorDeserializeTime);
-  kv(out, METRICS[1]!, m.executorDeserializeCpuTime);
-  kv(out, METRICS[2]!, m.executorRunTime);
-  kv(out, METRICS[3]!, m.executorCpuTime);
-  kv(out, METRICS[4]!, m.peakExecutionMemory);
-  kv(out, METRICS[5]!, m.resultSize);
-  kv(out, METRICS[6]!, m.jvmGcTime);
-  kv(out, METRICS[7]!, m.resultSerializationTime);
-  kv(out, METRICS[8]!, m.memoryBytesSpilled);
-  kv(out, METRICS[9]!, m.diskBytesSpilled);
+  out.num(m.executorDeserializeTime);
+  kv(out, METRICS, 1, m.executorDeserializeCpuTime);
+  kv(out, METRICS, 2, m.executorRunTime);
+  kv(out, METRICS, 3, m.executorCpuTime);
+  kv(out, METRICS, 4, m.peakExecutionMemory);
+  kv(out, METRICS, 5, m.resultSize);
+  kv(out, METRICS, 6, m.jvmGcTime);
+  kv(out, METRICS, 7, m.resultSerializationTime);
+  kv(out, METRICS, 8, m.memoryBytesSpilled);
+  kv(out, METRICS, 9, m.diskBytesSpilled);
   const r = m.shuffleReadMetrics;
-  if (r.remoteBlocksFetched === 0 && r.localBlocksFetched === 0 && r.fetchWaitTime === 0 && r.remoteBytesRead === 0 && r.remoteBytesReadToDisk === 0
-    && r.localBytesRead === 0 && r.recordsRead === 0 && r.remoteReqsDuration === 0) out.put(READ.zeros);
-  else {
-    kv(out, READ.keys[0]!, r.remoteBlocksFetched);
-    kv(out, READ.keys[1]!, r.localBlocksFetched);
-    kv(out, READ.keys[2]!, r.fetchWaitTime);
-    kv(out, READ.keys[3]!, r.remoteBytesRead);
-    kv(out, READ.keys[4]!, r.remoteBytesReadToDisk);
-    kv(out, READ.keys[5]!, r.localBytesRead);
-    kv(out, READ.keys[6]!, r.recordsRead);
-    kv(out, READ.keys[7]!, r.remoteReqsDuration);
-    out.put(CLOSE);
-  }
   const w = m.shuffleWriteMetrics;
-  if (w.bytesWritten === 0 && w.writeTime === 0 && w.recordsWritten === 0) out.put(WRITE.zeros);
-  else {
-    kv(out, WRITE.keys[0]!, w.bytesWritten);
-    kv(out, WRITE.keys[1]!, w.writeTime);
-    kv(out, WRITE.keys[2]!, w.recordsWritten);
-    out.put(CLOSE);
-  }
   const i = m.inputMetrics;
-  if (i.bytesRead === 0 && i.recordsRead === 0) out.put(INPUT.zeros);
+  const o = m.outputMetrics;
+  const noRead = r.remoteBlocksFetched === 0 && r.localBlocksFetched === 0 && r.fetchWaitTime === 0 && r.remoteBytesRead === 0
+    && r.remoteBytesReadToDisk === 0 && r.localBytesRead === 0 && r.recordsRead === 0 && r.remoteReqsDuration === 0;
+  const noWrite = w.bytesWritten === 0 && w.writeTime === 0 && w.recordsWritten === 0;
+  const noInput = i.bytesRead === 0 && i.recordsRead === 0;
+  const noOutput = o.bytesWritten === 0 && o.recordsWritten === 0;
+  if (noRead && noWrite && noInput && noOutput) {
+    out.put(NO_IO_END);
+    return;
+  }
+  if (noRead) out.put(READ.zeros);
   else {
-    kv(out, INPUT.keys[0]!, i.bytesRead);
-    kv(out, INPUT.keys[1]!, i.recordsRead);
+    kv(out, READ, 0, r.remoteBlocksFetched);
+    kv(out, READ, 1, r.localBlocksFetched);
+    kv(out, READ, 2, r.fetchWaitTime);
+    kv(out, READ, 3, r.remoteBytesRead);
+    kv(out, READ, 4, r.remoteBytesReadToDisk);
+    kv(out, READ, 5, r.localBytesRead);
+    kv(out, READ, 6, r.recordsRead);
+    kv(out, READ, 7, r.remoteReqsDuration);
     out.put(CLOSE);
   }
-  const o = m.outputMetrics;
-  if (o.bytesWritten === 0 && o.recordsWritten === 0) out.put(OUTPUT.zeros);
+  if (noWrite) out.put(WRITE.zeros);
   else {
-    kv(out, OUTPUT.keys[0]!, o.bytesWritten);
-    kv(out, OUTPUT.keys[1]!, o.recordsWritten);
+    kv(out, WRITE, 0, w.bytesWritten);
+    kv(out, WRITE, 1, w.writeTime);
+    kv(out, WRITE, 2, w.recordsWritten);
+    out.put(CLOSE);
+  }
+  if (noInput) out.put(INPUT.zeros);
+  else {
+    kv(out, INPUT, 0, i.bytesRead);
+    kv(out, INPUT, 1, i.recordsRead);
+    out.put(CLOSE);
+  }
+  if (noOutput) out.put(OUTPUT.zeros);
+  else {
+    kv(out, OUTPUT, 0, o.bytesWritten);
+    kv(out, OUTPUT, 1, o.recordsWritten);
     out.put(CLOSE);
   }
   out.put(METRICS_END);
@@ -146,26 +165,39 @@ function metrics(out: Bytes, m: TaskMetrics): void {
 /** Writes a task start's line; false (nothing written) when it is not of the usual shape. */
 export function writeTaskStart(out: Bytes, e: EventOf<'SparkListenerTaskStart'>): boolean {
   const attempt = e['Stage Attempt ID'];
-  if (typeof e['Stage ID'] !== 'number' || typeof attempt !== 'number' || !plainInfo(e['Task Info'])) return false;
+  const i = e['Task Info'];
+  if (typeof e['Stage ID'] !== 'number' || typeof attempt !== 'number' || !plainInfo(i)) return false;
   out.put(START);
   out.num(e['Stage ID']);
   out.put(STAGE_ATTEMPT);
   out.num(attempt);
   out.put(START_INFO);
-  info(out, e['Task Info']);
-  out.put(START_END);
+  infoHead(out, i);
+  if (!i.Speculative && i['Getting Result Time'] === 0 && i['Finish Time'] === 0 && !i.Failed && !i.Killed) out.put(RUNNING_START_END);
+  else {
+    infoTimes(out, i);
+    out.put(INFO_END[i.Failed ? 1 : 0]![i.Killed ? 1 : 0]!);
+    out.put(START_END);
+  }
   return true;
 }
 
 /** Writes a plain task end's line; false (nothing written) when its task info is not of the usual shape. */
 export function writePlainTaskEnd(out: Bytes, t: PlainTaskEnd): boolean {
-  if (!plainInfo(t.info)) return false;
+  const i = t.info;
+  if (!plainInfo(i)) return false;
   out.put(END);
   out.num(t.stageId);
   out.put(STAGE_ATTEMPT);
   out.num(t.stageAttempt);
   out.put(END_INFO[t.taskType]);
-  info(out, t.info);
+  infoHead(out, i);
+  infoTimes(out, i);
+  if (!i.Failed && !i.Killed) out.put(SUCCESS_INFO_END);
+  else {
+    out.put(INFO_END[i.Failed ? 1 : 0]![i.Killed ? 1 : 0]!);
+    out.put(METRICS.keys[0]!);
+  }
   metrics(out, t.metrics);
   return true;
 }
