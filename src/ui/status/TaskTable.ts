@@ -97,6 +97,13 @@ export class TaskTable {
     return this.rows;
   }
 
+  /** Rows the table has room for without allocating. */
+  get capacity(): number {
+    let rows = 0;
+    for (const c of this.chunks) rows += c.length / WIDTH;
+    return rows;
+  }
+
   has(taskId: number): boolean {
     return this.rowOf.has(taskId);
   }
