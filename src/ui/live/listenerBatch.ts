@@ -165,8 +165,11 @@ export class ListenerBatchBuilder {
 export class ListenerBatchReader {
   private strings: string[] = [];
 
-  /** The batch's events, in order, as they were added. */
-  *events(b: ListenerBatch): Generator<SparkListenerEvent> {
+  /**
+   * The batch's events, in order, as they were added. An array rather than a generator: this runs for every event,
+   * and a generator's steps cost more than the array. A string code never sent fails the whole batch, before any of it.
+   */
+  events(b: ListenerBatch): SparkListenerEvent[] {
     if (b.restart) this.strings = [];
     const strings = this.strings;
     for (const s of b.strings) strings.push(s);
@@ -177,17 +180,20 @@ export class ListenerBatchReader {
       return strings[code];
     };
     const n = b.nums;
+    const out: SparkListenerEvent[] = new Array(b.kinds.length);
     let i = 0;
     let o = 0;
-    for (const kind of b.kinds) {
+    for (let k = 0; k < b.kinds.length; k++) {
+      const kind = b.kinds[k];
       if (kind === TASK_START) {
-        yield taskStartAt(n, i, str);
+        out[k] = taskStartAt(n, i, str);
         i += START_WIDTH;
       } else if (kind === TASK_END) {
-        yield taskEndAt(n, i, str);
+        out[k] = taskEndAt(n, i, str);
         i += END_WIDTH;
-      } else yield b.others[o++]!;
+      } else out[k] = b.others[o++]!;
     }
+    return out;
   }
 }
 

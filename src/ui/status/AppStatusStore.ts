@@ -8,7 +8,7 @@
 import type { EventOf, PlainTaskEnd, SparkEvent, StageInfoJson, TaskEndReasonJson, TaskInfoJson } from '../events/sparkEvents.js';
 import { addToExecutorStage, addToStage, shuffleReadBytes, taskMetricsFromJson, zeroExecutorStageSummary, zeroStageMetrics } from './metrics.js';
 import type { ApplicationRecord, EnvironmentRecord, ExecutorRecord, JobRecord, StageRecord, TaskMetrics, TaskState } from './records.js';
-import { TaskTable, newTaskCodes, type TaskStartValues } from './TaskTable.js';
+import { TaskTable, newTaskCodes, type TaskEndValues, type TaskStartValues } from './TaskTable.js';
 import { errorString, taskState } from './taskEnd.js';
 import { trimDeadExecutors, trimJobs, trimStages, trimTasks } from './retention.js';
 import { RddStorage } from './RddStorage.js';
@@ -29,12 +29,30 @@ const SUCCESS: TaskEndReasonJson = { Reason: 'Success' };
 
 const stageKey = (id: number, attempt: number) => `${id}.${attempt}`;
 
-/** A task as its start (or, when its start was missed, its end) first shows it. */
-function startValues(info: TaskInfoJson, status: TaskState, executorLogs: Record<string, string>): TaskStartValues {
-  return {
-    taskId: info['Task ID'], index: info.Index, attempt: info.Attempt ?? 0, partitionId: info['Partition ID'] ?? info.Index, launchTime: info['Launch Time'],
-    executorId: info['Executor ID'], host: info.Host, status, locality: info.Locality, speculative: info.Speculative ?? false, executorLogs,
-  };
+// One of each, filled for every task and copied by TaskTable at once: this runs for every task, and the table keeps
+// none of these objects.
+const startValues: TaskStartValues = {
+  taskId: 0, index: 0, attempt: 0, partitionId: 0, launchTime: 0, executorId: '', host: '', status: 'RUNNING', locality: '', speculative: false, executorLogs: {},
+};
+const endValues: TaskEndValues = {
+  status: 'SUCCESS', finishTime: 0, duration: 0, gettingResultTime: 0, schedulerDelay: 0, errorMessage: undefined, killReason: undefined, metrics: undefined,
+};
+
+/** A task as its start (or, when its start was missed, its end) first shows it, in `startValues`. */
+function started(info: TaskInfoJson, status: TaskState, executorLogs: Record<string, string>): TaskStartValues {
+  const v = startValues;
+  v.taskId = info['Task ID'];
+  v.index = info.Index;
+  v.attempt = info.Attempt ?? 0;
+  v.partitionId = info['Partition ID'] ?? info.Index;
+  v.launchTime = info['Launch Time'];
+  v.executorId = info['Executor ID'];
+  v.host = info.Host;
+  v.status = status;
+  v.locality = info.Locality;
+  v.speculative = info.Speculative ?? false;
+  v.executorLogs = executorLogs;
+  return v;
 }
 
 export class AppStatusStore {
@@ -301,7 +319,7 @@ export class AppStatusStore {
     const x = this.executor(info['Executor ID'], info['Launch Time']);
     x.activeTasks++;
     if (!s) return;
-    s.tasks.add(startValues(info, taskState(info), x.executorLogs));
+    s.tasks.add(started(info, taskState(info), x.executorLogs));
     s.numActiveTasks++;
     s.firstTaskLaunchedTime ??= info['Launch Time'];
     for (const id of s.jobIds) {
@@ -331,12 +349,22 @@ export class AppStatusStore {
     }
     if (!s) return;
     let r = s.tasks.row(info['Task ID']);
-    if (r < 0) r = s.tasks.add(startValues(info, status, x.executorLogs));
+    if (r < 0) r = s.tasks.add(started(info, status, x.executorLogs));
     else s.numActiveTasks = Math.max(0, s.numActiveTasks - 1);
     const schedulerDelay = metrics
       ? smallInt(Math.max(0, duration - metrics.executorRunTime - metrics.executorDeserializeTime - metrics.resultSerializationTime - gettingResultTime))
       : 0;
-    s.tasks.end(r, { status, finishTime: info['Finish Time'], duration, gettingResultTime, schedulerDelay, errorMessage: errorString(reason), killReason, metrics });
+    const v = endValues;
+    v.status = status;
+    v.finishTime = info['Finish Time'];
+    v.duration = duration;
+    v.gettingResultTime = gettingResultTime;
+    v.schedulerDelay = schedulerDelay;
+    v.errorMessage = errorString(reason);
+    v.killReason = killReason;
+    v.metrics = metrics;
+    s.tasks.end(r, v);
+    v.metrics = undefined; // not kept alive by this scratch object
     if (metrics) addToStage(s.metrics, metrics);
     s.endedTasks++;
     const executorId = s.tasks.executorOf(r);
