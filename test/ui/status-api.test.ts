@@ -231,6 +231,19 @@ test('task events of two stage attempts running at once, interleaved, land in th
   assert.deepEqual([a0.numCompleteTasks, a0.numActiveTasks, a1.numCompleteTasks, a1.numActiveTasks], [2, 0, 3, 0]);
 });
 
+test('a task fetching its result shows as GET RESULT, then ends as any other', () => {
+  const store = new AppStatusStore();
+  const info = { 'Stage ID': 2, 'Stage Attempt ID': 0, 'Stage Name': 's2', 'Number of Tasks': 2, 'RDD Info': [] };
+  store.apply({ Event: 'SparkListenerStageSubmitted', 'Stage Info': info });
+  const ti = (tid: number, gettingResult: number, finish: number) => ({ 'Task ID': tid, Index: tid, 'Launch Time': 100, 'Executor ID': '1', Host: 'h', Locality: 'ANY', 'Getting Result Time': gettingResult, 'Finish Time': finish, Failed: false });
+  for (const tid of [7, 8]) store.apply({ Event: 'SparkListenerTaskStart', 'Stage ID': 2, 'Stage Attempt ID': 0, 'Task Info': ti(tid, 0, 0) });
+  store.apply({ Event: 'SparkListenerTaskGettingResult', 'Task Info': ti(8, 150, 0) });
+  const tasks = store.stages.get('2.0')!.tasks;
+  assert.deepEqual([tasks.get(7)!.status, tasks.get(8)!.status, tasks.get(8)!.resultFetchStart], ['RUNNING', 'GET RESULT', 150]);
+  store.apply({ Event: 'SparkListenerTaskEnd', 'Stage ID': 2, 'Stage Attempt ID': 0, 'Task Type': 'ResultTask', 'Task End Reason': { Reason: 'Success' }, 'Task Info': ti(8, 150, 170) });
+  assert.deepEqual([tasks.get(8)!.status, tasks.get(8)!.duration, tasks.get(8)!.gettingResultTime], ['SUCCESS', 70, 20]);
+});
+
 test('a late task event of the stage attempt just forgotten (retention) counts nowhere', () => {
   // retainedStages 1: when job 1 ends, stage 0 (whose tasks came last before it) is forgotten.
   const store = new AppStatusStore({ ...DEFAULT_RETENTION, retainedStages: 1 });

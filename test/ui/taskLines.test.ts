@@ -140,7 +140,14 @@ test('task lines: a buffer released after its write takes later lines; one not y
   assert.ok(d.bytes.buffer === a.bytes.buffer, 'the released buffer takes later lines, with no new one');
   const e = batch(400, 600);
   assert.ok(e.bytes.buffer !== d.bytes.buffer, 'a buffer released twice is handed out once');
-  for (const [lines, from, to] of [[b, 100, 200], [c, 200, 300], [d, 300, 400], [e, 400, 600]] as const) {
+  // A release again, now that the buffer holds `d` and lines after it: it changes nothing.
+  for (const item of items.slice(600, 650)) pending.add(item);
+  a.release!();
+  const f = pending.take();
+  assert.equal(f.bytes.toString('utf8'), text(600, 650), 'lines waiting are kept');
+  const g = batch(650, 700);
+  assert.ok(g.bytes.buffer !== f.bytes.buffer && g.bytes.buffer !== d.bytes.buffer, 'a buffer still being written is not handed out');
+  for (const [lines, from, to] of [[b, 100, 200], [c, 200, 300], [d, 300, 400], [e, 400, 600], [f, 600, 650], [g, 650, 700]] as const) {
     assert.equal(lines.bytes.toString('utf8'), text(from, to), `lines ${from}-${to} intact`);
   }
 });

@@ -40,6 +40,7 @@ test('TaskTable: a task comes back as it went in, running and ended, every field
     ['failed, with its error', started(4), ended(1_796_000_000_011, { status: 'FAILED', errorMessage: 'TypeError: bad\n\tat f', metrics: undefined }), { status: 'FAILED', errorMessage: 'TypeError: bad\n\tat f', taskMetrics: undefined, schedulerDelay: 0 }],
     ['killed, with its reason', started(5), ended(1_796_000_000_012, { status: 'KILLED', killReason: 'stage cancelled' }), { status: 'KILLED', killReason: 'stage cancelled' }],
     ['every metric, push-based shuffle too', started(6), ended(1_796_000_000_013, { metrics: withPush, gettingResultTime: 4 }), { taskMetrics: withPush, gettingResultTime: 4 }],
+    ['a duration a log left as NaN (JSON writes null)', started(7), ended(1_796_000_000_014, { duration: NaN }), { duration: NaN }],
     ['numbers past 2^32 and fractions', started(2 ** 40, { launchTime: 2 ** 52 + 1 }), ended(2 ** 52 + 9, { duration: 0.5 }), { taskId: 2 ** 40, launchTime: 2 ** 52 + 1, duration: 0.5 }],
   ];
   const table = new TaskTable(newTaskCodes(), 4, 1);
@@ -132,4 +133,33 @@ test('TaskTable: a table that ended small gives its room back, and still takes m
   table.add(started(300));
   assert.deepEqual([...table.keys()], Array.from({ length: 301 }, (_, t) => t));
   assert.deepEqual([...table.values()].map((x) => x.launchTime), Array.from({ length: 301 }, (_, t) => 1_796_000_000_000 + t));
+});
+
+test('TaskTable: a repeated start starts the task afresh in its place; a repeated end replaces its metrics whole', () => {
+  const table = new TaskTable(newTaskCodes(), 0, 0);
+  for (const t of [1, 2, 3]) table.add(started(t));
+  table.end(table.row(2), ended(10, { status: 'FAILED', errorMessage: 'boom', metrics: withPush }));
+  table.add(started(2, { attempt: 1 }));
+  assert.equal(table.size, 3);
+  assert.deepEqual([...table.keys()], [1, 2, 3]);
+  const again = table.get(2)!;
+  assert.deepEqual([again.status, again.attempt, again.errorMessage, again.taskMetrics, again.duration], ['RUNNING', 1, undefined, undefined, undefined]);
+  table.end(table.row(3), ended(11, { metrics: withPush }));
+  table.end(table.row(3), ended(12));
+  assert.deepEqual(table.get(3)!.taskMetrics, taskMetricsFromLite({ runTimeMs: 5, resultSize: 1200 }, 7), 'no push metrics left from the first end');
+  // Trimming everything that ended leaves only running tasks, and no room beyond them.
+  table.end(table.row(1), ended(13));
+  table.end(table.row(2), ended(14));
+  table.removeOldestEnded(3);
+  assert.equal(table.size, 0);
+  assert.equal(table.capacity, 0);
+});
+
+test('TaskTable: a stage attempt that never ran a task takes no room', () => {
+  const table = new TaskTable(newTaskCodes(), 0, 0);
+  assert.equal(table.capacity, 0);
+  table.fit();
+  assert.equal(table.capacity, 0);
+  table.add(started(1));
+  assert.equal(table.capacity, 8);
 });

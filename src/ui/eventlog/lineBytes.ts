@@ -58,10 +58,14 @@ export class PendingLines {
   /** Every line waiting; their buffer is theirs (new lines go to another) until they are released. */
   take(): EncodedLines {
     const out = this.out;
+    let released = false;
     const lines: EncodedLines = {
       bytes: out.bytes(), ends: this.ends, events: this.events,
+      // Once only: a second call, after the buffer took new lines, would hand it out while they wait in it.
       release: () => {
-        if (out.buf.length > KEPT || this.spare.length >= SPARE || this.spare.includes(out)) return;
+        if (released) return;
+        released = true;
+        if (out.buf.length > KEPT || this.spare.length >= SPARE) return;
         out.len = 0;
         this.spare.push(out);
       },

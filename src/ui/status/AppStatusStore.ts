@@ -364,7 +364,10 @@ export class AppStatusStore {
     v.killReason = killReason;
     v.metrics = metrics;
     s.tasks.end(r, v);
-    v.metrics = undefined; // not kept alive by this scratch object
+    // Not kept alive by this shared object until the next task ends.
+    v.metrics = undefined;
+    v.errorMessage = undefined;
+    v.killReason = undefined;
     if (metrics) addToStage(s.metrics, metrics);
     s.endedTasks++;
     const executorId = s.tasks.executorOf(r);

@@ -41,7 +41,7 @@ const STATES: readonly TaskState[] = ['RUNNING', 'GET RESULT', 'SUCCESS', 'FAILE
 const STATE_CODE = new Map(STATES.map((s, i) => [s, i]));
 const GET_RESULT = STATE_CODE.get('GET RESULT')!;
 
-// Columns of a row. An absent optional value is NaN.
+// Columns of a row. Whether the optional ones hold a value is in FLAGS (a NaN read from a log is a value).
 const TASK_ID = 0;
 const INDEX = 1;
 const ATTEMPT = 2;
@@ -58,8 +58,11 @@ const DELAY = 12;
 const GETTING = 13;
 const FINISH = 14;
 const LOGS = 15;
-const HAS_METRICS = 16;
+const FLAGS = 16;
 const METRICS = 17;
+const HAS_METRICS = 1;
+const HAS_DURATION = 2;
+const HAS_FETCH_START = 4;
 const WIDTH = METRICS + METRIC_COLUMNS;
 /** Rows per chunk (a power of two); the first chunk grows to it from FIRST rows, so a small stage stays small. */
 const SHIFT = 7;
@@ -86,7 +89,8 @@ interface Rare {
 }
 
 export class TaskTable {
-  private chunks: Float64Array[] = [new Float64Array(FIRST * WIDTH)];
+  /** No room at all until the first task: a stage attempt that never runs one (pending, skipped) costs nothing here. */
+  private chunks: Float64Array[] = [];
   private rows = 0;
   private readonly rowOf = new Map<number, number>();
   private readonly rare = new Map<number, Rare>();
@@ -117,9 +121,11 @@ export class TaskTable {
     return this.rowOf.get(taskId) ?? -1;
   }
 
-  /** Adds a task as first seen; returns its row. */
+  /** Adds a task as first seen, or starts it afresh where it is (a repeated start replaces it); returns its row. */
   add(v: TaskStartValues): number {
-    const r = this.rows++;
+    let r = this.rowOf.get(v.taskId);
+    if (r === undefined) r = this.rows++;
+    else this.rare.delete(v.taskId);
     const c = this.room(r);
     const i = (r & MASK) * WIDTH;
     c[i + TASK_ID] = v.taskId;
@@ -127,8 +133,8 @@ export class TaskTable {
     c[i + ATTEMPT] = v.attempt;
     c[i + PARTITION] = v.partitionId;
     c[i + LAUNCH] = v.launchTime;
-    c[i + FETCH_START] = NaN;
-    c[i + DURATION] = NaN;
+    c[i + FETCH_START] = 0;
+    c[i + DURATION] = 0;
     c[i + EXECUTOR] = this.codes.strings.code(v.executorId);
     c[i + HOST] = this.codes.strings.code(v.host);
     c[i + STATUS] = STATE_CODE.get(v.status)!;
@@ -138,7 +144,7 @@ export class TaskTable {
     c[i + GETTING] = 0;
     c[i + FINISH] = 0;
     c[i + LOGS] = this.codes.logs.code(v.executorLogs);
-    c[i + HAS_METRICS] = 0;
+    c[i + FLAGS] = 0;
     this.rowOf.set(v.taskId, r);
     return r;
   }
@@ -149,6 +155,7 @@ export class TaskTable {
     const i = (r & MASK) * WIDTH;
     c[i + STATUS] = GET_RESULT;
     c[i + FETCH_START] = time;
+    c[i + FLAGS] = c[i + FLAGS]! | HAS_FETCH_START;
   }
 
   end(r: number, v: TaskEndValues): void {
@@ -157,16 +164,20 @@ export class TaskTable {
     c[i + STATUS] = STATE_CODE.get(v.status)!;
     c[i + FINISH] = v.finishTime;
     c[i + DURATION] = v.duration;
+    c[i + FLAGS] = c[i + FLAGS]! | HAS_DURATION;
     c[i + GETTING] = v.gettingResultTime;
     if (v.metrics !== undefined) {
-      c[i + HAS_METRICS] = 1;
+      c[i + FLAGS] = c[i + FLAGS]! | HAS_METRICS;
       c[i + DELAY] = v.schedulerDelay;
       writeMetrics(c, i + METRICS, v.metrics);
     }
     const push = v.metrics !== undefined && hasPush(v.metrics.shuffleReadMetrics.shufflePushReadMetrics) ? v.metrics.shuffleReadMetrics.shufflePushReadMetrics : undefined;
-    if (v.errorMessage === undefined && v.killReason === undefined && push === undefined) return;
     const taskId = c[i + TASK_ID]!;
-    const rare = this.rare.get(taskId) ?? {};
+    let rare = this.rare.get(taskId);
+    // New metrics replace the earlier ones whole, their push part too.
+    if (rare !== undefined && v.metrics !== undefined) delete rare.push;
+    if (v.errorMessage === undefined && v.killReason === undefined && push === undefined) return;
+    rare ??= {};
     if (v.errorMessage !== undefined) rare.errorMessage = v.errorMessage;
     if (v.killReason !== undefined) rare.killReason = v.killReason;
     if (push !== undefined) rare.push = push;
@@ -219,8 +230,9 @@ export class TaskTable {
 
   /** Gives back the room beyond the tasks held (a stage attempt that ended rarely takes more). */
   fit(): void {
-    const chunks = Math.max(1, Math.ceil(this.rows / CHUNK));
+    const chunks = Math.ceil(this.rows / CHUNK);
     this.chunks.length = chunks;
+    if (chunks === 0) return;
     const used = (this.rows - (chunks - 1) * CHUNK) * WIDTH;
     const last = this.chunks[chunks - 1]!;
     if (used > 0 && used < last.length) this.chunks[chunks - 1] = last.slice(0, used);
@@ -232,8 +244,9 @@ export class TaskTable {
     let c = this.chunks[k];
     const need = ((r & MASK) + 1) * WIDTH;
     if (c === undefined || c.length < need) {
-      // The first chunk doubles up to a whole one; the others, and a chunk fit() shrank, go to a whole one at once.
-      const rows = k === 0 && c !== undefined ? Math.min(CHUNK, (c.length / WIDTH) * 2) : CHUNK;
+      // The first chunk starts at FIRST rows and doubles up to a whole one; the others, and a chunk fit() shrank, go
+      // to a whole one at once.
+      const rows = k > 0 ? CHUNK : c === undefined ? FIRST : Math.min(CHUNK, Math.max(FIRST, (c.length / WIDTH) * 2));
       const grown = new Float64Array(rows * WIDTH);
       if (c !== undefined) grown.set(c);
       this.chunks[k] = c = grown;
@@ -246,14 +259,13 @@ export class TaskTable {
     const i = (r & MASK) * WIDTH;
     const taskId = c[i + TASK_ID]!;
     const rare = this.rare.get(taskId);
-    const fetchStart = c[i + FETCH_START]!;
-    const duration = c[i + DURATION]!;
+    const flags = c[i + FLAGS]!;
     return {
       taskId, index: c[i + INDEX]!, attempt: c[i + ATTEMPT]!, partitionId: c[i + PARTITION]!, launchTime: c[i + LAUNCH]!,
-      resultFetchStart: Number.isNaN(fetchStart) ? undefined : fetchStart, duration: Number.isNaN(duration) ? undefined : duration,
+      resultFetchStart: flags & HAS_FETCH_START ? c[i + FETCH_START]! : undefined, duration: flags & HAS_DURATION ? c[i + DURATION]! : undefined,
       executorId: this.codes.strings.value(c[i + EXECUTOR]!), host: this.codes.strings.value(c[i + HOST]!), status: STATES[c[i + STATUS]!]!,
       taskLocality: this.codes.strings.value(c[i + LOCALITY]!), speculative: c[i + SPECULATIVE] === 1, errorMessage: rare?.errorMessage,
-      taskMetrics: c[i + HAS_METRICS] === 1 ? readMetrics(c, i + METRICS, rare?.push) : undefined,
+      taskMetrics: flags & HAS_METRICS ? readMetrics(c, i + METRICS, rare?.push) : undefined,
       executorLogs: this.codes.logs.value(c[i + LOGS]!), schedulerDelay: c[i + DELAY]!, gettingResultTime: c[i + GETTING]!,
       finishTime: c[i + FINISH]!, stageId: this.stageId, stageAttemptId: this.stageAttemptId, killReason: rare?.killReason,
     };
