@@ -90,6 +90,30 @@ test('task lines: a start or an end off the usual shape is written whole, and th
   assert.deepEqual(lines(odd).map((l) => l.line), odd.map((e) => JSON.stringify(asEvent(e)) + '\n'));
 });
 
+test('task lines: every combination of the values that take a shorter way, direct and byte for byte JSON\'s', () => {
+  const [startEvent, plain] = logItems([start(1), end(1, { metrics: fullMetrics })]) as [SparkEvent & { Event: 'SparkListenerTaskStart' }, Exclude<LogItem, SparkEvent>];
+  const items: LogItem[] = [];
+  for (const stageAttempt of [0, -0, 2]) {
+    for (const attempt of [0, -0, 3]) {
+      for (const speculative of [false, true]) {
+        for (const gettingResult of [0, -0, 7]) {
+          for (const finish of [0, 9]) {
+            for (const [failed, killed] of [[false, false], [true, false], [false, true], [true, true]] as const) {
+              const info = { ...startEvent['Task Info'], Attempt: attempt, Speculative: speculative, 'Getting Result Time': gettingResult, 'Finish Time': finish, Failed: failed, Killed: killed };
+              items.push({ ...startEvent, 'Stage Attempt ID': stageAttempt, 'Task Info': info }, { ...plain, stageAttempt, info });
+            }
+          }
+        }
+      }
+    }
+  }
+  // One executor seen on another host and locality, then back: each line names where its task ran.
+  const places = [['exec-1', 'h1', 'PROCESS_LOCAL'], ['exec-1', 'h2', 'PROCESS_LOCAL'], ['exec-1', 'h2', 'ANY'], ['exec-1', 'h1', 'PROCESS_LOCAL'], ['exec-2', 'h1', 'ANY']];
+  for (const [exec, host, locality] of places) items.push({ ...startEvent, 'Task Info': { ...startEvent['Task Info'], 'Executor ID': exec!, Host: host!, Locality: locality! } });
+  assert.equal(items.filter(direct).length, items.length);
+  assert.deepEqual(lines(items).map((l) => l.line), items.map((e) => JSON.stringify(asEvent(e)) + '\n'));
+});
+
 test('task lines: each metric alone, so no part is taken for all zeros when one of its values is not', () => {
   const [plain] = logItems([end(30)]) as Exclude<LogItem, SparkEvent>[];
   const m = plain!.metrics;

@@ -19,6 +19,13 @@ const END_INFO = {
   ShuffleMapTask: lit(',"Task Type":"ShuffleMapTask","Task End Reason":{"Reason":"Success"},"Task Info":{"Task ID":'),
   ResultTask: lit(',"Task Type":"ResultTask","Task End Reason":{"Reason":"Success"},"Task Info":{"Task ID":'),
 };
+// The first attempt of a stage and of a task, nearly every one, with their 0s in the literal.
+const FIRST_STAGE_ATTEMPT_START_INFO = lit(',"Stage Attempt ID":0,"Task Info":{"Task ID":');
+const FIRST_STAGE_ATTEMPT_END_INFO = {
+  ShuffleMapTask: Buffer.concat([lit(',"Stage Attempt ID":0'), END_INFO.ShuffleMapTask]),
+  ResultTask: Buffer.concat([lit(',"Stage Attempt ID":0'), END_INFO.ResultTask]),
+};
+const FIRST_ATTEMPT_PARTITION = lit(',"Attempt":0,"Partition ID":');
 
 const INDEX = lit(',"Index":');
 const ATTEMPT = lit(',"Attempt":');
@@ -30,6 +37,7 @@ const LOCALITY = lit(',"Locality":');
 // Adjacent constant stretches go out as one literal each: fewer, longer copies.
 const SPECULATIVE_GETTING_RESULT = [lit(',"Speculative":false,"Getting Result Time":'), lit(',"Speculative":true,"Getting Result Time":')];
 const FINISH = lit(',"Finish Time":');
+const NOT_SPECULATIVE_NO_RESULT_FETCH_FINISH = lit(',"Speculative":false,"Getting Result Time":0,"Finish Time":');
 /** The info's end, by [Failed][Killed]. */
 const INFO_END = [[lit(',"Failed":false,"Killed":false,"Accumulables":[]}'), lit(',"Failed":false,"Killed":true,"Accumulables":[]}')],
   [lit(',"Failed":true,"Killed":false,"Accumulables":[]}'), lit(',"Failed":true,"Killed":true,"Accumulables":[]}')]];
@@ -66,30 +74,47 @@ function plainInfo(i: TaskInfoJson): boolean {
     && typeof i.Failed === 'boolean' && typeof i.Killed === 'boolean' && Array.isArray(i.Accumulables) && i.Accumulables.length === 0;
 }
 
+/** Where a task ran, as its line has it: the few (executor, host, locality) a log repeats, each encoded once. */
+interface Place { host: string; locality: string; bytes: Buffer }
+const PLACES = new Map<string, Place>();
+const PLACES_MAX = 4096;
+
+function place(out: Bytes, executorId: string, host: string, locality: string): void {
+  let p = PLACES.get(executorId);
+  if (p === undefined || p.host !== host || p.locality !== locality) {
+    const json = (v: string) => lit(JSON.stringify(v));
+    p = { host, locality, bytes: Buffer.concat([EXECUTOR, json(executorId), HOST, json(host), LOCALITY, json(locality)]) };
+    if (PLACES.size >= PLACES_MAX) PLACES.clear();
+    PLACES.set(executorId, p);
+  }
+  out.put(p.bytes);
+}
+
 /** The task info's fields after its "Task ID" key, up to its locality's value. */
 function infoHead(out: Bytes, i: TaskInfoJson): void {
   out.num(i['Task ID']);
   out.put(INDEX);
   out.num(i.Index);
-  out.put(ATTEMPT);
-  out.num(i.Attempt!);
-  out.put(PARTITION);
+  if (i.Attempt === 0) out.put(FIRST_ATTEMPT_PARTITION); // -0 too: JSON writes it as 0
+  else {
+    out.put(ATTEMPT);
+    out.num(i.Attempt!);
+    out.put(PARTITION);
+  }
   out.num(i['Partition ID']!);
   out.put(LAUNCH);
   out.num(i['Launch Time']);
-  out.put(EXECUTOR);
-  out.str(i['Executor ID']);
-  out.put(HOST);
-  out.str(i.Host);
-  out.put(LOCALITY);
-  out.str(i.Locality);
+  place(out, i['Executor ID'], i.Host, i.Locality);
 }
 
 /** The info's fields after its locality, up to its "Failed" key. */
 function infoTimes(out: Bytes, i: TaskInfoJson): void {
-  out.put(SPECULATIVE_GETTING_RESULT[i.Speculative ? 1 : 0]!);
-  out.num(i['Getting Result Time']);
-  out.put(FINISH);
+  if (!i.Speculative && i['Getting Result Time'] === 0) out.put(NOT_SPECULATIVE_NO_RESULT_FETCH_FINISH);
+  else {
+    out.put(SPECULATIVE_GETTING_RESULT[i.Speculative ? 1 : 0]!);
+    out.num(i['Getting Result Time']);
+    out.put(FINISH);
+  }
   out.num(i['Finish Time']);
 }
 
@@ -169,9 +194,12 @@ export function writeTaskStart(out: Bytes, e: EventOf<'SparkListenerTaskStart'>)
   if (typeof e['Stage ID'] !== 'number' || typeof attempt !== 'number' || !plainInfo(i)) return false;
   out.put(START);
   out.num(e['Stage ID']);
-  out.put(STAGE_ATTEMPT);
-  out.num(attempt);
-  out.put(START_INFO);
+  if (attempt === 0) out.put(FIRST_STAGE_ATTEMPT_START_INFO);
+  else {
+    out.put(STAGE_ATTEMPT);
+    out.num(attempt);
+    out.put(START_INFO);
+  }
   infoHead(out, i);
   if (!i.Speculative && i['Getting Result Time'] === 0 && i['Finish Time'] === 0 && !i.Failed && !i.Killed) out.put(RUNNING_START_END);
   else {
@@ -188,9 +216,12 @@ export function writePlainTaskEnd(out: Bytes, t: PlainTaskEnd): boolean {
   if (!plainInfo(i)) return false;
   out.put(END);
   out.num(t.stageId);
-  out.put(STAGE_ATTEMPT);
-  out.num(t.stageAttempt);
-  out.put(END_INFO[t.taskType]);
+  if (t.stageAttempt === 0) out.put(FIRST_STAGE_ATTEMPT_END_INFO[t.taskType]);
+  else {
+    out.put(STAGE_ATTEMPT);
+    out.num(t.stageAttempt);
+    out.put(END_INFO[t.taskType]);
+  }
   infoHead(out, i);
   infoTimes(out, i);
   if (!i.Failed && !i.Killed) out.put(SUCCESS_INFO_END);
