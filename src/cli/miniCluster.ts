@@ -59,6 +59,10 @@ interface Opts {
   credentials?: string;
   agentPingTimeout?: number;
   maxAgentPingTimeouts?: number;
+  agentReregisterTimeout?: number;
+  registryMaxAgentAge?: number;
+  registryMaxAgentCount?: number;
+  registryGcInterval?: number;
   inProcessAgents?: boolean;
   isolation?: string;
   cgroupsEnableCfs?: boolean;
@@ -83,12 +87,34 @@ function untilSignal(exitWithParent = false): Promise<void> {
   });
 }
 
+/** The master's health-check and registry flags (durations in ms), as the master takes them. */
+export type MasterTimingFlags = Pick<Opts, 'agentPingTimeout' | 'maxAgentPingTimeouts' | 'agentReregisterTimeout' | 'registryMaxAgentAge' | 'registryMaxAgentCount' | 'registryGcInterval'>;
+
+export function masterTimings(o: MasterTimingFlags) {
+  return {
+    ...(o.agentPingTimeout !== undefined ? { agentPingTimeoutMs: o.agentPingTimeout } : {}),
+    ...(o.maxAgentPingTimeouts !== undefined ? { maxAgentPingTimeouts: o.maxAgentPingTimeouts } : {}),
+    ...(o.agentReregisterTimeout !== undefined ? { agentReregisterTimeoutMs: o.agentReregisterTimeout } : {}),
+    ...(o.registryMaxAgentAge !== undefined ? { registryMaxAgentAgeMs: o.registryMaxAgentAge } : {}),
+    ...(o.registryMaxAgentCount !== undefined ? { registryMaxAgentCount: o.registryMaxAgentCount } : {}),
+    ...(o.registryGcInterval !== undefined ? { registryGcIntervalMs: o.registryGcInterval } : {}),
+  };
+}
+
+/** The same flags again, for a master process of its own (`--hosts`). */
+export function masterTimingArgs(o: MasterTimingFlags): string[] {
+  const ms = (flag: string, v: number | undefined) => (v !== undefined ? [flag, `${v}ms`] : []);
+  const n = (flag: string, v: number | undefined) => (v !== undefined ? [flag, String(v)] : []);
+  return [...ms('--agent-ping-timeout', o.agentPingTimeout), ...n('--max-agent-ping-timeouts', o.maxAgentPingTimeouts),
+    ...ms('--agent-reregister-timeout', o.agentReregisterTimeout), ...ms('--registry-max-agent-age', o.registryMaxAgentAge),
+    ...n('--registry-max-agent-count', o.registryMaxAgentCount), ...ms('--registry-gc-interval', o.registryGcInterval)];
+}
+
 function masterOptions(o: Opts) {
   return {
     ...(o.roles ? { roles: o.roles.split(',').map((s) => s.trim()).filter(Boolean) } : {}),
     ...(o.credentials ? { credentials: readCredentialsFile(o.credentials) } : {}),
-    ...(o.agentPingTimeout !== undefined ? { agentPingTimeoutMs: o.agentPingTimeout } : {}),
-    ...(o.maxAgentPingTimeouts !== undefined ? { maxAgentPingTimeouts: o.maxAgentPingTimeouts } : {}),
+    ...masterTimings(o),
     ...(o.hostname ? { hostname: o.hostname } : {}),
   };
 }
@@ -139,8 +165,7 @@ async function runHosts(o: Opts): Promise<void> {
   const why = hostsUnsupported();
   if (why) throw new IllegalArgumentException(why);
   const agentArgs = [...(o.isolation ? ['--isolation', o.isolation] : []), ...(o.cgroupsEnableCfs ? ['--cgroups-enable-cfs'] : []), ...diskArgs(o)];
-  const masterArgs = [...(o.agentPingTimeout !== undefined ? ['--agent-ping-timeout', `${o.agentPingTimeout}ms`] : []), ...(o.maxAgentPingTimeouts !== undefined ? ['--max-agent-ping-timeouts', String(o.maxAgentPingTimeouts)] : []),
-    ...(o.roles ? ['--roles', o.roles] : []), ...(o.credentials ? ['--credentials', o.credentials] : [])];
+  const masterArgs = [...masterTimingArgs(o), ...(o.roles ? ['--roles', o.roles] : []), ...(o.credentials ? ['--credentials', o.credentials] : [])];
   const cluster = new HostsCluster({
     agents: o.agents, agentArgs, masterArgs,
     ...(o.clusterName ? { name: o.clusterName } : {}),
@@ -230,6 +255,10 @@ export function miniClusterCommand(): Command {
     .option('--credentials <file>', 'require scheduler authentication with the credentials in this JSON file')
     .option('--agent-ping-timeout <duration>', 'how often the master pings agents (Mesos --agent_ping_timeout, default 15s)', durationArg('--agent-ping-timeout'))
     .option('--max-agent-ping-timeouts <n>', 'missed pings before an agent is unreachable (default 5)', intArg('--max-agent-ping-timeouts', 1, 1000))
+    .option('--agent-reregister-timeout <duration>', 'after a failover, how long the new leader waits for the agents it recovered (Mesos --agent_reregister_timeout, default 10min)', durationArg('--agent-reregister-timeout'))
+    .option('--registry-max-agent-age <duration>', 'how long unreachable agents stay in the registry (Mesos --registry_max_agent_age, default 14d)', durationArg('--registry-max-agent-age'))
+    .option('--registry-max-agent-count <n>', 'at most this many unreachable agents stay in the registry (Mesos --registry_max_agent_count, default 102400)', intArg('--registry-max-agent-count', 0, 1e9))
+    .option('--registry-gc-interval <duration>', 'how often the registry forgets agents past those limits (Mesos --registry_gc_interval, default 15min)', durationArg('--registry-gc-interval'))
     .option('--isolation <isolators>', 'agent isolation (Mesos --isolation): posix/cpu,posix/mem (default, no limits), cgroups/cpu,cgroups/mem, and disk/du', specArg(parseIsolation))
     .option('--cgroups-enable-cfs', 'with cgroups/cpu, also cap CPU time with a CFS quota (Mesos --cgroups_enable_cfs)')
     .option('--enforce-container-disk-quota', 'with disk/du, fail a task whose sandbox exceeds its disk (Mesos --enforce_container_disk_quota)')

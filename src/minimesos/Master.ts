@@ -42,13 +42,15 @@ export class Master implements MasterContext {
   private server: http.Server | undefined;
   private address: { host: string; port: number } | undefined;
   private allocationTimer: NodeJS.Timeout | undefined;
+  private registryGcTimer: NodeJS.Timeout | undefined;
   private isStopped = false;
   private isRecovering = false;
 
   constructor(opts: MasterOptions = {}) {
     this.opts = {
       host: '127.0.0.1', allocationIntervalMs: 1000, heartbeatIntervalSeconds: 15, agentPingTimeoutMs: 15_000, maxAgentPingTimeouts: 5,
-      agentReregisterTimeoutMs: 600_000, ...opts,
+      agentReregisterTimeoutMs: 600_000, registryMaxAgentAgeMs: 14 * 24 * 3600_000, registryMaxAgentCount: 102_400, registryGcIntervalMs: 15 * 60_000,
+      ...opts,
     };
     this.frameworks = new FrameworkRegistry(this);
     this.agents = new AgentRegistry(this);
@@ -137,6 +139,10 @@ export class Master implements MasterContext {
     await this.election.start(this.opts.zk);
     this.allocationTimer = setInterval(() => this.allocate(), this.opts.allocationIntervalMs);
     this.allocationTimer.unref();
+    this.registryGcTimer = setInterval(() => {
+      if (this.isLeader && !this.isRecovering) this.agents.forgetOldUnreachable();
+    }, this.opts.registryGcIntervalMs);
+    this.registryGcTimer.unref();
   }
 
   /** Stops serving: streams close (schedulers see EOF), the ZooKeeper node goes away, agents look for a new leader. */
@@ -144,6 +150,7 @@ export class Master implements MasterContext {
     if (this.isStopped) return;
     this.isStopped = true;
     clearInterval(this.allocationTimer);
+    clearInterval(this.registryGcTimer);
     this.frameworks.closeAll();
     this.agents.closeAll();
     // What was admitted reaches the registry before the session (and leadership) goes; bounded, as ZooKeeper may be

@@ -8,7 +8,8 @@ import { AGENT_REGISTER_PATH, type Registration } from '../../src/minimesos/agen
  */
 export function registerRawAgent(masterUrl: string, reg: Registration): Promise<{ req: http.ClientRequest; agentId: string; closed: Promise<void> }> {
   return new Promise((resolve, reject) => {
-    const req = http.request(`${masterUrl}${AGENT_REGISTER_PATH}`, { method: 'POST', headers: { 'Content-Type': 'application/json' } }, (res) => {
+    // A connection of its own (no keep-alive pool): a link the master closed must not be reused by the next one.
+    const req = http.request(`${masterUrl}${AGENT_REGISTER_PATH}`, { method: 'POST', agent: false, headers: { 'Content-Type': 'application/json' } }, (res) => {
       if (res.statusCode !== 200) return reject(new Error(`registration refused: ${res.statusCode}`));
       let buf = '';
       const closed = new Promise<void>((r) => res.once('close', () => r()));

@@ -2,6 +2,7 @@
  * The agents a master knows (Mesos' `Master::Slaves`) and what agents tell the master: (re)registration with the
  * tasks, executors and frameworks they carry, removal, status updates, executor exits and executor messages.
  */
+import { unreachableToForget } from './registryGc.js';
 import { getLogger } from '../../util/logging.js';
 import { isTerminalTaskState, type TaskState, type TaskStatus } from '../../mesos/wire/task.js';
 import { normalize } from '../resources.js';
@@ -272,6 +273,23 @@ export class AgentRegistry {
   closeAll(): void {
     for (const a of this.agents.values()) a.link.close?.();
     for (const r of this.recovered.values()) clearTimeout(r.timer);
+  }
+
+  /**
+   * The registry forgets unreachable agents past its limits (Mesos' registry GC): their tasks are unknown from then
+   * on, to reconciliation too. Nothing is sent to frameworks.
+   */
+  forgetOldUnreachable(nowMs = Date.now()): void {
+    const forget = unreachableToForget(this.unreachable, nowMs, { maxAgeMs: this.ctx.opts.registryMaxAgentAgeMs, maxCount: this.ctx.opts.registryMaxAgentCount });
+    if (forget.length === 0) return;
+    const forgotten = new Set(forget);
+    for (const id of forget) this.unreachable.delete(id);
+    // Their unreachable tasks go too (Mesos erases them from each framework's unreachable tasks, telling no one).
+    for (const f of this.ctx.frameworks.all()) {
+      for (const [tid, t] of f.tasks) if (t.state === 'TASK_UNREACHABLE' && forgotten.has(t.agentId)) f.tasks.delete(tid);
+    }
+    log.info({ agents: forget }, 'the registry forgot unreachable agents past its age or count limit');
+    this.persist();
   }
 
   /** Agents marked unreachable, with when. */

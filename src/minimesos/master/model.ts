@@ -46,9 +46,16 @@ export interface MasterOptions {
    * unreachable (Mesos `--agent_reregister_timeout`, 10 minutes).
    */
   agentReregisterTimeoutMs?: number;
+  /** Unreachable agents stay in the registry this long (Mesos `--registry_max_agent_age`, 2 weeks). */
+  registryMaxAgentAgeMs?: number;
+  /** At most this many unreachable agents stay in the registry, the latest (Mesos `--registry_max_agent_count`, 102400). */
+  registryMaxAgentCount?: number;
+  /** How often the registry forgets unreachable agents past those limits (Mesos `--registry_gc_interval`, 15 minutes). */
+  registryGcIntervalMs?: number;
 }
 
-export type ResolvedMasterOptions = Required<Pick<MasterOptions, 'host' | 'allocationIntervalMs' | 'heartbeatIntervalSeconds' | 'agentPingTimeoutMs' | 'maxAgentPingTimeouts' | 'agentReregisterTimeoutMs'>> & MasterOptions;
+export type ResolvedMasterOptions = Required<Pick<MasterOptions, 'host' | 'allocationIntervalMs' | 'heartbeatIntervalSeconds' | 'agentPingTimeoutMs' | 'maxAgentPingTimeouts'
+  | 'agentReregisterTimeoutMs' | 'registryMaxAgentAgeMs' | 'registryMaxAgentCount' | 'registryGcIntervalMs'>> & MasterOptions;
 
 export interface MTask {
   info: TaskInfo;

@@ -190,13 +190,15 @@ function reconcile(ctx: MasterContext, f: MFramework, tasks: { task_id: { value:
     if (last?.healthy !== undefined) s.healthy = last.healthy;
     ctx.frameworks.send(f, updateEvent(s));
   };
+  // As in Mesos, a task on an unreachable agent is not among the framework's active tasks: implicit reconciliation
+  // leaves it out, and an explicit one answers it by its agent's state, below.
   if (tasks.length === 0) {
-    for (const t of f.tasks.values()) answer(t);
+    for (const t of f.tasks.values()) if (t.state !== 'TASK_UNREACHABLE') answer(t);
     return;
   }
   for (const req of tasks) {
     const t = f.tasks.get(req.task_id.value);
-    if (t) {
+    if (t && t.state !== 'TASK_UNREACHABLE') {
       answer(t);
       continue;
     }
@@ -209,7 +211,8 @@ function reconcile(ctx: MasterContext, f: MFramework, tasks: { task_id: { value:
     // Mesos' rules: registered agent -> GONE, unreachable -> UNREACHABLE, removed by the operator -> GONE_BY_OPERATOR,
     // unknown -> UNKNOWN; frameworks that are not partition-aware get TASK_LOST for all of them.
     const paState: TaskState = agentKnown ? 'TASK_GONE' : unreachableSince ? 'TASK_UNREACHABLE' : gone ? 'TASK_GONE_BY_OPERATOR' : 'TASK_UNKNOWN';
-    const message = agentKnown ? 'Reconciliation: Task is unknown to the agent' : 'Reconciliation: Task is unknown';
+    const message = agentKnown ? 'Reconciliation: Task is unknown to the agent'
+      : unreachableSince ? 'Reconciliation: Task is unreachable' : gone ? 'Reconciliation: Task is gone' : 'Reconciliation: Task is unknown';
     const status = masterStatus(req.task_id.value, pa ? paState : 'TASK_LOST', 'REASON_RECONCILIATION', message, agentId);
     if (pa && unreachableSince && !agentKnown) status.unreachable_time = unreachableSince;
     ctx.frameworks.send(f, updateEvent(status));

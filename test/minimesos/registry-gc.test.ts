@@ -1,0 +1,87 @@
+/**
+ * The registry forgets unreachable agents past `registryMaxAgentAgeMs` or beyond `registryMaxAgentCount` (Mesos'
+ * registry GC, every `registryGcIntervalMs`): from then on reconciliation answers TASK_UNKNOWN for tasks on them
+ * where it answered TASK_UNREACHABLE, and `/state` no longer counts them or lists their tasks. As in Mesos, a task on
+ * an unreachable agent is not an active task: implicit reconciliation leaves it out, and an explicit one answers it
+ * by its agent's state.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type http from 'node:http';
+import { Master } from '../../src/minimesos/Master.js';
+import type { Registration } from '../../src/minimesos/agentProtocol.js';
+import { Calls, Operations } from '../../src/mesos/calls.js';
+import { SchedulerClient, type ClientEvent } from '../../src/mesos/client/SchedulerClient.js';
+import type { TaskStatus } from '../../src/mesos/wire/task.js';
+import { waitFor } from '../helpers/events.js';
+import { registerRawAgent } from '../helpers/rawAgent.js';
+
+const agent = (hostname: string): Registration => ({ hostname, port: 1, resources: [{ name: 'cpus', type: 'SCALAR', scalar: { value: 1 } }], attributes: [] });
+
+test('unreachable agents are forgotten past the registry\'s age and count: their tasks become unknown', async () => {
+  // Raw agents never answer pings: each is unreachable about 200 ms after it registers.
+  const m = new Master({ allocationIntervalMs: 50, agentPingTimeoutMs: 100, maxAgentPingTimeouts: 2, registryMaxAgentAgeMs: 3000, registryMaxAgentCount: 2, registryGcIntervalMs: 100 });
+  const links: http.ClientRequest[] = [];
+  let client: SchedulerClient | undefined;
+  try {
+    await m.start();
+    const seen: ClientEvent[] = [];
+    const c = new SchedulerClient({ master: m.url.replace('http://', 'mesos://'), frameworkInfo: { user: 'u', name: 'registry-gc', capabilities: [{ type: 'PARTITION_AWARE' }] } }).start();
+    client = c;
+    void (async () => {
+      for await (const e of c.events()) seen.push(e);
+    })().catch(() => undefined);
+    await waitFor(() => seen.some((e) => e.type === 'SUBSCRIBED'), 10_000, 'subscribed');
+    const ask = async (agentId: string): Promise<TaskStatus> => {
+      const before = seen.length;
+      await c.call(Calls.reconcile([{ task_id: { value: `task-on-${agentId}` }, agent_id: { value: agentId } }]));
+      await waitFor(() => seen.slice(before).some((e) => e.type === 'UPDATE'), 5000, `the answer for ${agentId}`);
+      return (seen.slice(before).find((e) => e.type === 'UPDATE') as Extract<ClientEvent, { type: 'UPDATE' }>).update.status;
+    };
+
+    // Agent a gets a task (its raw link never runs it: the task stays staging until the agent is unreachable).
+    const a = await registerRawAgent(m.url, agent('a'));
+    links.push(a.req);
+    await waitFor(() => seen.some((e) => e.type === 'OFFERS'), 5000, 'an offer from a');
+    const offer = (seen.find((e) => e.type === 'OFFERS') as Extract<ClientEvent, { type: 'OFFERS' }>).offers.offers![0]!;
+    await c.call(Calls.accept([offer.id], [Operations.launch([{
+      name: 't', task_id: { value: `task-on-${a.agentId}` }, agent_id: offer.agent_id, resources: [{ name: 'cpus', type: 'SCALAR', scalar: { value: 1 } }], command: { value: 'true' },
+    }])]));
+    await waitFor(() => m.agents.unreachableAgents().has(a.agentId), 5000, 'a unreachable');
+    const tasksOf = () => (m.state().frameworks as { unreachable_tasks: { id: string }[] }[])[0]!.unreachable_tasks.map((t) => t.id);
+    assert.deepEqual(tasksOf(), [`task-on-${a.agentId}`]);
+    const unreachable = await ask(a.agentId);
+    assert.deepEqual([unreachable.state, unreachable.message], ['TASK_UNREACHABLE', 'Reconciliation: Task is unreachable']);
+    assert.deepEqual(unreachable.unreachable_time, m.agents.unreachableAgents().get(a.agentId));
+    const before = seen.length;
+    await c.call(Calls.reconcile([]));
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(seen.slice(before).filter((e) => e.type === 'UPDATE').length, 0, 'implicit reconciliation leaves out tasks on unreachable agents');
+
+    const ids = [a.agentId];
+    for (const name of ['b', 'c']) {
+      const r = await registerRawAgent(m.url, agent(name));
+      links.push(r.req);
+      ids.push(r.agentId);
+      await waitFor(() => m.agents.unreachableAgents().has(r.agentId), 5000, `${name} unreachable`);
+    }
+    // Three unreachable, at most two kept: the first to become unreachable is forgotten at the next GC, its task too.
+    await waitFor(() => !m.agents.unreachableAgents().has(ids[0]!), 2000, 'the first agent forgotten by count');
+    assert.deepEqual([...m.agents.unreachableAgents().keys()], ids.slice(1));
+    assert.deepEqual(tasksOf(), []);
+    const unknown = await ask(ids[0]!);
+    assert.deepEqual([unknown.state, unknown.message, unknown.unreachable_time], ['TASK_UNKNOWN', 'Reconciliation: Task is unknown', undefined]);
+    const still = await ask(ids[1]!);
+    assert.equal(still.state, 'TASK_UNREACHABLE');
+    assert.ok((still.unreachable_time?.nanoseconds ?? 0) > 0);
+    assert.equal(m.state().unreachable_slaves, 2);
+    // Past the age, the others go too.
+    await waitFor(() => m.agents.unreachableAgents().size === 0, 10_000, 'the others forgotten by age');
+    assert.equal((await ask(ids[1]!)).state, 'TASK_UNKNOWN');
+    assert.equal(m.state().unreachable_slaves, 0);
+  } finally {
+    for (const l of links) l.destroy();
+    await client?.teardown().catch(() => undefined);
+    await m.stop();
+  }
+});
