@@ -107,10 +107,26 @@ export class AgentRegistry {
 
   /** Stores the admitted agents (registered and recovered) and the unreachable ones for the next leader, while this master leads. */
   private persist(): void {
-    if (!this.registryRecovered || !this.ctx.isLeader) return;
-    const admitted = [...this.agents.values()].map((a) => ({ id: a.id, hostname: a.hostname }));
-    const unreachable = [...this.unreachable].map(([id, time]) => ({ id, time }));
-    void this.ctx.registrar.save({ agents: [...admitted, ...this.recoveredAgents()], unreachable });
+    void this.store();
+  }
+
+  /** Stores the registry as it stands, with `admitting` among the admitted agents; resolves once stored (or tried). */
+  private store(admitting?: AdmittedAgent): Promise<void> {
+    if (!this.registryRecovered || !this.ctx.isLeader) return Promise.resolve();
+    const admitted = [...this.agents.values()].filter((a) => a.id !== admitting?.id).map((a) => ({ id: a.id, hostname: a.hostname }));
+    const unreachable = [...this.unreachable].filter(([id]) => id !== admitting?.id).map(([id, time]) => ({ id, time }));
+    return this.ctx.registrar.save({ agents: [...admitted, ...this.recoveredAgents(), ...(admitting ? [admitting] : [])], unreachable });
+  }
+
+  /**
+   * Before an agent this master does not hold (new, unreachable, forgotten) is added and told it is registered, the
+   * registry admits it (Mesos' `AdmitSlave`, `MarkSlaveReachable`); one registered or recovered here needs no write.
+   * Resolves with the id a new agent registers under, once the registry holds it.
+   */
+  async admit(reg: AgentRegistration): Promise<string> {
+    const id = reg.id ?? `${this.ctx.id}-S${this.nextAgent++}`;
+    if (reg.id === undefined || !(this.agents.has(id) || this.recovered.has(id))) await this.store({ id, hostname: reg.hostname });
+    return id;
   }
 
   /**
@@ -118,10 +134,10 @@ export class AgentRegistry {
    * agent this master had marked unreachable or disconnected gets its tasks back as Mesos 1.5+ does, each with an
    * update carrying the task's state and `REASON_AGENT_REREGISTERED`.
    */
-  register(link: AgentLink, reg: AgentRegistration): string {
+  register(link: AgentLink, reg: AgentRegistration, admittedId?: string): string {
     const refused = this.refusal(reg);
     if (refused) throw new Error(refused);
-    const id = reg.id ?? `${this.ctx.id}-S${this.nextAgent++}`;
+    const id = reg.id ?? admittedId ?? `${this.ctx.id}-S${this.nextAgent++}`;
     this.removedByOperator.delete(id);
     const recovered = this.recovered.get(id);
     if (recovered) clearTimeout(recovered.timer);

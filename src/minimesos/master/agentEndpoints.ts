@@ -35,6 +35,13 @@ export async function handleAgentRegister(ctx: MasterContext, req: IncomingMessa
   // A machine DOWN for maintenance: the agent keeps trying and is let in after `/machine/up`.
   const refused = ctx.agents.refusal(reg);
   if (refused) return text(res, 403, refused);
+  // The registry holds the agent before it is added or told it is registered, as in Mesos.
+  const admittedId = await ctx.agents.admit(reg);
+  // Gone while the registry was written: it registers again (the registry keeps it as admitted meanwhile). A master
+  // that stopped leading meanwhile sends it on, as it would have at first.
+  if (req.socket.destroyed) return;
+  if (ctx.stopped) return void res.destroy();
+  if (!leading(ctx, res, path)) return;
   const stream = new EventStream(res);
   let agentId = '';
   const link = new RemoteAgentLink(stream, {
@@ -42,7 +49,7 @@ export async function handleAgentRegister(ctx: MasterContext, req: IncomingMessa
     maxMisses: ctx.opts.maxAgentPingTimeouts,
     onTimeout: () => ctx.agents.markUnreachable(agentId, 'health check timed out'),
   });
-  agentId = ctx.agents.register(link, reg);
+  agentId = ctx.agents.register(link, reg, admittedId);
   stream.onClose(() => ctx.agents.disconnected(agentId, link));
   link.send({ type: 'REGISTERED', agent_id: agentId, link_id: link.id, total_ping_timeout_ms: ctx.opts.agentPingTimeoutMs * ctx.opts.maxAgentPingTimeouts });
   link.startPings();
