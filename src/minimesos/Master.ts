@@ -15,7 +15,7 @@ import { InverseOffers } from './master/inverseOffers.js';
 import { LeaderElection } from './master/LeaderElection.js';
 import { Maintenance } from './master/maintenance.js';
 import { Registrar } from './master/Registrar.js';
-import { now, VERSION, type AgentRegistration, type MasterContext, type MasterOptions, type ResolvedMasterOptions } from './master/model.js';
+import { MAX_TIMER_MS, now, VERSION, type AgentRegistration, type MasterContext, type MasterOptions, type ResolvedMasterOptions } from './master/model.js';
 import { masterState } from './master/stateJson.js';
 
 export type { AgentRegistration, MasterOptions, TaskSnapshot } from './master/model.js';
@@ -139,10 +139,12 @@ export class Master implements MasterContext {
     await this.election.start(this.opts.zk);
     this.allocationTimer = setInterval(() => this.allocate(), this.opts.allocationIntervalMs);
     this.allocationTimer.unref();
-    this.registryGcTimer = setInterval(() => {
-      if (this.isLeader && !this.isRecovering) this.agents.forgetOldUnreachable();
-    }, this.opts.registryGcIntervalMs);
-    this.registryGcTimer.unref();
+    if (this.opts.registryGcIntervalMs <= MAX_TIMER_MS) {
+      this.registryGcTimer = setInterval(() => {
+        if (this.isLeader && !this.isRecovering) void this.agents.forgetOldUnreachable();
+      }, this.opts.registryGcIntervalMs);
+      this.registryGcTimer.unref();
+    }
   }
 
   /** Stops serving: streams close (schedulers see EOF), the ZooKeeper node goes away, agents look for a new leader. */

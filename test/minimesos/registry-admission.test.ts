@@ -57,3 +57,68 @@ test('a registering agent is told it is registered only once the registry holds 
     await zk.stop();
   }
 });
+
+test('an agent whose machine is taken down while the registry admits it is refused, not left waiting', async () => {
+  const zk = await startZooKeeper();
+  const m = new Master({ zk: `zk://${zk.connectString}/mesos-admission-down`, allocationIntervalMs: 50 });
+  let frozen = false;
+  try {
+    await m.start();
+    await waitFor(() => m.isLeader && !m.recovering, 10_000, 'leading, done recovering');
+    process.kill(zk.pid, 'SIGSTOP');
+    frozen = true;
+    const registering = registerRawAgent(m.url, agent('going-down')).then(
+      (r) => {
+        r.req.destroy();
+        return 'registered';
+      },
+      (err: Error) => err.message,
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    // The maintenance endpoints write nothing to ZooKeeper: the machine goes down while the admission waits.
+    const machine = '{"hostname":"going-down","ip":"going-down"}';
+    const post = (path: string, body: string) => fetch(`${m.url}${path}`, { method: 'POST', body }).then((r) => r.status);
+    assert.equal(await post('/maintenance/schedule', `{"windows":[{"machine_ids":[${machine}],"unavailability":{"start":{"nanoseconds":1}}}]}`), 200);
+    assert.equal(await post('/machine/down', `[${machine}]`), 200);
+    process.kill(zk.pid, 'SIGCONT');
+    frozen = false;
+    const outcome = await Promise.race([registering, new Promise<string>((r) => setTimeout(() => r('no answer'), 10_000))]);
+    assert.equal(outcome, 'registration refused: 403');
+    assert.equal((m.state().slaves as unknown[]).length, 0);
+  } finally {
+    if (frozen) process.kill(zk.pid, 'SIGCONT');
+    await m.stop();
+    await zk.stop();
+  }
+});
+
+test('two agents admitted at once: each is in the registry when it is told, whatever the other wrote', async () => {
+  const zk = await startZooKeeper();
+  const m = new Master({ zk: `zk://${zk.connectString}/mesos-admission-two`, allocationIntervalMs: 50 });
+  const links: http.ClientRequest[] = [];
+  let frozen = false;
+  try {
+    await m.start();
+    await waitFor(() => m.isLeader && !m.recovering, 10_000, 'leading, done recovering');
+    process.kill(zk.pid, 'SIGSTOP');
+    frozen = true;
+    // Each reads the registry as soon as it is told: the writes of the other's admission and registration, queued
+    // meanwhile, must not have dropped it.
+    const told = ['first', 'second'].map((name) => registerRawAgent(m.url, agent(name)).then(async (r) => {
+      links.push(r.req);
+      return { name, id: r.agentId, stored: await m.registrar.read() };
+    }));
+    await new Promise((r) => setTimeout(r, 500));
+    process.kill(zk.pid, 'SIGCONT');
+    frozen = false;
+    for (const { name, id, stored } of await Promise.all(told)) {
+      assert.ok(stored?.agents.some((a) => a.id === id), `${name} in the registry when told: ${JSON.stringify(stored?.agents)}`);
+    }
+    await waitFor(async () => (await m.registrar.read())?.agents.length === 2, 5000, 'both in the registry');
+  } finally {
+    if (frozen) process.kill(zk.pid, 'SIGCONT');
+    for (const l of links) l.destroy();
+    await m.stop();
+    await zk.stop();
+  }
+});

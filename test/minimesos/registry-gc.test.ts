@@ -19,8 +19,9 @@ import { registerRawAgent } from '../helpers/rawAgent.js';
 const agent = (hostname: string): Registration => ({ hostname, port: 1, resources: [{ name: 'cpus', type: 'SCALAR', scalar: { value: 1 } }], attributes: [] });
 
 test('unreachable agents are forgotten past the registry\'s age and count: their tasks become unknown', async () => {
-  // Raw agents never answer pings: each is unreachable about 200 ms after it registers.
-  const m = new Master({ allocationIntervalMs: 50, agentPingTimeoutMs: 100, maxAgentPingTimeouts: 2, registryMaxAgentAgeMs: 3000, registryMaxAgentCount: 2, registryGcIntervalMs: 100 });
+  // Raw agents never answer pings: each is unreachable about 600 ms after it registers (time enough to launch a task
+  // on the first), and the age limit is well past the three of them becoming so.
+  const m = new Master({ allocationIntervalMs: 50, agentPingTimeoutMs: 300, maxAgentPingTimeouts: 2, registryMaxAgentAgeMs: 6000, registryMaxAgentCount: 2, registryGcIntervalMs: 100 });
   const links: http.ClientRequest[] = [];
   let client: SchedulerClient | undefined;
   try {
@@ -74,14 +75,44 @@ test('unreachable agents are forgotten past the registry\'s age and count: their
     const still = await ask(ids[1]!);
     assert.equal(still.state, 'TASK_UNREACHABLE');
     assert.ok((still.unreachable_time?.nanoseconds ?? 0) > 0);
+    // A framework that is not partition-aware hears TASK_LOST, with the same unreachable_time (as from Mesos).
+    const plain = new SchedulerClient({ master: m.url.replace('http://', 'mesos://'), frameworkInfo: { user: 'u', name: 'registry-gc-plain' } }).start();
+    try {
+      const plainSeen: ClientEvent[] = [];
+      void (async () => {
+        for await (const e of plain.events()) plainSeen.push(e);
+      })().catch(() => undefined);
+      await waitFor(() => plainSeen.some((e) => e.type === 'SUBSCRIBED'), 10_000, 'the plain framework subscribed');
+      await plain.call(Calls.reconcile([{ task_id: { value: 'plain-task' }, agent_id: { value: ids[1]! } }]));
+      await waitFor(() => plainSeen.some((e) => e.type === 'UPDATE'), 5000, 'the plain framework\'s answer');
+      const lost = (plainSeen.find((e) => e.type === 'UPDATE') as Extract<ClientEvent, { type: 'UPDATE' }>).update.status;
+      assert.deepEqual([lost.state, lost.unreachable_time], ['TASK_LOST', still.unreachable_time]);
+    } finally {
+      await plain.teardown().catch(() => undefined);
+    }
     assert.equal(m.state().unreachable_slaves, 2);
     // Past the age, the others go too.
-    await waitFor(() => m.agents.unreachableAgents().size === 0, 10_000, 'the others forgotten by age');
+    await waitFor(() => m.agents.unreachableAgents().size === 0, 15_000, 'the others forgotten by age');
     assert.equal((await ask(ids[1]!)).state, 'TASK_UNKNOWN');
     assert.equal(m.state().unreachable_slaves, 0);
   } finally {
     for (const l of links) l.destroy();
     await client?.teardown().catch(() => undefined);
+    await m.stop();
+  }
+});
+
+test('a registry GC interval beyond a timer\'s range (about 24.8 days) never elapses, rather than running at once', async () => {
+  const m = new Master({ registryGcIntervalMs: 30 * 24 * 3600_000 });
+  let runs = 0;
+  m.agents.forgetOldUnreachable = async () => {
+    runs++;
+  };
+  try {
+    await m.start();
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(runs, 0);
+  } finally {
     await m.stop();
   }
 });

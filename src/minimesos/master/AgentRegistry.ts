@@ -8,7 +8,7 @@ import { isTerminalTaskState, type TaskState, type TaskStatus } from '../../meso
 import { normalize } from '../resources.js';
 import type { AgentLink } from './AgentLink.js';
 import type { AdmittedAgent, Registry } from './Registrar.js';
-import { hasCapability, masterStatus, now, roleOfTask, updateEvent, type AgentRegistration, type MAgent, type MasterContext, type MFramework, type MTask } from './model.js';
+import { MAX_TIMER_MS, hasCapability, masterStatus, now, roleOfTask, updateEvent, type AgentRegistration, type MAgent, type MasterContext, type MFramework, type MTask } from './model.js';
 
 const log = getLogger('minimesos.Master');
 
@@ -22,10 +22,14 @@ export class AgentRegistry {
    * `Slaves::recovered`): explicit reconciliation gets no answer for tasks on them, and after
    * `agentReregisterTimeoutMs` they are unreachable.
    */
-  private readonly recovered = new Map<string, { hostname: string; timer: NodeJS.Timeout }>();
+  private readonly recovered = new Map<string, { hostname: string; timer: NodeJS.Timeout | undefined }>();
   /** The registry was read after this master's election: until then what it knows must not overwrite it. */
   private registryRecovered = false;
   private nextAgent = 0;
+  /** Agents being admitted to the registry (`admit`), by id, with their hostnames. */
+  private readonly admitting = new Map<string, string>();
+  /** A registry GC is being stored. */
+  private forgetting = false;
 
   constructor(private readonly ctx: MasterContext) {}
 
@@ -72,8 +76,10 @@ export class AgentRegistry {
     }
     for (const a of registry.agents) {
       if (this.agents.has(a.id) || this.recovered.has(a.id) || this.unreachable.has(a.id) || this.removedByOperator.has(a.id)) continue;
-      const timer = setTimeout(() => this.reregisterTimedOut(a.id), this.ctx.opts.agentReregisterTimeoutMs);
-      timer.unref();
+      // Beyond a timer's range it never elapses here.
+      const timeout = this.ctx.opts.agentReregisterTimeoutMs;
+      const timer = timeout <= MAX_TIMER_MS ? setTimeout(() => this.reregisterTimedOut(a.id), timeout) : undefined;
+      timer?.unref();
       this.recovered.set(a.id, { hostname: a.hostname, timer });
     }
     this.registryRecovered = true;
@@ -110,23 +116,39 @@ export class AgentRegistry {
     void this.store();
   }
 
-  /** Stores the registry as it stands, with `admitting` among the admitted agents; resolves once stored (or tried). */
-  private store(admitting?: AdmittedAgent): Promise<void> {
-    if (!this.registryRecovered || !this.ctx.isLeader) return Promise.resolve();
-    const admitted = [...this.agents.values()].filter((a) => a.id !== admitting?.id).map((a) => ({ id: a.id, hostname: a.hostname }));
-    const unreachable = [...this.unreachable].filter(([id]) => id !== admitting?.id).map(([id, time]) => ({ id, time }));
-    return this.ctx.registrar.save({ agents: [...admitted, ...this.recoveredAgents(), ...(admitting ? [admitting] : [])], unreachable });
+  /**
+   * Stores the registry as it stands: agents being admitted count as admitted (whatever else is written meanwhile,
+   * the last write must not drop them), and `forgetting` as gone. Resolves with whether it was stored.
+   */
+  private store(forgetting?: ReadonlySet<string>): Promise<boolean> {
+    if (!this.registryRecovered || !this.ctx.isLeader) return Promise.resolve(true);
+    const admitting = this.admitting;
+    const admitted = [...this.agents.values()].filter((a) => !admitting.has(a.id)).map((a) => ({ id: a.id, hostname: a.hostname }));
+    const unreachable = [...this.unreachable].filter(([id]) => !admitting.has(id) && !forgetting?.has(id)).map(([id, time]) => ({ id, time }));
+    const pending = [...admitting].map(([id, hostname]) => ({ id, hostname }));
+    return this.ctx.registrar.save({ agents: [...admitted, ...this.recoveredAgents().filter((a) => !admitting.has(a.id)), ...pending], unreachable });
   }
 
   /**
    * Before an agent this master does not hold (new, unreachable, forgotten) is added and told it is registered, the
-   * registry admits it (Mesos' `AdmitSlave`, `MarkSlaveReachable`); one registered or recovered here needs no write.
-   * Resolves with the id a new agent registers under, once the registry holds it.
+   * registry admits it (Mesos' `AdmitSlave`, `MarkSlaveReachable`); one registered or recovered here does not wait
+   * for a write. Resolves with the id it registers under once the registry holds it, or undefined when the registry
+   * could not be written (Mesos' master would abort; this one refuses the agent, which tries again). The caller ends
+   * the admission with `admitted` (registered, or given up).
    */
-  async admit(reg: AgentRegistration): Promise<string> {
+  async admit(reg: AgentRegistration): Promise<string | undefined> {
     const id = reg.id ?? `${this.ctx.id}-S${this.nextAgent++}`;
-    if (reg.id === undefined || !(this.agents.has(id) || this.recovered.has(id))) await this.store({ id, hostname: reg.hostname });
-    return id;
+    if (reg.id !== undefined && (this.agents.has(id) || this.recovered.has(id))) return id;
+    this.admitting.set(id, reg.hostname);
+    if (await this.store()) return id;
+    this.admitted(id);
+    return undefined;
+  }
+
+  /** An admission ended: registered (the agent is held now), or given up (the registry forgets it at the next write). */
+  admitted(id: string): void {
+    if (!this.admitting.delete(id)) return;
+    if (!this.agents.has(id)) this.persist();
   }
 
   /**
@@ -295,17 +317,27 @@ export class AgentRegistry {
    * The registry forgets unreachable agents past its limits (Mesos' registry GC): their tasks are unknown from then
    * on, to reconciliation too. Nothing is sent to frameworks.
    */
-  forgetOldUnreachable(nowMs = Date.now()): void {
-    const forget = unreachableToForget(this.unreachable, nowMs, { maxAgeMs: this.ctx.opts.registryMaxAgentAgeMs, maxCount: this.ctx.opts.registryMaxAgentCount });
-    if (forget.length === 0) return;
-    const forgotten = new Set(forget);
-    for (const id of forget) this.unreachable.delete(id);
+  async forgetOldUnreachable(nowMs = Date.now()): Promise<void> {
+    if (this.forgetting) return;
+    // Not one being admitted again (Mesos skips those too).
+    const candidates = [...this.unreachable].filter(([id]) => !this.admitting.has(id));
+    const forget = new Set(unreachableToForget(candidates, nowMs, { maxAgeMs: this.ctx.opts.registryMaxAgentAgeMs, maxCount: this.ctx.opts.registryMaxAgentCount }));
+    if (forget.size === 0) return;
+    this.forgetting = true;
+    try {
+      // The registry first, as Mesos' Prune: memory changes only once it is stored.
+      if (!(await this.store(forget))) return;
+    } finally {
+      this.forgetting = false;
+    }
+    // Those that came back meanwhile stay.
+    const gone = [...forget].filter((id) => this.unreachable.has(id) && !this.admitting.has(id));
+    for (const id of gone) this.unreachable.delete(id);
     // Their unreachable tasks go too (Mesos erases them from each framework's unreachable tasks, telling no one).
     for (const f of this.ctx.frameworks.all()) {
-      for (const [tid, t] of f.tasks) if (t.state === 'TASK_UNREACHABLE' && forgotten.has(t.agentId)) f.tasks.delete(tid);
+      for (const [tid, t] of f.tasks) if (t.state === 'TASK_UNREACHABLE' && gone.includes(t.agentId)) f.tasks.delete(tid);
     }
-    log.info({ agents: forget }, 'the registry forgot unreachable agents past its age or count limit');
-    this.persist();
+    if (gone.length > 0) log.info({ agents: gone }, 'the registry forgot unreachable agents past its age or count limit');
   }
 
   /** Agents marked unreachable, with when. */

@@ -48,13 +48,17 @@ export class Registrar {
     return this.writing;
   }
 
-  /** Stores `registry`, after every earlier store (the last one wins). */
-  save(registry: Registry): Promise<void> {
+  /** Stores `registry`, after every earlier store (the last one wins); resolves with whether this one was stored. */
+  save(registry: Registry): Promise<boolean> {
     const at = this.where();
-    if (!at) return this.writing;
+    if (!at) return this.writing.then(() => true);
     const data = Buffer.from(JSON.stringify(registry));
-    this.writing = this.writing.then(() => write(at, data)).catch((err: Error) => log.warn({ err: err.message }, 'could not store the agent registry'));
-    return this.writing;
+    const stored = this.writing.then(() => write(at, data)).then(() => true, (err: Error) => {
+      log.warn({ err: err.message }, 'could not store the agent registry');
+      return false;
+    });
+    this.writing = stored.then(() => undefined);
+    return stored;
   }
 }
 

@@ -37,11 +37,23 @@ export async function handleAgentRegister(ctx: MasterContext, req: IncomingMessa
   if (refused) return text(res, 403, refused);
   // The registry holds the agent before it is added or told it is registered, as in Mesos.
   const admittedId = await ctx.agents.admit(reg);
-  // Gone while the registry was written: it registers again (the registry keeps it as admitted meanwhile). A master
-  // that stopped leading meanwhile sends it on, as it would have at first.
-  if (req.socket.destroyed) return;
-  if (ctx.stopped) return void res.destroy();
-  if (!leading(ctx, res, path)) return;
+  if (admittedId === undefined) return text(res, 503, 'Could not admit the agent to the registry');
+  try {
+    // What may have changed while the registry was written: the agent gone (it registers again), the master stopped,
+    // no longer leading (the agent is sent on, as it would have been at first), or its machine taken down.
+    if (req.socket.destroyed) return;
+    if (ctx.stopped) return void res.destroy();
+    if (!leading(ctx, res, path)) return;
+    if (ctx.recovering) return text(res, 503, 'Master has not finished recovery');
+    const refusedNow = ctx.agents.refusal(reg);
+    if (refusedNow) return text(res, 403, refusedNow);
+    registerAdmitted(ctx, res, reg, admittedId);
+  } finally {
+    ctx.agents.admitted(admittedId);
+  }
+}
+
+function registerAdmitted(ctx: MasterContext, res: ServerResponse, reg: Registration, admittedId: string): void {
   const stream = new EventStream(res);
   let agentId = '';
   const link = new RemoteAgentLink(stream, {

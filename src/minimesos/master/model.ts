@@ -19,6 +19,9 @@ import type { Registrar } from './Registrar.js';
 
 export const VERSION = '1.11.0';
 
+/** The longest delay a Node timer keeps (about 24.8 days); a longer one would fire at once, so it never elapses here. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export interface MasterOptions {
   host?: string;
   port?: number;

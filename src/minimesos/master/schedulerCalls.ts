@@ -214,7 +214,8 @@ function reconcile(ctx: MasterContext, f: MFramework, tasks: { task_id: { value:
     const message = agentKnown ? 'Reconciliation: Task is unknown to the agent'
       : unreachableSince ? 'Reconciliation: Task is unreachable' : gone ? 'Reconciliation: Task is gone' : 'Reconciliation: Task is unknown';
     const status = masterStatus(req.task_id.value, pa ? paState : 'TASK_LOST', 'REASON_RECONCILIATION', message, agentId);
-    if (pa && unreachableSince && !agentKnown) status.unreachable_time = unreachableSince;
+    // Set whether or not the framework is partition-aware, as Mesos does.
+    if (unreachableSince && !agentKnown) status.unreachable_time = unreachableSince;
     ctx.frameworks.send(f, updateEvent(status));
   }
 }
