@@ -14,16 +14,47 @@ import { startZooKeeper } from '../helpers/zookeeper.js';
 
 const agent = (hostname: string): Registration => ({ hostname, port: 1, resources: [{ name: 'cpus', type: 'SCALAR', scalar: { value: 1 } }], attributes: [] });
 
-test('a registering agent is told it is registered only once the registry holds it', async () => {
+interface Leader {
+  m: Master;
+  /** Agent links to drop at the end. */
+  links: http.ClientRequest[];
+  /** Stops ZooKeeper (SIGSTOP): the registry cannot be written until `thaw`. */
+  freeze(): void;
+  thaw(): void;
+}
+
+/** Runs `body` with a master leading through a ZooKeeper of its own at `path`; everything stops after it. */
+async function withLeader(path: string, body: (l: Leader) => Promise<void>): Promise<void> {
   const zk = await startZooKeeper();
-  const m = new Master({ zk: `zk://${zk.connectString}/mesos-admission`, allocationIntervalMs: 50 });
-  const links: http.ClientRequest[] = [];
+  const m = new Master({ zk: `zk://${zk.connectString}/${path}`, allocationIntervalMs: 50 });
   let frozen = false;
+  const l: Leader = {
+    m,
+    links: [],
+    freeze: () => {
+      process.kill(zk.pid, 'SIGSTOP');
+      frozen = true;
+    },
+    thaw: () => {
+      process.kill(zk.pid, 'SIGCONT');
+      frozen = false;
+    },
+  };
   try {
     await m.start();
     await waitFor(() => m.isLeader && !m.recovering, 10_000, 'leading, done recovering');
-    process.kill(zk.pid, 'SIGSTOP');
-    frozen = true;
+    await body(l);
+  } finally {
+    if (frozen) l.thaw();
+    for (const link of l.links) link.destroy();
+    await m.stop();
+    await zk.stop();
+  }
+}
+
+test('a registering agent is told it is registered only once the registry holds it', async () => {
+  await withLeader('mesos-admission', async ({ m, links, freeze, thaw }) => {
+    freeze();
     let registered: { agentId: string; req: http.ClientRequest } | undefined;
     const registering = registerRawAgent(m.url, agent('frozen-registry')).then((r) => {
       registered = r;
@@ -33,16 +64,14 @@ test('a registering agent is told it is registered only once the registry holds 
     await new Promise((r) => setTimeout(r, 1000));
     assert.equal(registered, undefined, 'not told it is registered while the registry cannot be written');
     assert.equal((m.state().slaves as unknown[]).length, 0, 'not an agent yet');
-    process.kill(zk.pid, 'SIGCONT');
-    frozen = false;
+    thaw();
     const { agentId } = await registering;
     const stored = await m.registrar.read();
     assert.ok(stored?.agents.some((a) => a.id === agentId && a.hostname === 'frozen-registry'), 'the registry held it when it was told');
     assert.equal((m.state().slaves as unknown[]).length, 1);
 
     // Held here already: its re-registration needs no write, and is answered with the registry still frozen.
-    process.kill(zk.pid, 'SIGSTOP');
-    frozen = true;
+    freeze();
     const again = await Promise.race([
       registerRawAgent(m.url, { ...agent('frozen-registry'), id: agentId }),
       new Promise<undefined>((r) => setTimeout(() => r(undefined), 3000)),
@@ -50,23 +79,12 @@ test('a registering agent is told it is registered only once the registry holds 
     assert.ok(again, 'a known agent re-registers without waiting for the registry');
     links.push(again.req);
     assert.equal(again.agentId, agentId);
-  } finally {
-    if (frozen) process.kill(zk.pid, 'SIGCONT');
-    for (const l of links) l.destroy();
-    await m.stop();
-    await zk.stop();
-  }
+  });
 });
 
 test('an agent whose machine is taken down while the registry admits it is refused, not left waiting', async () => {
-  const zk = await startZooKeeper();
-  const m = new Master({ zk: `zk://${zk.connectString}/mesos-admission-down`, allocationIntervalMs: 50 });
-  let frozen = false;
-  try {
-    await m.start();
-    await waitFor(() => m.isLeader && !m.recovering, 10_000, 'leading, done recovering');
-    process.kill(zk.pid, 'SIGSTOP');
-    frozen = true;
+  await withLeader('mesos-admission-down', async ({ m, freeze, thaw }) => {
+    freeze();
     const registering = registerRawAgent(m.url, agent('going-down')).then(
       (r) => {
         r.req.destroy();
@@ -80,28 +98,16 @@ test('an agent whose machine is taken down while the registry admits it is refus
     const post = (path: string, body: string) => fetch(`${m.url}${path}`, { method: 'POST', body }).then((r) => r.status);
     assert.equal(await post('/maintenance/schedule', `{"windows":[{"machine_ids":[${machine}],"unavailability":{"start":{"nanoseconds":1}}}]}`), 200);
     assert.equal(await post('/machine/down', `[${machine}]`), 200);
-    process.kill(zk.pid, 'SIGCONT');
-    frozen = false;
+    thaw();
     const outcome = await Promise.race([registering, new Promise<string>((r) => setTimeout(() => r('no answer'), 10_000))]);
     assert.equal(outcome, 'registration refused: 403');
     assert.equal((m.state().slaves as unknown[]).length, 0);
-  } finally {
-    if (frozen) process.kill(zk.pid, 'SIGCONT');
-    await m.stop();
-    await zk.stop();
-  }
+  });
 });
 
 test('two agents admitted at once: each is in the registry when it is told, whatever the other wrote', async () => {
-  const zk = await startZooKeeper();
-  const m = new Master({ zk: `zk://${zk.connectString}/mesos-admission-two`, allocationIntervalMs: 50 });
-  const links: http.ClientRequest[] = [];
-  let frozen = false;
-  try {
-    await m.start();
-    await waitFor(() => m.isLeader && !m.recovering, 10_000, 'leading, done recovering');
-    process.kill(zk.pid, 'SIGSTOP');
-    frozen = true;
+  await withLeader('mesos-admission-two', async ({ m, links, freeze, thaw }) => {
+    freeze();
     // Each reads the registry as soon as it is told: the writes of the other's admission and registration, queued
     // meanwhile, must not have dropped it.
     const told = ['first', 'second'].map((name) => registerRawAgent(m.url, agent(name)).then(async (r) => {
@@ -109,16 +115,10 @@ test('two agents admitted at once: each is in the registry when it is told, what
       return { name, id: r.agentId, stored: await m.registrar.read() };
     }));
     await new Promise((r) => setTimeout(r, 500));
-    process.kill(zk.pid, 'SIGCONT');
-    frozen = false;
+    thaw();
     for (const { name, id, stored } of await Promise.all(told)) {
       assert.ok(stored?.agents.some((a) => a.id === id), `${name} in the registry when told: ${JSON.stringify(stored?.agents)}`);
     }
     await waitFor(async () => (await m.registrar.read())?.agents.length === 2, 5000, 'both in the registry');
-  } finally {
-    if (frozen) process.kill(zk.pid, 'SIGCONT');
-    for (const l of links) l.destroy();
-    await m.stop();
-    await zk.stop();
-  }
+  });
 });

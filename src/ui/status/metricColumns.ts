@@ -2,7 +2,7 @@
  * A task's REST metrics as numbers in a row of a Float64Array (TaskTable's columns), and back. Push-based shuffle
  * metrics are not among them: only Spark's own logs ever carry them, so TaskTable keeps those few aside.
  */
-import { ZERO_INPUT, ZERO_OUTPUT, ZERO_PUSH, ZERO_READ, ZERO_WRITE } from './metrics.js';
+import { ZERO_INPUT, ZERO_OUTPUT, ZERO_PUSH, ZERO_READ, ZERO_WRITE, allZero } from './metrics.js';
 import type { TaskMetrics } from './records.js';
 
 /** Numbers per task. */
@@ -59,7 +59,5 @@ export function readMetrics(c: Float64Array, i: number, push: TaskMetrics['shuff
 
 /** Whether a push-based shuffle part holds anything. */
 export function hasPush(p: TaskMetrics['shuffleReadMetrics']['shufflePushReadMetrics']): boolean {
-  if (p === ZERO_PUSH) return false;
-  for (const k in p) if ((p as unknown as Record<string, number>)[k] !== 0) return true;
-  return false;
+  return p !== ZERO_PUSH && !allZero(p);
 }

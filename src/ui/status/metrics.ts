@@ -51,7 +51,8 @@ const ZERO_TASK: TaskMetrics = {
   shuffleReadMetrics: ZERO_READ, shuffleWriteMetrics: ZERO_WRITE,
 };
 
-function allZero(o: object | undefined): boolean {
+/** Whether every number in `o` is 0 (a missing or non-finite one counts as 0, as the readers take it). */
+export function allZero(o: object | undefined): boolean {
   if (o === undefined) return true;
   for (const k in o) if (n((o as Record<string, number>)[k]) !== 0) return false;
   return true;
