@@ -190,7 +190,7 @@ test('the sink releases lines once their bytes are written, compressed or not, r
     let released = 0;
     let writtenWhenReleased = -1;
     const lines = {
-      bytes, ends: Array.from({ length: n }, (_, i) => (i + 1) * line.length), events: Array.from({ length: n }, () => 'SparkListenerJobEnd'),
+      bytes, ends: Array.from({ length: n }, (_, i) => (i + 1) * line.length), flush: true,
       release: () => {
         released++;
         writtenWhenReleased = opts.file === '/dev/full' || opts.codec ? -1 : statSync(opts.file).size;
@@ -208,7 +208,7 @@ test('a log whose file fails (a full disk) still flushes and closes: stopping ne
   const line = Buffer.from('{"Event":"SparkListenerJobEnd"}\n');
   for (const codec of zstdAvailable() ? [undefined, 'zstd'] : [undefined]) {
     const sink = new EventLogSink({ file: '/dev/full', codec });
-    const lines = { bytes: Buffer.concat(Array.from({ length: 2000 }, () => line)), ends: Array.from({ length: 2000 }, (_, i) => (i + 1) * line.length), events: Array.from({ length: 2000 }, () => 'SparkListenerJobEnd') };
+    const lines = { bytes: Buffer.concat(Array.from({ length: 2000 }, () => line)), ends: Array.from({ length: 2000 }, (_, i) => (i + 1) * line.length), flush: true };
     const within = <T>(p: Promise<T>, what: string) => Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what} hung (codec ${codec})`)), 5000))]);
     await within(sink.writeLines(lines), 'write');
     await within(sink.writeLines(lines), 'second write');

@@ -48,6 +48,22 @@ for (const [what, events, packed] of cases) {
   });
 }
 
+test('listener batch: task starts and plain ends come out in two objects filled anew for each; the rest as they went in', () => {
+  const b = new ListenerBatchBuilder();
+  const jobEnd: SparkListenerEvent = { type: 'jobEnd', jobId: 1, time: 7, result: 'succeeded' };
+  const events: SparkListenerEvent[] = [start(1, { host: 'h' }), end(1, { metrics: fullMetrics }), start(2), jobEnd, end(2)];
+  for (const e of events) b.add(e);
+  const seen: SparkListenerEvent[] = [];
+  const values: unknown[] = [];
+  new ListenerBatchReader().each(structuredClone(b.take()), (e) => {
+    seen.push(e);
+    values.push(JSON.parse(JSON.stringify(e)));
+  });
+  assert.deepEqual(values, events, 'each event as it went in, when it came out');
+  assert.ok(seen[0] === seen[2] && seen[1] === seen[4], 'one object for every start, one for every end');
+  assert.deepEqual(seen[3], jobEnd);
+});
+
 test('listener batch: an end with an empty record of cached blocks travels packed, and arrives without the record', () => {
   const b = new ListenerBatchBuilder();
   b.add(end(12, { metrics: { runTimeMs: 3, resultSize: 7, blockSizes: {} } }));
@@ -89,8 +105,11 @@ test('listener batch: each string crosses once, the other side keeps one copy of
   // A batch that never arrived: the reader refuses codes it was never sent, and after restartStrings both are in step.
   b.add(start(6000, { host: 'lost-host' }));
   b.take();
+  b.add(start(6003));
   b.add(start(6001, { host: 'lost-host' }));
-  assert.throws(() => [...r.events(structuredClone(b.take()))], /string code \d+ was never sent/);
+  let applied = 0;
+  assert.throws(() => r.each(structuredClone(b.take()), () => applied++), /string code \d+ was never sent/);
+  assert.equal(applied, 0, 'nothing of a batch out of step is applied, not even its events before the unknown code');
   b.restartStrings();
   const after = cross([start(6002, { host: 'lost-host' })]);
   assert.equal(after.batch.restart, true);

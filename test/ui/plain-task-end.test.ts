@@ -16,7 +16,7 @@ import { EventLogWriter, type EventLogOptions } from '../../src/ui/eventlog/Even
 import type { SparkEvent } from '../../src/ui/events/sparkEvents.js';
 import { SparkEventConverter, isPlainTaskEnd } from '../../src/ui/events/toSparkEvents.js';
 import { LiveStatus } from '../../src/ui/live/LiveStatus.js';
-import { ListenerBatchBuilder } from '../../src/ui/live/listenerBatch.js';
+import { ListenerBatchBuilder, ListenerBatchReader } from '../../src/ui/live/listenerBatch.js';
 import { AppStatusStore, DEFAULT_RETENTION } from '../../src/ui/status/AppStatusStore.js';
 import { finalMetrics } from '../../src/executor/taskMetrics.js';
 import { fullMetrics } from '../helpers/taskMetrics.js';
@@ -80,6 +80,19 @@ test('plain task ends: the store and the log end exactly where the JSON events t
   assert.equal(plain, 7, 'the plain ends took the plain way');
   await live.stop(T0 + 1000, 0);
 
+  // The listener thread's way: packed, read back into objects the reader fills anew for each event, so neither the
+  // store nor the log may keep one.
+  const packedDir = join(dir, 'packed');
+  mkdirSync(packedDir);
+  const packed = new LiveStatus({ conf: [], retention: DEFAULT_RETENTION, eventLog: logOptions(packedDir) });
+  packed.start('app-plain', [appStart]);
+  const builder = new ListenerBatchBuilder();
+  for (const e of events) builder.add(e);
+  const batch = structuredClone(builder.take());
+  assert.equal(batch.kinds.filter((k) => k !== 0).length, 9 + 7, 'task starts and plain ends travel packed');
+  new ListenerBatchReader().each(batch, (e) => packed.apply(e));
+  await packed.stop(T0 + 1000, 0);
+
   // Every event as Spark's JSON, into a store and a log of their own.
   const converter = new SparkEventConverter({ executorMaxMemory: new SparkConf().get(config.EXECUTOR_MEMORY) * 1024 * 1024 });
   const store = new AppStatusStore(DEFAULT_RETENTION);
@@ -93,13 +106,16 @@ test('plain task ends: the store and the log end exactly where the JSON events t
   emit({ Event: 'SparkListenerApplicationEnd', Timestamp: T0 + 1000 });
   await writer.stop();
 
-  assert.deepEqual(live.store.stages, store.stages);
-  assert.deepEqual(live.store.jobs, store.jobs);
-  assert.deepEqual(live.store.executors, store.executors);
-  assert.equal(live.store.eventsApplied, store.eventsApplied);
+  for (const other of [live.store, packed.store]) {
+    assert.deepEqual(other.stages, store.stages);
+    assert.deepEqual(other.jobs, store.jobs);
+    assert.deepEqual(other.executors, store.executors);
+    assert.equal(other.eventsApplied, store.eventsApplied);
+  }
   const [a, b] = [readFileSync(join(direct, 'app-plain'), 'utf8'), readFileSync(join(json, 'app-plain'), 'utf8')];
   assert.equal(a.split('\n').length, b.split('\n').length, 'as many lines');
   assert.equal(a, b, 'the same bytes');
+  assert.equal(readFileSync(join(packedDir, 'app-plain'), 'utf8'), b, 'the same bytes, packed');
   // Not vacuous: the tasks are there, with their metrics.
   const stage1 = [...live.store.stages.values()].find((s) => s.stageId === 1)!;
   assert.equal(stage1.tasks.get(1)?.taskMetrics?.shuffleWriteMetrics.writeTime, fullMetrics.shuffleWriteTimeNs);

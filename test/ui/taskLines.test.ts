@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SparkEventConverter, isPlainTaskEnd, plainTaskEndEvent } from '../../src/ui/events/toSparkEvents.js';
 import { Bytes } from '../../src/ui/eventlog/Bytes.js';
-import { PendingLines, type LogItem } from '../../src/ui/eventlog/lineBytes.js';
+import { FLUSHING, PendingLines, type LogItem } from '../../src/ui/eventlog/lineBytes.js';
 import { writePlainTaskEnd, writeTaskStart } from '../../src/ui/eventlog/taskLines.js';
 import { fullMetrics } from '../helpers/taskMetrics.js';
 import type { SparkEvent } from '../../src/ui/events/sparkEvents.js';
@@ -19,12 +19,13 @@ const start = (taskId: number, o: Partial<SparkListenerEvent & { type: 'taskStar
 const end = (taskId: number, o: Partial<TaskEnd> = {}): SparkListenerEvent =>
   ({ type: 'taskEnd', stageId: 3, taskId, partition: taskId % 7, attempt: 0, executorId: 'exec-1', time: 1_700_000_000_500 + taskId, result: 'success', records: 1, ...o });
 
-/** Items written as bytes, back as lines, each with its event name. */
-function lines(items: LogItem[]): { line: string; event: string }[] {
+/** Items written as bytes, back as lines. */
+function lines(items: LogItem[]): { line: string }[] {
   const pending = new PendingLines();
   for (const item of items) pending.add(item);
-  const { bytes, ends, events } = pending.take();
-  return ends.map((end, i) => ({ line: bytes.subarray(i === 0 ? 0 : ends[i - 1], end).toString('utf8'), event: events[i]! }));
+  const { bytes, ends, flush } = pending.take();
+  assert.equal(flush, items.some((e) => FLUSHING.has(asEvent(e).Event)), 'flushed after when one of them is an event Spark flushes after');
+  return Array.from(ends, (end, i) => ({ line: bytes.subarray(i === 0 ? 0 : ends[i - 1], end).toString('utf8') }));
 }
 
 /** The scheduler's events as the live driver hands them to the log: plain ends as values, the rest as events. */
@@ -74,7 +75,6 @@ for (const [what, input, count] of cases) {
     assert.equal(items.filter(direct).length, count, 'items taking the direct way');
     const written = lines(items);
     assert.deepEqual(written.map((l) => l.line), items.map((e) => JSON.stringify(asEvent(e)) + '\n'));
-    assert.deepEqual(written.map((l) => l.event), items.map((e) => asEvent(e).Event));
   });
 }
 
@@ -140,7 +140,7 @@ test('task lines: lines taken keep their bytes while more are encoded into the s
     const lines = pending.take();
     assert.equal(pending.size, 0);
     taken.push(lines.bytes);
-    assert.equal(lines.ends.at(-1), lines.bytes.length);
+    assert.equal(lines.ends[lines.ends.length - 1], lines.bytes.length);
   }
   assert.equal(Buffer.concat(taken).toString('utf8'), expected.join(''), 'every batch as it was when taken');
 });
@@ -174,4 +174,39 @@ test('task lines: a buffer released after its write takes later lines; one not y
   for (const [lines, from, to] of [[b, 100, 200], [c, 200, 300], [d, 300, 400], [e, 400, 600], [f, 600, 650], [g, 650, 700]] as const) {
     assert.equal(lines.bytes.toString('utf8'), text(from, to), `lines ${from}-${to} intact`);
   }
+});
+
+test('task lines: every set of non-zero top-level metrics, with and without reads and writes, failed or killed', () => {
+  const [plain] = logItems([end(31, { metrics: fullMetrics })]) as Exclude<LogItem, SparkEvent>[];
+  const top = ['executorDeserializeTime', 'executorDeserializeCpuTime', 'executorRunTime', 'executorCpuTime', 'peakExecutionMemory', 'resultSize',
+    'jvmGcTime', 'resultSerializationTime', 'memoryBytesSpilled', 'diskBytesSpilled'] as const;
+  const [noIo] = logItems([end(32)]) as Exclude<LogItem, SparkEvent>[];
+  const items: LogItem[] = [];
+  for (let mask = 0; mask < 1 << top.length; mask++) {
+    for (const io of [true, false]) {
+      const base = io ? plain!.metrics : noIo!.metrics;
+      const metrics = { ...base };
+      // Zeros as 0 and -0 (JSON writes both as 0); values whole, fractional and past 2^31.
+      top.forEach((k, i) => (metrics[k] = (mask & (1 << i)) === 0 ? (i % 2 === 0 ? 0 : -0) : [7 + i, 1.5, 2 ** 40][i % 3]!));
+      const [failed, killed] = [(mask & 1) === 1, (mask & 2) === 2];
+      items.push({ ...plain!, metrics, info: { ...plain!.info, Failed: failed, Killed: killed } });
+    }
+  }
+  assert.equal(items.filter(direct).length, items.length);
+  assert.deepEqual(lines(items).map((l) => l.line), items.map((e) => JSON.stringify(asEvent(e)) + '\n'));
+});
+
+test('task lines: stages and their attempts in any order, more of them than the encoder keeps, any number as an id', () => {
+  const ids = [0, 1, 0, 2 ** 53 - 1, -0, 2.5, Number.NaN, -3, 1e21];
+  const input: SparkListenerEvent[] = [];
+  let task = 0;
+  for (const stageId of [...ids, ...Array.from({ length: 5000 }, (_, i) => i % 4500), ...ids]) {
+    for (const stageAttempt of [0, 1, 0]) {
+      task++;
+      input.push(start(task, { stageId, stageAttempt }), end(task, { stageId, stageAttempt, shuffleMap: task % 2 === 0 }));
+    }
+  }
+  const items = logItems(input);
+  assert.equal(items.filter(direct).length, items.length);
+  assert.deepEqual(lines(items).map((l) => l.line), items.map((e) => JSON.stringify(asEvent(e)) + '\n'));
 });

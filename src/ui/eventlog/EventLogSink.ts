@@ -16,11 +16,6 @@ export interface SinkOptions {
   rolling?: { dir: string; name: string; maxFileSize: number };
 }
 
-/** Events after which Spark flushes the log (the rest are buffered). */
-const FLUSHING = new Set(['SparkListenerLogStart', 'SparkListenerApplicationStart', 'SparkListenerApplicationEnd', 'SparkListenerJobStart',
-  'SparkListenerJobEnd', 'SparkListenerStageCompleted', 'SparkListenerEnvironmentUpdate', 'SparkListenerExecutorAdded', 'SparkListenerExecutorRemoved',
-  'SparkListenerBlockManagerAdded', 'SparkListenerBlockManagerRemoved']);
-
 interface OpenFile { file: WriteStream; zip: Compressor | undefined; bytes: number }
 
 /** Flushes the compressor; a failed file ends the wait too (its compressor would then never finish flushing). */
@@ -71,7 +66,7 @@ export class EventLogSink {
    * their bytes any more (a stream may still hold them after this resolves).
    */
   async writeLines(lines: EncodedLines): Promise<void> {
-    const { bytes, ends, events } = lines;
+    const { bytes, ends, flush } = lines;
     // One for each write, and one for this call, so the release waits for every write it issues.
     let holding = 1;
     const written = () => {
@@ -82,7 +77,6 @@ export class EventLogSink {
       return this.write(b, flush, written);
     };
     try {
-      const flush = events.some((e) => FLUSHING.has(e));
       const max = this.opts.rolling?.maxFileSize;
       if (max === undefined) {
         await write(bytes, flush);

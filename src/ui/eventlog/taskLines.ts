@@ -2,8 +2,10 @@
  * The log's two commonest lines, a task's start and its plain success, written straight into bytes: with
  * `JSON.stringify` each would cost more than scheduling the task. Keys go in the order the converter builds them
  * (toSparkEvents.ts), so a line is byte for byte what `JSON.stringify` gives for the event; tests hold both to that.
- * Constant stretches (the end reason, metrics parts that are all zero) are one literal each. A start whose fields
- * are not all of the usual types is left to `JSON.stringify`, and so is a plain end whose task info is not.
+ * Constant stretches are one literal each, and so are the stretches the few values a log repeats make constant: a
+ * stage's line head, where a task ran, a run of zero metrics (each line is about a dozen copies, most of them one
+ * `set()`). A start whose fields are not all of the usual types is left to `JSON.stringify`, and so is a plain end
+ * whose task info is not.
  */
 import type { EventOf, PlainTaskEnd, TaskInfoJson } from '../events/sparkEvents.js';
 import type { TaskMetrics } from '../status/records.js';
@@ -11,20 +13,7 @@ import type { Bytes } from './Bytes.js';
 
 const lit = (s: string): Buffer => Buffer.from(s, 'utf8');
 
-const START = lit('{"Event":"SparkListenerTaskStart","Stage ID":');
-const END = lit('{"Event":"SparkListenerTaskEnd","Stage ID":');
-const STAGE_ATTEMPT = lit(',"Stage Attempt ID":');
-const START_INFO = lit(',"Task Info":{"Task ID":');
-const END_INFO = {
-  ShuffleMapTask: lit(',"Task Type":"ShuffleMapTask","Task End Reason":{"Reason":"Success"},"Task Info":{"Task ID":'),
-  ResultTask: lit(',"Task Type":"ResultTask","Task End Reason":{"Reason":"Success"},"Task Info":{"Task ID":'),
-};
-// The first attempt of a stage and of a task, nearly every one, with their 0s in the literal.
-const FIRST_STAGE_ATTEMPT_START_INFO = lit(',"Stage Attempt ID":0,"Task Info":{"Task ID":');
-const FIRST_STAGE_ATTEMPT_END_INFO = {
-  ShuffleMapTask: Buffer.concat([lit(',"Stage Attempt ID":0'), END_INFO.ShuffleMapTask]),
-  ResultTask: Buffer.concat([lit(',"Stage Attempt ID":0'), END_INFO.ResultTask]),
-};
+// The first attempt of a task, nearly every one, with its 0 in the literal.
 const FIRST_ATTEMPT_PARTITION = lit(',"Attempt":0,"Partition ID":');
 
 const INDEX = lit(',"Index":');
@@ -52,8 +41,9 @@ function numbers(open: string, keys: string[]): Numbers {
   return { keys: pieces.map(lit), zeroKeys: pieces.map((p) => lit(`${p}0`)), zeros: lit(`${pieces.map((p) => `${p}0`).join('')}}`) };
 }
 
-const METRICS = numbers(',"Task Metrics":{', ['Executor Deserialize Time', 'Executor Deserialize CPU Time', 'Executor Run Time', 'Executor CPU Time',
-  'Peak Execution Memory', 'Result Size', 'JVM GC Time', 'Result Serialization Time', 'Memory Bytes Spilled', 'Disk Bytes Spilled']);
+/** The metrics' top level, in order (written by plans, below). */
+const METRIC_KEYS = ['Executor Deserialize Time', 'Executor Deserialize CPU Time', 'Executor Run Time', 'Executor CPU Time', 'Peak Execution Memory',
+  'Result Size', 'JVM GC Time', 'Result Serialization Time', 'Memory Bytes Spilled', 'Disk Bytes Spilled'];
 const READ = numbers(',"Shuffle Read Metrics":{', ['Remote Blocks Fetched', 'Local Blocks Fetched', 'Fetch Wait Time', 'Remote Bytes Read',
   'Remote Bytes Read To Disk', 'Local Bytes Read', 'Total Records Read', 'Remote Requests Duration']);
 const WRITE = numbers(',"Shuffle Write Metrics":{', ['Shuffle Bytes Written', 'Shuffle Write Time', 'Shuffle Records Written']);
@@ -63,8 +53,6 @@ const CLOSE = lit('}');
 const METRICS_END = lit(',"Updated Blocks":[]}}\n');
 /** The metrics' end when the task read and wrote nothing (no shuffle, input or output): most tasks. */
 const NO_IO_END = Buffer.concat([READ.zeros, WRITE.zeros, INPUT.zeros, OUTPUT.zeros, METRICS_END]);
-/** A success's info end, then the metrics up to the first one's value. */
-const SUCCESS_INFO_END = Buffer.concat([INFO_END[0]![0]!, METRICS.keys[0]!]);
 
 /** Whether the info has every field, of the type the writer takes (an absent one JSON would leave out). */
 function plainInfo(i: TaskInfoJson): boolean {
@@ -74,23 +62,45 @@ function plainInfo(i: TaskInfoJson): boolean {
     && typeof i.Failed === 'boolean' && typeof i.Killed === 'boolean' && Array.isArray(i.Accumulables) && i.Accumulables.length === 0;
 }
 
-/** Where a task ran, as its line has it: the few (executor, host, locality) a log repeats, each encoded once. */
-interface Place { host: string; locality: string; bytes: Buffer }
+/**
+ * Where a task ran, as its line has it: the few (executor, host, locality) a log repeats, each encoded once, alone
+ * and with what follows it in nearly every start (a running task's unset times) and end (no result fetched).
+ */
+interface Place { host: string; locality: string; bytes: Buffer; running: Buffer; finish: Buffer }
 const PLACES = new Map<string, Place>();
 const PLACES_MAX = 4096;
 
-function place(out: Bytes, executorId: string, host: string, locality: string): void {
+function place(executorId: string, host: string, locality: string): Place {
   let p = PLACES.get(executorId);
   if (p === undefined || p.host !== host || p.locality !== locality) {
     const json = (v: string) => lit(JSON.stringify(v));
-    p = { host, locality, bytes: Buffer.concat([EXECUTOR, json(executorId), HOST, json(host), LOCALITY, json(locality)]) };
+    const bytes = Buffer.concat([EXECUTOR, json(executorId), HOST, json(host), LOCALITY, json(locality)]);
+    p = { host, locality, bytes, running: Buffer.concat([bytes, RUNNING_START_END]), finish: Buffer.concat([bytes, NOT_SPECULATIVE_NO_RESULT_FETCH_FINISH]) };
     if (PLACES.size >= PLACES_MAX) PLACES.clear();
     PLACES.set(executorId, p);
   }
-  out.put(p.bytes);
+  return p;
 }
 
-/** The task info's fields after its "Task ID" key, up to its locality's value. */
+/** A stage attempt's line heads, up to the task id's value: the few a log repeats, each encoded once. */
+interface StageHeads { attempt: number; start: Buffer; end: Record<PlainTaskEnd['taskType'], Buffer> }
+const STAGES = new Map<number, StageHeads>();
+const STAGES_MAX = 4096;
+
+function stageHeads(stageId: number, attempt: number): StageHeads {
+  let h = STAGES.get(stageId);
+  // === rather than Object.is: JSON writes -0 as 0, so either stands for the other.
+  if (h === undefined || h.attempt !== attempt) {
+    const head = (event: string) => `{"Event":"${event}","Stage ID":${JSON.stringify(stageId)},"Stage Attempt ID":${JSON.stringify(attempt)}`;
+    const end = (type: string) => lit(`${head('SparkListenerTaskEnd')},"Task Type":"${type}","Task End Reason":{"Reason":"Success"},"Task Info":{"Task ID":`);
+    h = { attempt, start: lit(`${head('SparkListenerTaskStart')},"Task Info":{"Task ID":`), end: { ShuffleMapTask: end('ShuffleMapTask'), ResultTask: end('ResultTask') } };
+    if (STAGES.size >= STAGES_MAX) STAGES.clear();
+    STAGES.set(stageId, h);
+  }
+  return h;
+}
+
+/** The task info's fields after its "Task ID" key, up to its launch time's value. */
 function infoHead(out: Bytes, i: TaskInfoJson): void {
   out.num(i['Task ID']);
   out.put(INDEX);
@@ -104,13 +114,14 @@ function infoHead(out: Bytes, i: TaskInfoJson): void {
   out.num(i['Partition ID']!);
   out.put(LAUNCH);
   out.num(i['Launch Time']);
-  place(out, i['Executor ID'], i.Host, i.Locality);
 }
 
-/** The info's fields after its locality, up to its "Failed" key. */
-function infoTimes(out: Bytes, i: TaskInfoJson): void {
-  if (!i.Speculative && i['Getting Result Time'] === 0) out.put(NOT_SPECULATIVE_NO_RESULT_FETCH_FINISH);
+/** The info's fields after its launch time, up to its "Failed" key. */
+function infoPlaceTimes(out: Bytes, i: TaskInfoJson): void {
+  const p = place(i['Executor ID'], i.Host, i.Locality);
+  if (!i.Speculative && i['Getting Result Time'] === 0) out.put(p.finish);
   else {
+    out.put(p.bytes);
     out.put(SPECULATIVE_GETTING_RESULT[i.Speculative ? 1 : 0]!);
     out.num(i['Getting Result Time']);
     out.put(FINISH);
@@ -127,19 +138,57 @@ function kv(out: Bytes, n: Numbers, k: number, v: number): void {
   }
 }
 
+/** The ten numbers of the metrics' top level, by their key's place in METRIC_KEYS. */
+function topMetric(m: TaskMetrics, k: number): number {
+  switch (k) {
+    case 0: return m.executorDeserializeTime;
+    case 1: return m.executorDeserializeCpuTime;
+    case 2: return m.executorRunTime;
+    case 3: return m.executorCpuTime;
+    case 4: return m.peakExecutionMemory;
+    case 5: return m.resultSize;
+    case 6: return m.jvmGcTime;
+    case 7: return m.resultSerializationTime;
+    case 8: return m.memoryBytesSpilled;
+    default: return m.diskBytesSpilled;
+  }
+}
+
+/**
+ * How to write the stretch from the info's end to the metrics' top level's last value (and, when the task read and
+ * wrote nothing, to the line's end) for one combination of [Failed], [Killed], which of the ten values are not 0,
+ * and whether the rest is all zero: literals with a value between each two. Most tasks' stretch is one literal.
+ */
+interface Plan { lits: Buffer[]; values: number[] }
+const PLANS: (Plan | undefined)[] = [];
+
+function plan(failed: boolean, killed: boolean, nonZero: number, noIo: boolean): Plan {
+  const key = (((failed ? 2 : 0) + (killed ? 1 : 0)) * 1024 + nonZero) * 2 + (noIo ? 1 : 0);
+  let p = PLANS[key];
+  if (p === undefined) {
+    p = { lits: [], values: [] };
+    let text = INFO_END[failed ? 1 : 0]![killed ? 1 : 0]!.toString('utf8') + ',"Task Metrics":{';
+    METRIC_KEYS.forEach((name, k) => {
+      text += `${k === 0 ? '' : ','}${JSON.stringify(name)}:`;
+      if ((nonZero & (1 << k)) === 0) text += '0';
+      else {
+        p!.lits.push(lit(text));
+        p!.values.push(k);
+        text = '';
+      }
+    });
+    if (noIo) text += NO_IO_END.toString('utf8');
+    p.lits.push(lit(text));
+    PLANS[key] = p;
+  }
+  return p;
+}
+
 // Field by field rather than through arrays of values: this runs for every task, and arrays would be allocated.
-/** The metrics from the first one's value (its key went out with the info's end) to the line's end. */
-function metrics(out: Bytes, m: TaskMetrics): void {
-  out.num(m.executorDeserializeTime);
-  kv(out, METRICS, 1, m.executorDeserializeCpuTime);
-  kv(out, METRICS, 2, m.executorRunTime);
-  kv(out, METRICS, 3, m.executorCpuTime);
-  kv(out, METRICS, 4, m.peakExecutionMemory);
-  kv(out, METRICS, 5, m.resultSize);
-  kv(out, METRICS, 6, m.jvmGcTime);
-  kv(out, METRICS, 7, m.resultSerializationTime);
-  kv(out, METRICS, 8, m.memoryBytesSpilled);
-  kv(out, METRICS, 9, m.diskBytesSpilled);
+/** The info's end and the metrics, to the line's end. */
+function metrics(out: Bytes, failed: boolean, killed: boolean, m: TaskMetrics): void {
+  let nonZero = 0;
+  for (let k = 0; k < 10; k++) if (topMetric(m, k) !== 0) nonZero |= 1 << k; // -0 too: JSON writes it as 0
   const r = m.shuffleReadMetrics;
   const w = m.shuffleWriteMetrics;
   const i = m.inputMetrics;
@@ -149,10 +198,15 @@ function metrics(out: Bytes, m: TaskMetrics): void {
   const noWrite = w.bytesWritten === 0 && w.writeTime === 0 && w.recordsWritten === 0;
   const noInput = i.bytesRead === 0 && i.recordsRead === 0;
   const noOutput = o.bytesWritten === 0 && o.recordsWritten === 0;
-  if (noRead && noWrite && noInput && noOutput) {
-    out.put(NO_IO_END);
-    return;
+  const noIo = noRead && noWrite && noInput && noOutput;
+  const p = plan(failed, killed, nonZero, noIo);
+  const last = p.values.length;
+  for (let j = 0; j < last; j++) {
+    out.put(p.lits[j]!);
+    out.num(topMetric(m, p.values[j]!));
   }
+  out.put(p.lits[last]!);
+  if (noIo) return;
   if (noRead) out.put(READ.zeros);
   else {
     kv(out, READ, 0, r.remoteBlocksFetched);
@@ -192,18 +246,12 @@ export function writeTaskStart(out: Bytes, e: EventOf<'SparkListenerTaskStart'>)
   const attempt = e['Stage Attempt ID'];
   const i = e['Task Info'];
   if (typeof e['Stage ID'] !== 'number' || typeof attempt !== 'number' || !plainInfo(i)) return false;
-  out.put(START);
-  out.num(e['Stage ID']);
-  if (attempt === 0) out.put(FIRST_STAGE_ATTEMPT_START_INFO);
-  else {
-    out.put(STAGE_ATTEMPT);
-    out.num(attempt);
-    out.put(START_INFO);
-  }
+  out.put(stageHeads(e['Stage ID'], attempt).start);
   infoHead(out, i);
-  if (!i.Speculative && i['Getting Result Time'] === 0 && i['Finish Time'] === 0 && !i.Failed && !i.Killed) out.put(RUNNING_START_END);
-  else {
-    infoTimes(out, i);
+  if (!i.Speculative && i['Getting Result Time'] === 0 && i['Finish Time'] === 0 && !i.Failed && !i.Killed) {
+    out.put(place(i['Executor ID'], i.Host, i.Locality).running);
+  } else {
+    infoPlaceTimes(out, i);
     out.put(INFO_END[i.Failed ? 1 : 0]![i.Killed ? 1 : 0]!);
     out.put(START_END);
   }
@@ -214,21 +262,9 @@ export function writeTaskStart(out: Bytes, e: EventOf<'SparkListenerTaskStart'>)
 export function writePlainTaskEnd(out: Bytes, t: PlainTaskEnd): boolean {
   const i = t.info;
   if (!plainInfo(i)) return false;
-  out.put(END);
-  out.num(t.stageId);
-  if (t.stageAttempt === 0) out.put(FIRST_STAGE_ATTEMPT_END_INFO[t.taskType]);
-  else {
-    out.put(STAGE_ATTEMPT);
-    out.num(t.stageAttempt);
-    out.put(END_INFO[t.taskType]);
-  }
+  out.put(stageHeads(t.stageId, t.stageAttempt).end[t.taskType]);
   infoHead(out, i);
-  infoTimes(out, i);
-  if (!i.Failed && !i.Killed) out.put(SUCCESS_INFO_END);
-  else {
-    out.put(INFO_END[i.Failed ? 1 : 0]![i.Killed ? 1 : 0]!);
-    out.put(METRICS.keys[0]!);
-  }
-  metrics(out, t.metrics);
+  infoPlaceTimes(out, i);
+  metrics(out, i.Failed, i.Killed!, t.metrics);
   return true;
 }

@@ -4,7 +4,8 @@
  * times of completing stages, job properties of submitted stages, and the block updates a finished task caused.
  */
 import { cachedBlocks, type RddInfoLite, type SparkListenerEvent, type StageInfoLite, type TaskEnd, type TaskStart } from '../../scheduler/events.js';
-import { taskMetricsFromLite } from '../status/metrics.js';
+import { taskMetricsFromLite, taskMetricsFromLiteInto, zeroTaskMetrics } from '../status/metrics.js';
+import { RunningTasks, type StartedTask } from './runningTasks.js';
 import type { TaskMetrics } from '../status/records.js';
 import {
   MEMORY_ONLY, NONE_LEVEL,
@@ -19,8 +20,14 @@ export interface ConverterOptions {
 }
 
 export class SparkEventConverter {
-  /** Running tasks' start events, for their ends (which repeat the start's info). */
-  private readonly tasks = new Map<number, TaskStartEvent>();
+  /** Running tasks' starts, for their ends (which repeat the start's info). */
+  private readonly running = new RunningTasks();
+  private readonly started: StartedTask = { stageAttempt: 0, index: 0, attempt: 0, partition: 0, launchTime: 0, executorId: '', host: '', locality: '' };
+  // The events the transient methods fill anew for every task (nearly all events are a task's start or plain end).
+  private readonly startInfo = taskInfo();
+  private readonly startEvent: TaskStartEvent = { Event: 'SparkListenerTaskStart', 'Stage ID': 0, 'Stage Attempt ID': 0, 'Task Info': this.startInfo };
+  private readonly endInfo = taskInfo();
+  private readonly plainEnd: PlainTaskEnd = { stageId: 0, stageAttempt: 0, taskType: 'ResultTask', info: this.endInfo, metrics: zeroTaskMetrics() };
   private readonly hosts = new Map<string, string>([['driver', 'localhost']]);
   private readonly stageInfos = new Map<number, StageInfoLite>();
   private readonly submitted = new Map<string, number>();
@@ -112,30 +119,61 @@ export class SparkEventConverter {
     };
   }
 
-  /** A task's start as Spark's event, kept until the task ends (the end repeats the start's info). */
+  /** A task's start as Spark's event; what its end repeats is kept until then. */
   taskStart(e: TaskStart): TaskStartEvent {
-    const info: TaskInfoJson = {
-      'Task ID': e.taskId, Index: e.partition, Attempt: e.attempt, 'Partition ID': e.partition, 'Launch Time': e.time, 'Executor ID': e.executorId,
-      Host: e.host ?? this.hosts.get(e.executorId) ?? 'localhost', Locality: e.locality ?? 'PROCESS_LOCAL', Speculative: false,
-      'Getting Result Time': 0, 'Finish Time': 0, Failed: false, Killed: false, Accumulables: [],
-    };
-    const event: TaskStartEvent = { Event: 'SparkListenerTaskStart', 'Stage ID': e.stageId, 'Stage Attempt ID': e.stageAttempt ?? 0, 'Task Info': info };
-    this.tasks.set(e.taskId, event);
-    return event;
+    const info = taskInfo();
+    this.fillStart(e, info);
+    return { Event: 'SparkListenerTaskStart', 'Stage ID': e.stageId, 'Stage Attempt ID': e.stageAttempt ?? 0, 'Task Info': info };
+  }
+
+  /** `taskStart`, as one event object this converter fills anew for every task: valid until its next task start. */
+  taskStartTransient(e: TaskStart): TaskStartEvent {
+    const ev = this.startEvent;
+    ev['Stage ID'] = e.stageId;
+    ev['Stage Attempt ID'] = e.stageAttempt ?? 0;
+    this.fillStart(e, this.startInfo);
+    return ev;
+  }
+
+  private fillStart(e: TaskStart, info: TaskInfoJson): void {
+    const t = this.started;
+    t.stageAttempt = e.stageAttempt ?? 0;
+    t.index = e.partition;
+    t.attempt = e.attempt;
+    t.partition = e.partition;
+    t.launchTime = e.time;
+    t.executorId = e.executorId;
+    t.host = e.host ?? this.hosts.get(e.executorId) ?? 'localhost';
+    t.locality = e.locality ?? 'PROCESS_LOCAL';
+    this.running.put(e.taskId, t);
+    fillInfo(info, e.taskId, t, 0, false, false);
   }
 
   /** A plain successful end (`isPlainTaskEnd`) as the store and the log take it: the event's values, no JSON. */
   plainTaskEnd(e: TaskEnd): PlainTaskEnd {
-    const { info, stageAttempt } = this.ended(e);
+    const info = taskInfo();
+    const stageAttempt = this.ended(e, info);
     return {
       stageId: e.stageId, stageAttempt, taskType: e.shuffleMap ? 'ShuffleMapTask' : 'ResultTask', info,
       metrics: taskMetricsFromLite(e.metrics, e.time - info['Launch Time']),
     };
   }
 
+  /** `plainTaskEnd`, as one object (info and metrics too) this converter fills anew: valid until its next plain end. */
+  plainTaskEndTransient(e: TaskEnd): PlainTaskEnd {
+    const t = this.plainEnd;
+    const info = t.info;
+    t.stageAttempt = this.ended(e, info);
+    t.stageId = e.stageId;
+    t.taskType = e.shuffleMap ? 'ShuffleMapTask' : 'ResultTask';
+    taskMetricsFromLiteInto(e.metrics, e.time - info['Launch Time'], t.metrics);
+    return t;
+  }
+
   private taskEnd(e: TaskEnd): SparkEvent[] {
     if (isPlainTaskEnd(e)) return [plainTaskEndEvent(this.plainTaskEnd(e))];
-    const { info, stageAttempt } = this.ended(e);
+    const info = taskInfo();
+    const stageAttempt = this.ended(e, info);
     const duration = e.time - info['Launch Time'];
     const out: SparkEvent[] = [{
       Event: 'SparkListenerTaskEnd', 'Stage ID': e.stageId, 'Stage Attempt ID': stageAttempt, 'Task Type': e.shuffleMap ? 'ShuffleMapTask' : 'ResultTask',
@@ -146,22 +184,47 @@ export class SparkEventConverter {
     return out;
   }
 
-  /** The ended task's info (its start's, finished) and stage attempt; its start is forgotten. */
-  private ended(e: TaskEnd): { info: TaskInfoJson; stageAttempt: number } {
-    const launched = this.tasks.get(e.taskId);
-    this.tasks.delete(e.taskId);
-    const stageAttempt = e.stageAttempt ?? launched?.['Stage Attempt ID'] ?? 0;
-    const s = launched?.['Task Info'];
-    // Written out in TaskStart's key order (the log's lines follow it), rather than spread: this runs for every task.
-    const info: TaskInfoJson = {
-      'Task ID': s ? s['Task ID'] : e.taskId, Index: s ? s.Index : e.partition, Attempt: s ? s.Attempt : e.attempt,
-      'Partition ID': s ? s['Partition ID'] : e.partition, 'Launch Time': s ? s['Launch Time'] : e.time,
-      'Executor ID': s ? s['Executor ID'] : e.executorId, Host: s ? s.Host : (this.hosts.get(e.executorId) ?? 'localhost'),
-      Locality: s ? s.Locality : 'PROCESS_LOCAL', Speculative: s ? s.Speculative : false, 'Getting Result Time': s ? s['Getting Result Time'] : 0,
-      'Finish Time': e.time, Failed: e.result === 'failed' || e.result === 'lost', Killed: e.result === 'killed', Accumulables: [],
-    };
-    return { info, stageAttempt };
+  /** Fills `info` as the ended task's (its start's, finished; its start is forgotten) and returns its stage attempt. */
+  private ended(e: TaskEnd, info: TaskInfoJson): number {
+    const t = this.started;
+    if (!this.running.take(e.taskId, t)) {
+      // Its start was missed: what the end itself says.
+      t.stageAttempt = 0;
+      t.index = e.partition;
+      t.attempt = e.attempt;
+      t.partition = e.partition;
+      t.launchTime = e.time;
+      t.executorId = e.executorId;
+      t.host = this.hosts.get(e.executorId) ?? 'localhost';
+      t.locality = 'PROCESS_LOCAL';
+    }
+    fillInfo(info, e.taskId, t, e.time, e.result === 'failed' || e.result === 'lost', e.result === 'killed');
+    return e.stageAttempt ?? t.stageAttempt;
   }
+}
+
+/** A task info with every field, in the order the event log's lines follow (taskLines.ts). */
+function taskInfo(): TaskInfoJson {
+  return {
+    'Task ID': 0, Index: 0, Attempt: 0, 'Partition ID': 0, 'Launch Time': 0, 'Executor ID': '', Host: '', Locality: '', Speculative: false,
+    'Getting Result Time': 0, 'Finish Time': 0, Failed: false, Killed: false, Accumulables: [],
+  };
+}
+
+function fillInfo(info: TaskInfoJson, taskId: number, t: StartedTask, finishTime: number, failed: boolean, killed: boolean): void {
+  info['Task ID'] = taskId;
+  info.Index = t.index;
+  info.Attempt = t.attempt;
+  info['Partition ID'] = t.partition;
+  info['Launch Time'] = t.launchTime;
+  info['Executor ID'] = t.executorId;
+  info.Host = t.host;
+  info.Locality = t.locality;
+  info.Speculative = false;
+  info['Getting Result Time'] = 0;
+  info['Finish Time'] = finishTime;
+  info.Failed = failed;
+  info.Killed = killed;
 }
 
 /** A task end the store and the log may take as a PlainTaskEnd: a success that cached no blocks. */

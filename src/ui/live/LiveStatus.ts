@@ -70,15 +70,17 @@ export class LiveStatus {
     for (const e of startEvents) this.emit(e);
   }
 
+  /** Applies one event; neither the store nor the log keeps `e`, so the caller may reuse it. */
   apply(e: SparkListenerEvent): void {
     // Nearly every event is a task's start or its plain success: the start goes on as its one event, the success as
-    // values, without the JSON event.
+    // values, without the JSON event; both in objects the converter reuses, as the store and the log copy what they
+    // keep at once (an object per task that lived until the next young-generation collection cost more than the rest).
     if (e.type === 'taskStart') {
-      this.emit(this.converter.taskStart(e));
+      this.emit(this.converter.taskStartTransient(e));
       return;
     }
     if (e.type === 'taskEnd' && isPlainTaskEnd(e)) {
-      const t = this.converter.plainTaskEnd(e);
+      const t = this.converter.plainTaskEndTransient(e);
       this.store.applyPlainTaskEnd(t);
       this.log?.postPlainTaskEnd(t);
       return;

@@ -164,84 +164,142 @@ export class ListenerBatchBuilder {
 /** Reads batches in the order they were taken, keeping the strings earlier batches brought. */
 export class ListenerBatchReader {
   private strings: string[] = [];
+  // The packed events come out in these, filled anew for each (see `each`).
+  private readonly start: TaskStart = {
+    type: 'taskStart', stageId: 0, taskId: 0, partition: 0, attempt: 0, executorId: '', time: 0, stageAttempt: undefined, host: undefined, locality: undefined,
+  };
+  private readonly metrics: TaskMetricsLite = emptyMetrics();
+  private readonly end: TaskEnd = {
+    type: 'taskEnd', stageId: 0, taskId: 0, partition: 0, attempt: 0, executorId: '', time: 0, result: 'success', records: 0,
+    stageAttempt: undefined, shuffleMap: undefined, metrics: undefined,
+  };
 
   /**
-   * The batch's events, in order, as they were added. An array rather than a generator: this runs for every event,
-   * and a generator's steps cost more than the array. A string code never sent fails the whole batch, before any of it.
+   * Calls `f` with the batch's events, in order, as they were added. Task starts and plain ends come in two objects
+   * this reader fills anew for each, so `f` must copy what it keeps of them: an object per event, nearly all of them
+   * a task's, cost more than what the listener thread does with it. A string code never sent fails the whole batch,
+   * before any of it.
    */
-  events(b: ListenerBatch): SparkListenerEvent[] {
+  each(b: ListenerBatch, f: (e: SparkListenerEvent) => void): void {
     if (b.restart) this.strings = [];
     const strings = this.strings;
     for (const s of b.strings) strings.push(s);
-    const str = (code: number): string | undefined => {
-      if (Number.isNaN(code)) return undefined;
-      // Out of step with the builder (a batch was lost): fail loudly rather than give tasks the wrong executor.
-      if (code >= strings.length) throw new Error(`listener batch: string code ${code} was never sent`);
-      return strings[code];
-    };
+    checkCodes(b, strings.length);
     const n = b.nums;
-    const out: SparkListenerEvent[] = new Array(b.kinds.length);
     let i = 0;
     let o = 0;
     for (let k = 0; k < b.kinds.length; k++) {
       const kind = b.kinds[k];
       if (kind === TASK_START) {
-        out[k] = taskStartAt(n, i, str);
+        f(this.taskStartAt(n, i));
         i += START_WIDTH;
       } else if (kind === TASK_END) {
-        out[k] = taskEndAt(n, i, str);
+        f(this.taskEndAt(n, i));
         i += END_WIDTH;
-      } else out[k] = b.others[o++]!;
+      } else f(b.others[o++]!);
     }
+  }
+
+  /** The batch's events as objects of their own, absent values left out (for those that keep them, such as tests). */
+  events(b: ListenerBatch): SparkListenerEvent[] {
+    const out: SparkListenerEvent[] = [];
+    this.each(b, (e) => {
+      if (e.type !== 'taskStart' && e.type !== 'taskEnd') out.push(e);
+      else out.push(e.type === 'taskEnd' && e.metrics !== undefined ? { ...defined(e), metrics: defined(e.metrics) } : defined(e));
+    });
     return out;
+  }
+
+  private str(code: number): string | undefined {
+    return Number.isNaN(code) ? undefined : this.strings[code];
+  }
+
+  private taskStartAt(n: Float64Array, i: number): TaskStart {
+    const e = this.start;
+    e.stageId = int(n[i]!);
+    e.taskId = int(n[i + 1]!);
+    e.partition = int(n[i + 2]!);
+    e.attempt = int(n[i + 3]!);
+    e.time = n[i + 4]!;
+    e.stageAttempt = back(n[i + 5]!);
+    e.executorId = this.str(n[i + 6]!)!;
+    e.host = this.str(n[i + 7]!);
+    e.locality = this.str(n[i + 8]!) as Locality;
+    return e;
+  }
+
+  private taskEndAt(n: Float64Array, i: number): TaskEnd {
+    const e = this.end;
+    e.stageId = int(n[i]!);
+    e.taskId = int(n[i + 1]!);
+    e.partition = int(n[i + 2]!);
+    e.attempt = int(n[i + 3]!);
+    e.time = n[i + 4]!;
+    e.executorId = this.str(n[i + 5]!)!;
+    e.records = int(n[i + 6]!);
+    e.stageAttempt = back(n[i + 7]!);
+    e.shuffleMap = Number.isNaN(n[i + 8]!) ? undefined : n[i + 8] === 1;
+    e.metrics = n[i + 9] === 1 ? metricsAt(n, i + 10, this.metrics) : undefined;
+    return e;
   }
 }
 
-function taskStartAt(n: Float64Array, i: number, str: (code: number) => string | undefined): TaskStart {
-  const e: TaskStart = { type: 'taskStart', stageId: int(n[i]!), taskId: int(n[i + 1]!), partition: int(n[i + 2]!), attempt: int(n[i + 3]!), executorId: str(n[i + 6]!)!, time: n[i + 4]! };
-  const stageAttempt = back(n[i + 5]!);
-  if (stageAttempt !== undefined) e.stageAttempt = stageAttempt;
-  const host = str(n[i + 7]!);
-  if (host !== undefined) e.host = host;
-  const locality = str(n[i + 8]!) as Locality;
-  if (locality !== undefined) e.locality = locality;
-  return e;
+/** Throws if a string code in the batch was never sent (out of step with the builder: a batch was lost), rather than give tasks the wrong executor. */
+function checkCodes(b: ListenerBatch, known: number): void {
+  const n = b.nums;
+  let i = 0;
+  const check = (code: number) => {
+    if (code >= known) throw new Error(`listener batch: string code ${code} was never sent`);
+  };
+  for (let k = 0; k < b.kinds.length; k++) {
+    const kind = b.kinds[k];
+    if (kind === TASK_START) {
+      check(n[i + 6]!);
+      check(n[i + 7]!);
+      check(n[i + 8]!);
+      i += START_WIDTH;
+    } else if (kind === TASK_END) {
+      check(n[i + 5]!);
+      i += END_WIDTH;
+    }
+  }
 }
 
-function taskEndAt(n: Float64Array, i: number, str: (code: number) => string | undefined): TaskEnd {
-  const e: TaskEnd = {
-    type: 'taskEnd', stageId: int(n[i]!), taskId: int(n[i + 1]!), partition: int(n[i + 2]!), attempt: int(n[i + 3]!), executorId: str(n[i + 5]!)!, time: n[i + 4]!,
-    result: 'success', records: int(n[i + 6]!),
-  };
-  const stageAttempt = back(n[i + 7]!);
-  if (stageAttempt !== undefined) e.stageAttempt = stageAttempt;
-  if (!Number.isNaN(n[i + 8]!)) e.shuffleMap = n[i + 8] === 1;
-  if (n[i + 9] === 1) e.metrics = metricsAt(n, i + 10);
-  return e;
+/** `o` without its undefined fields. */
+function defined<T extends object>(o: T): T {
+  const c = { ...o };
+  for (const k of Object.keys(c) as (keyof T)[]) if (c[k] === undefined) delete c[k];
+  return c;
 }
 
-function metricsAt(n: Float64Array, i: number): TaskMetricsLite {
-  const m: TaskMetricsLite = { runTimeMs: int(n[i]!) };
-  const set = (k: Exclude<keyof TaskMetricsLite, 'runTimeMs' | 'blockSizes'>, v: number) => {
-    if (!Number.isNaN(v)) m[k] = int(v);
+function emptyMetrics(): TaskMetricsLite {
+  return {
+    runTimeMs: 0, deserializeTimeMs: undefined, resultSize: undefined, inputBytes: undefined, inputRecords: undefined, outputBytes: undefined,
+    outputRecords: undefined, shuffleWriteBytes: undefined, shuffleWriteRecords: undefined, shuffleWriteTimeNs: undefined, shuffleLocalBytesRead: undefined,
+    shuffleRemoteBytesRead: undefined, shuffleLocalBlocksFetched: undefined, shuffleRemoteBlocksFetched: undefined, shuffleRecordsRead: undefined,
+    shuffleFetchWaitMs: undefined, diskBytesSpilled: undefined, memoryBytesSpilled: undefined, peakExecutionMemory: undefined,
   };
-  set('deserializeTimeMs', n[i + 1]!);
-  set('resultSize', n[i + 2]!);
-  set('inputBytes', n[i + 3]!);
-  set('inputRecords', n[i + 4]!);
-  set('outputBytes', n[i + 5]!);
-  set('outputRecords', n[i + 6]!);
-  set('shuffleWriteBytes', n[i + 7]!);
-  set('shuffleWriteRecords', n[i + 8]!);
-  set('shuffleWriteTimeNs', n[i + 9]!);
-  set('shuffleLocalBytesRead', n[i + 10]!);
-  set('shuffleRemoteBytesRead', n[i + 11]!);
-  set('shuffleLocalBlocksFetched', n[i + 12]!);
-  set('shuffleRemoteBlocksFetched', n[i + 13]!);
-  set('shuffleRecordsRead', n[i + 14]!);
-  set('shuffleFetchWaitMs', n[i + 15]!);
-  set('diskBytesSpilled', n[i + 16]!);
-  set('memoryBytesSpilled', n[i + 17]!);
-  set('peakExecutionMemory', n[i + 18]!);
+}
+
+function metricsAt(n: Float64Array, i: number, m: TaskMetricsLite): TaskMetricsLite {
+  m.runTimeMs = int(n[i]!);
+  m.deserializeTimeMs = back(n[i + 1]!);
+  m.resultSize = back(n[i + 2]!);
+  m.inputBytes = back(n[i + 3]!);
+  m.inputRecords = back(n[i + 4]!);
+  m.outputBytes = back(n[i + 5]!);
+  m.outputRecords = back(n[i + 6]!);
+  m.shuffleWriteBytes = back(n[i + 7]!);
+  m.shuffleWriteRecords = back(n[i + 8]!);
+  m.shuffleWriteTimeNs = back(n[i + 9]!);
+  m.shuffleLocalBytesRead = back(n[i + 10]!);
+  m.shuffleRemoteBytesRead = back(n[i + 11]!);
+  m.shuffleLocalBlocksFetched = back(n[i + 12]!);
+  m.shuffleRemoteBlocksFetched = back(n[i + 13]!);
+  m.shuffleRecordsRead = back(n[i + 14]!);
+  m.shuffleFetchWaitMs = back(n[i + 15]!);
+  m.diskBytesSpilled = back(n[i + 16]!);
+  m.memoryBytesSpilled = back(n[i + 17]!);
+  m.peakExecutionMemory = back(n[i + 18]!);
   return m;
 }

@@ -6,6 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { getLogger } from '../../util/logging.js';
 import { ListenerBatchReader, type ListenerBatch } from './listenerBatch.js';
+import type { SparkListenerEvent } from '../../scheduler/events.js';
 import type { SparkEvent } from '../events/sparkEvents.js';
 import { LiveStatus, type LiveStatusOptions, type UiAnswer, type UiRequest } from './LiveStatus.js';
 
@@ -31,6 +32,7 @@ const live = new LiveStatus(workerData as LiveStatusOptions, {
 });
 
 const reader = new ListenerBatchReader();
+const apply = (e: SparkListenerEvent) => live.apply(e);
 
 // Messages are handled one at a time, in order: a UI request waits for the events sent before it.
 let chain = Promise.resolve();
@@ -41,7 +43,7 @@ async function handle(m: ToListenerThread): Promise<void> {
       live.start(m.appId, m.events);
       return;
     case 'batch': {
-      for (const e of reader.events(m.batch)) live.apply(e);
+      reader.each(m.batch, apply);
       // The batch counts against the capacity until its lines are written too, so a slow disk holds events back
       // (bounded) while UI requests, next on this chain, are answered at once.
       const events = m.batch.kinds.length;

@@ -372,8 +372,11 @@ export class AppStatusStore {
     s.endedTasks++;
     const executorId = s.tasks.executorOf(r);
     const index = s.tasks.indexOf(r);
-    const es = s.executorSummary.get(executorId) ?? zeroExecutorStageSummary();
-    s.executorSummary.set(executorId, es);
+    let es = s.executorSummary.get(executorId);
+    if (es === undefined) {
+      es = zeroExecutorStageSummary();
+      s.executorSummary.set(executorId, es);
+    }
     es.taskTime += duration;
     if (metrics) addToExecutorStage(es, metrics);
     if (status === 'SUCCESS') {

@@ -9,18 +9,32 @@
 import { METRIC_COLUMNS, hasPush, readMetrics, writeMetrics } from './metricColumns.js';
 import type { TaskMetrics, TaskRecord, TaskState } from './records.js';
 
+/** Stands for no value in a Codes' recent values (nothing else is it). */
+const NONE = Symbol('none');
+const RECENT = 4;
+
 /** Distinct values, each given a number once (SameValueZero: strings by value, objects by identity). */
 export class Codes<T> {
   private readonly codes = new Map<T, number>();
   private readonly values: T[] = [];
+  // The last few values coded, checked before the map: a stage's tasks nearly all repeat one executor, host,
+  // locality and log record. Codes never change, so these never go stale.
+  private readonly recent: unknown[] = [NONE, NONE, NONE, NONE];
+  private readonly recentCodes = [0, 0, 0, 0];
+  private next = 0;
 
   code(v: T): number {
+    const recent = this.recent;
+    for (let k = 0; k < RECENT; k++) if (recent[k] === v) return this.recentCodes[k]!;
     let c = this.codes.get(v);
     if (c === undefined) {
       c = this.values.length;
       this.codes.set(v, c);
       this.values.push(v);
     }
+    recent[this.next] = v;
+    this.recentCodes[this.next] = c;
+    this.next = (this.next + 1) % RECENT;
     return c;
   }
 

@@ -51,6 +51,9 @@ const ZERO_TASK: TaskMetrics = {
   shuffleReadMetrics: ZERO_READ, shuffleWriteMetrics: ZERO_WRITE,
 };
 
+/** A task's metrics, all zero (a new object, for a caller to fill). */
+export const zeroTaskMetrics = (): TaskMetrics => ({ ...ZERO_TASK });
+
 /** Whether every number in `o` is 0 (a missing or non-finite one counts as 0, as the readers take it). */
 export function allZero(o: object | undefined): boolean {
   if (o === undefined) return true;
@@ -104,33 +107,56 @@ export function taskMetricsFromJson(j: TaskMetricsJson): TaskMetrics {
  * agree whichever way the task arrives; a value that is not a finite number is 0 in both, as Spark's reader reads it.
  */
 export function taskMetricsFromLite(m: TaskMetricsLite | undefined, duration: number): TaskMetrics {
-  if (m === undefined) return { ...ZERO_TASK, executorRunTime: n(duration) };
-  const inBytes = n(m.inputBytes);
-  const inRecords = n(m.inputRecords);
-  const outBytes = n(m.outputBytes);
-  const outRecords = n(m.outputRecords);
-  const wBytes = n(m.shuffleWriteBytes);
-  const wTime = n(m.shuffleWriteTimeNs);
-  const wRecords = n(m.shuffleWriteRecords);
-  const rRemoteBlocks = n(m.shuffleRemoteBlocksFetched);
-  const rLocalBlocks = n(m.shuffleLocalBlocksFetched);
-  const rWait = n(m.shuffleFetchWaitMs);
-  const rRemoteBytes = n(m.shuffleRemoteBytesRead);
-  const rLocalBytes = n(m.shuffleLocalBytesRead);
-  const rRecords = n(m.shuffleRecordsRead);
-  return {
-    executorDeserializeTime: n(m.deserializeTimeMs), executorDeserializeCpuTime: 0,
-    executorRunTime: n(m.runTimeMs === undefined ? duration : m.runTimeMs), executorCpuTime: 0,
-    resultSize: n(m.resultSize), jvmGcTime: 0, resultSerializationTime: 0, memoryBytesSpilled: n(m.memoryBytesSpilled), diskBytesSpilled: n(m.diskBytesSpilled),
-    peakExecutionMemory: n(m.peakExecutionMemory),
-    inputMetrics: inBytes === 0 && inRecords === 0 ? ZERO_INPUT : { bytesRead: inBytes, recordsRead: inRecords },
-    outputMetrics: outBytes === 0 && outRecords === 0 ? ZERO_OUTPUT : { bytesWritten: outBytes, recordsWritten: outRecords },
-    shuffleReadMetrics: rRemoteBlocks === 0 && rLocalBlocks === 0 && rWait === 0 && rRemoteBytes === 0 && rLocalBytes === 0 && rRecords === 0 ? ZERO_READ : {
+  return taskMetricsFromLiteInto(m, duration, zeroTaskMetrics());
+}
+
+/** `taskMetricsFromLite` written into `out` (every field), for a caller that reuses one object per task. */
+export function taskMetricsFromLiteInto(m: TaskMetricsLite | undefined, duration: number, out: TaskMetrics): TaskMetrics {
+  if (m === undefined) {
+    out.executorDeserializeTime = 0;
+    out.executorRunTime = n(duration);
+    out.resultSize = 0;
+    out.memoryBytesSpilled = 0;
+    out.diskBytesSpilled = 0;
+    out.peakExecutionMemory = 0;
+    out.inputMetrics = ZERO_INPUT;
+    out.outputMetrics = ZERO_OUTPUT;
+    out.shuffleReadMetrics = ZERO_READ;
+    out.shuffleWriteMetrics = ZERO_WRITE;
+  } else {
+    const inBytes = n(m.inputBytes);
+    const inRecords = n(m.inputRecords);
+    const outBytes = n(m.outputBytes);
+    const outRecords = n(m.outputRecords);
+    const wBytes = n(m.shuffleWriteBytes);
+    const wTime = n(m.shuffleWriteTimeNs);
+    const wRecords = n(m.shuffleWriteRecords);
+    const rRemoteBlocks = n(m.shuffleRemoteBlocksFetched);
+    const rLocalBlocks = n(m.shuffleLocalBlocksFetched);
+    const rWait = n(m.shuffleFetchWaitMs);
+    const rRemoteBytes = n(m.shuffleRemoteBytesRead);
+    const rLocalBytes = n(m.shuffleLocalBytesRead);
+    const rRecords = n(m.shuffleRecordsRead);
+    out.executorDeserializeTime = n(m.deserializeTimeMs);
+    out.executorRunTime = n(m.runTimeMs === undefined ? duration : m.runTimeMs);
+    out.resultSize = n(m.resultSize);
+    out.memoryBytesSpilled = n(m.memoryBytesSpilled);
+    out.diskBytesSpilled = n(m.diskBytesSpilled);
+    out.peakExecutionMemory = n(m.peakExecutionMemory);
+    out.inputMetrics = inBytes === 0 && inRecords === 0 ? ZERO_INPUT : { bytesRead: inBytes, recordsRead: inRecords };
+    out.outputMetrics = outBytes === 0 && outRecords === 0 ? ZERO_OUTPUT : { bytesWritten: outBytes, recordsWritten: outRecords };
+    out.shuffleReadMetrics = rRemoteBlocks === 0 && rLocalBlocks === 0 && rWait === 0 && rRemoteBytes === 0 && rLocalBytes === 0 && rRecords === 0 ? ZERO_READ : {
       remoteBlocksFetched: rRemoteBlocks, localBlocksFetched: rLocalBlocks, fetchWaitTime: rWait, remoteBytesRead: rRemoteBytes, remoteBytesReadToDisk: 0,
       localBytesRead: rLocalBytes, recordsRead: rRecords, remoteReqsDuration: 0, shufflePushReadMetrics: ZERO_PUSH,
-    },
-    shuffleWriteMetrics: wBytes === 0 && wTime === 0 && wRecords === 0 ? ZERO_WRITE : { bytesWritten: wBytes, writeTime: wTime, recordsWritten: wRecords },
-  };
+    };
+    out.shuffleWriteMetrics = wBytes === 0 && wTime === 0 && wRecords === 0 ? ZERO_WRITE : { bytesWritten: wBytes, writeTime: wTime, recordsWritten: wRecords };
+  }
+  // What the scheduler never measures.
+  out.executorDeserializeCpuTime = 0;
+  out.executorCpuTime = 0;
+  out.jvmGcTime = 0;
+  out.resultSerializationTime = 0;
+  return out;
 }
 
 export const shuffleReadBytes = (m: TaskMetrics): number => m.shuffleReadMetrics.remoteBytesRead + m.shuffleReadMetrics.localBytesRead;
