@@ -23,6 +23,8 @@ const cases: [string, ['put' | 'take', number][], number[]][] = [
   ['ends in another order than starts', [['put', 1], ['put', 2], ['put', 3], ['take', 2], ['take', 3], ['take', 1]], []],
   ['an end whose start was never held', [['put', 1], ['take', 9]], [1]],
   ['a second end of one task', [['put', 1], ['take', 1], ['take', 1]], []],
+  ['every slot given back, then several tasks at once again', [['put', 1], ['put', 2], ['take', 1], ['take', 2], ['put', 3], ['put', 4], ['put', 5],
+    ['take', 3], ['take', 4]], [5]],
   ['slots reused by later tasks', [['put', 1], ['put', 2], ['take', 1], ['put', 3], ['take', 2], ['put', 4], ['take', 3]], [4]],
   ['more tasks at once than the first room holds', [...Array.from({ length: 100 }, (_, i): ['put', number] => ['put', i]),
     ...Array.from({ length: 50 }, (_, i): ['take', number] => ['take', i * 2])], Array.from({ length: 50 }, (_, i) => i * 2 + 1)],

@@ -85,6 +85,9 @@ test('task lines: a start or an end off the usual shape is written whole, and th
     { ...startEvent, 'Task Info': { ...startEvent['Task Info'], Speculative: undefined } },
     { ...startEvent, 'Task Info': { ...startEvent['Task Info'], Accumulables: [{ ID: 1, Name: 'acc', Value: 2 }] } },
     { ...(plain as Exclude<LogItem, SparkEvent>), info: { ...startEvent['Task Info'], Attempt: undefined } },
+    { ...(plain as Exclude<LogItem, SparkEvent>), stageId: undefined as unknown as number },
+    { ...(plain as Exclude<LogItem, SparkEvent>), stageAttempt: '1' as unknown as number },
+    { ...(plain as Exclude<LogItem, SparkEvent>), taskType: 'toString' as 'ResultTask' },
   ];
   assert.equal(odd.filter(direct).length, 0);
   assert.deepEqual(lines(odd).map((l) => l.line), odd.map((e) => JSON.stringify(asEvent(e)) + '\n'));
@@ -186,8 +189,8 @@ test('task lines: every set of non-zero top-level metrics, with and without read
     for (const io of [true, false]) {
       const base = io ? plain!.metrics : noIo!.metrics;
       const metrics = { ...base };
-      // Zeros as 0 and -0 (JSON writes both as 0); values whole, fractional and past 2^31.
-      top.forEach((k, i) => (metrics[k] = (mask & (1 << i)) === 0 ? (i % 2 === 0 ? 0 : -0) : [7 + i, 1.5, 2 ** 40][i % 3]!));
+      // Zeros as 0 and -0 (JSON writes both as 0); values whole, fractional, past 2^31, negative and not numbers.
+      top.forEach((k, i) => (metrics[k] = (mask & (1 << i)) === 0 ? (i % 2 === 0 ? 0 : -0) : [7 + i, 1.5, 2 ** 40, -3, Number.NaN][i % 5]!));
       const [failed, killed] = [(mask & 1) === 1, (mask & 2) === 2];
       items.push({ ...plain!, metrics, info: { ...plain!.info, Failed: failed, Killed: killed } });
     }

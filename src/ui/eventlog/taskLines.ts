@@ -261,7 +261,9 @@ export function writeTaskStart(out: Bytes, e: EventOf<'SparkListenerTaskStart'>)
 /** Writes a plain task end's line; false (nothing written) when its task info is not of the usual shape. */
 export function writePlainTaskEnd(out: Bytes, t: PlainTaskEnd): boolean {
   const i = t.info;
-  if (!plainInfo(i)) return false;
+  if (typeof t.stageId !== 'number' || typeof t.stageAttempt !== 'number' || (t.taskType !== 'ResultTask' && t.taskType !== 'ShuffleMapTask') || !plainInfo(i)) {
+    return false;
+  }
   out.put(stageHeads(t.stageId, t.stageAttempt).end[t.taskType]);
   infoHead(out, i);
   infoPlaceTimes(out, i);

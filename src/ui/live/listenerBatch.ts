@@ -40,7 +40,8 @@ const int = smallInt;
 
 /** Collects events into a batch (the builder starts afresh on `take`). */
 export class ListenerBatchBuilder {
-  private kinds: number[] = [];
+  private kinds = new Uint8Array(1024);
+  private count = 0;
   private nums = new Float64Array(8192);
   private len = 0;
   private others: SparkListenerEvent[] = [];
@@ -49,7 +50,7 @@ export class ListenerBatchBuilder {
   private restart = false;
 
   get size(): number {
-    return this.kinds.length;
+    return this.count;
   }
 
   add(e: SparkListenerEvent): void {
@@ -62,7 +63,7 @@ export class ListenerBatchBuilder {
       n[i++] = this.code(e.host);
       n[i++] = this.code(e.locality);
       this.len = i;
-      this.kinds.push(TASK_START);
+      this.kind(TASK_START);
       return;
     }
     // A plain end, as the listener thread takes it, with nothing packing cannot carry.
@@ -103,18 +104,18 @@ export class ListenerBatchBuilder {
         n[i++] = 0; // reserved, keeps the record's width fixed
       }
       this.len = i;
-      this.kinds.push(TASK_END);
+      this.kind(TASK_END);
       return;
     }
-    this.kinds.push(OTHER);
+    this.kind(OTHER);
     this.others.push(e);
   }
 
   take(): ListenerBatch {
     const batch: ListenerBatch = {
-      kinds: Uint8Array.from(this.kinds), nums: this.nums.slice(0, this.len), restart: this.restart, strings: this.strings, others: this.others,
+      kinds: this.kinds.slice(0, this.count), nums: this.nums.slice(0, this.len), restart: this.restart, strings: this.strings, others: this.others,
     };
-    this.kinds = [];
+    this.count = 0;
     this.len = 0;
     this.strings = [];
     this.others = [];
@@ -128,6 +129,15 @@ export class ListenerBatchBuilder {
   restartStrings(): void {
     this.codes.clear();
     this.restart = true;
+  }
+
+  private kind(k: number): void {
+    if (this.count === this.kinds.length) {
+      const grown = new Uint8Array(this.kinds.length * 2);
+      grown.set(this.kinds);
+      this.kinds = grown;
+    }
+    this.kinds[this.count++] = k;
   }
 
   private code(s: string | undefined): number {
@@ -200,11 +210,11 @@ export class ListenerBatchReader {
     }
   }
 
-  /** The batch's events as objects of their own, absent values left out (for those that keep them, such as tests). */
+  /** The batch's events as objects of their own, the packed ones without their absent values (for those that keep them, such as tests). */
   events(b: ListenerBatch): SparkListenerEvent[] {
     const out: SparkListenerEvent[] = [];
     this.each(b, (e) => {
-      if (e.type !== 'taskStart' && e.type !== 'taskEnd') out.push(e);
+      if (e !== this.start && e !== this.end) out.push(e);
       else out.push(e.type === 'taskEnd' && e.metrics !== undefined ? { ...defined(e), metrics: defined(e.metrics) } : defined(e));
     });
     return out;
