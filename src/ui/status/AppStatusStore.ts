@@ -10,7 +10,8 @@ import { addToExecutorStage, addToStage, shuffleReadBytes, taskMetricsFromJson, 
 import type { ApplicationRecord, EnvironmentRecord, ExecutorRecord, JobRecord, StageRecord, TaskMetrics, TaskState } from './records.js';
 import { TaskTable, newTaskCodes, type TaskEndValues, type TaskStartValues } from './TaskTable.js';
 import { errorString, taskState } from './taskEnd.js';
-import { trimDeadExecutors, trimJobs, trimStages, trimTasks } from './retention.js';
+import { trimJobs, trimStages, trimTasks } from './retention.js';
+import { ExecutorRecords, totalTasks } from './ExecutorRecords.js';
 import { RddStorage } from './RddStorage.js';
 import { IndexSet } from './IndexSet.js';
 import { StageIndexSet } from './StageIndexSet.js';
@@ -61,14 +62,19 @@ export class AppStatusStore {
   readonly jobs = new Map<number, JobRecord>();
   readonly stages = new Map<string, StageRecord>();
   private lastTaskStage: StageRecord | undefined;
-  readonly executors = new Map<string, ExecutorRecord>();
+  private readonly executorRecords: ExecutorRecords;
+  /** Executor id → record, the driver's included. */
+  readonly executors: Map<string, ExecutorRecord>;
   readonly storage = new RddStorage();
   private readonly taskCodes = newTaskCodes();
   private sparkVersion = '';
   /** Events applied (the history server reports it; tests use it to wait). */
   eventsApplied = 0;
 
-  constructor(readonly retention: Retention = DEFAULT_RETENTION) {}
+  constructor(readonly retention: Retention = DEFAULT_RETENTION) {
+    this.executorRecords = new ExecutorRecords(retention.retainedDeadExecutors);
+    this.executors = this.executorRecords.all;
+  }
 
   /** Applies one event; unknown events are skipped (as Spark's replay does). */
   apply(e: SparkEvent): void {
@@ -125,48 +131,23 @@ export class AppStatusStore {
       case 'SparkListenerTaskEnd':
         this.taskEnd(e['Stage ID'], e['Stage Attempt ID'] ?? 0, e['Task Info'], e['Task End Reason'], e['Task Metrics'] ? taskMetricsFromJson(e['Task Metrics']) : undefined);
         break;
-      case 'SparkListenerExecutorAdded': {
-        const x = this.executor(e['Executor ID'], e.Timestamp);
-        const info = e['Executor Info'];
-        x.host = info.Host;
-        if (!x.hostPort) x.hostPort = info.Host;
-        x.totalCores = info['Total Cores'];
-        x.maxTasks = info['Total Cores'];
-        x.executorLogs = { ...info['Log Urls'] };
-        x.attributes = { ...(info.Attributes ?? {}) };
-        x.isActive = true;
+      case 'SparkListenerExecutorAdded':
+        this.executorRecords.added(e);
         break;
-      }
       case 'SparkListenerExecutorRemoved': {
-        const x = this.executors.get(e['Executor ID']);
-        if (!x) break;
-        x.isActive = false;
-        x.removeTime = e.Timestamp;
-        x.removeReason = e['Removed Reason'];
-        this.storage.executorGone(x.id);
-        trimDeadExecutors(this.executors, this.retention.retainedDeadExecutors);
+        const x = this.executorRecords.removed(e);
+        if (x) this.storage.executorGone(x.id);
         break;
       }
-      case 'SparkListenerBlockManagerAdded': {
-        const id = e['Block Manager ID'];
-        const x = this.executor(id['Executor ID'], e.Timestamp ?? 0);
-        x.host = id.Host;
-        x.hostPort = id.Port > 0 ? `${id.Host}:${id.Port}` : id.Host;
-        x.maxMemory = e['Maximum Memory'];
-        if (e['Maximum Onheap Memory'] !== undefined) x.maxOnHeapMemory = e['Maximum Onheap Memory'];
-        x.isActive = true;
+      case 'SparkListenerBlockManagerAdded':
+        this.executorRecords.blockManagerAdded(e);
         break;
-      }
-      case 'SparkListenerBlockManagerRemoved': {
-        const x = this.executors.get(e['Block Manager ID']['Executor ID']);
-        if (x && x.id === 'driver') x.isActive = false;
+      case 'SparkListenerBlockManagerRemoved':
+        this.executorRecords.blockManagerRemoved(e);
         break;
-      }
-      case 'org.apache.spark.scheduler.SparkListenerExecutorExcluded': {
-        const x = this.executors.get(e.executorId);
-        if (x) x.isExcluded = true;
+      case 'org.apache.spark.scheduler.SparkListenerExecutorExcluded':
+        this.executorRecords.excluded(e);
         break;
-      }
       case 'SparkListenerBlockUpdated':
         this.storage.blockUpdated(e['Block Updated Info']);
         break;
@@ -192,22 +173,9 @@ export class AppStatusStore {
     return s;
   }
 
-  private executor(id: string, time: number): ExecutorRecord {
-    let x = this.executors.get(id);
-    if (!x) {
-      x = {
-        id, hostPort: '', host: '', isActive: true, totalCores: 0, maxTasks: 0, activeTasks: 0, failedTasks: 0, completedTasks: 0, totalDuration: 0,
-        totalGCTime: 0, totalInputBytes: 0, totalShuffleRead: 0, totalShuffleWrite: 0, isExcluded: false, maxMemory: 0, addTime: time,
-        executorLogs: {}, attributes: {}, excludedInStages: [],
-      };
-      this.executors.set(id, x);
-    }
-    return x;
-  }
-
   /** Tasks started on it (Spark's `totalTasks` counts every start). */
   totalTasks(x: ExecutorRecord): number {
-    return x.activeTasks + x.completedTasks + x.failedTasks;
+    return totalTasks(x);
   }
 
   private newStage(info: StageInfoJson, status: StageRecord['status']): StageRecord {
@@ -316,7 +284,7 @@ export class AppStatusStore {
   private taskStart(e: EventOf<'SparkListenerTaskStart'>): void {
     const info = e['Task Info'];
     const s = this.taskStage(e['Stage ID'], e['Stage Attempt ID'] ?? 0);
-    const x = this.executor(info['Executor ID'], info['Launch Time']);
+    const x = this.executorRecords.get(info['Executor ID'], info['Launch Time']);
     x.activeTasks++;
     if (!s) return;
     s.tasks.add(started(info, taskState(info), x.executorLogs));
@@ -336,7 +304,7 @@ export class AppStatusStore {
     const duration = smallInt(info['Finish Time'] - info['Launch Time']);
     const gettingResultTime = info['Getting Result Time'] > 0 ? smallInt(info['Finish Time'] - info['Getting Result Time']) : 0;
     const killReason = reason.Reason === 'TaskKilled' ? (reason['Kill Reason'] ?? 'unknown reason') : undefined;
-    const x = this.executor(info['Executor ID'], info['Launch Time']);
+    const x = this.executorRecords.get(info['Executor ID'], info['Launch Time']);
     x.activeTasks = Math.max(0, x.activeTasks - 1);
     if (status === 'SUCCESS') x.completedTasks++;
     else if (status === 'FAILED') x.failedTasks++;
