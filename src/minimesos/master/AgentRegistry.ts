@@ -8,7 +8,7 @@ import { isTerminalTaskState, type TaskState, type TaskStatus } from '../../meso
 import { normalize } from '../resources.js';
 import type { AgentLink } from './AgentLink.js';
 import type { AdmittedAgent, Registry } from './Registrar.js';
-import { MAX_TIMER_MS, hasCapability, masterStatus, now, roleOfTask, updateEvent, type AgentRegistration, type MAgent, type MasterContext, type MFramework, type MTask } from './model.js';
+import { MAX_TIMER_MS, hasCapability, isUnreachableTask, masterStatus, now, roleOfTask, updateEvent, type AgentRegistration, type MAgent, type MasterContext, type MFramework, type MTask } from './model.js';
 
 const log = getLogger('minimesos.Master');
 
@@ -194,7 +194,7 @@ export class AgentRegistry {
       const completed = f.completedTasks.find((c) => c.info.task_id.value === tid && c.agentId === id);
       // Only what the master lost with the agent comes back; tasks it knows, or saw finish, stay as they are.
       if (known) {
-        if (!returning || (known.state !== 'TASK_UNREACHABLE' && known.state !== 'TASK_LOST')) continue;
+        if (!returning || (!isUnreachableTask(known) && known.state !== 'TASK_LOST')) continue;
       } else if (completed) {
         if (!returning || completed.state !== 'TASK_LOST') continue;
         f.completedTasks = f.completedTasks.filter((c) => c !== completed);
@@ -269,8 +269,9 @@ export class AgentRegistry {
   }
 
   /**
-   * The health check gave up on the agent (Mesos' `markUnreachable`): its tasks become `TASK_UNREACHABLE`
-   * (partition-aware frameworks) or `TASK_LOST`, with `REASON_AGENT_REMOVED`, the cause as message and one shared
+   * The health check gave up on the agent (Mesos' `markUnreachable`): each of its tasks, an ended one not yet
+   * acknowledged too, is held among its framework's unreachable tasks, and the framework hears `TASK_UNREACHABLE`
+   * (partition-aware) or `TASK_LOST`, with `REASON_AGENT_REMOVED`, the cause as message and one shared
    * `unreachable_time`; its offers are rescinded and every framework gets `FAILURE{agent_id}`.
    */
   markUnreachable(agentId: string, message: string): void {
@@ -285,22 +286,24 @@ export class AgentRegistry {
     this.removeTasks(agentId, (taskId, pa) => {
       const status = masterStatus(taskId, pa ? 'TASK_UNREACHABLE' : 'TASK_LOST', 'REASON_AGENT_REMOVED', message, agentId);
       status.unreachable_time = time;
-      return { status, complete: !pa };
+      return { status, complete: false, unreachable: true };
     });
   }
 
   /**
-   * An agent leaves the cluster: its offers are rescinded, each framework's live tasks there end with the status
-   * `statusOf` gives (by partition awareness), and every framework gets `FAILURE{agent_id}`.
+   * An agent leaves the cluster: its offers are rescinded, each framework hears the status `statusOf` gives (by
+   * partition awareness) for each of its tasks there, ended ones not yet acknowledged too (whose state stays), and
+   * every framework gets `FAILURE{agent_id}`. A task then completes, or is held as unreachable.
    */
-  private removeTasks(agentId: string, statusOf: (taskId: string, partitionAware: boolean) => { status: TaskStatus; complete: boolean }): void {
+  private removeTasks(agentId: string, statusOf: (taskId: string, partitionAware: boolean) => { status: TaskStatus; complete: boolean; unreachable?: boolean }): void {
     this.ctx.allocator.rescindAgentOffers(agentId);
     for (const f of this.ctx.frameworks.all()) {
       const pa = hasCapability(f.info, 'PARTITION_AWARE');
       for (const t of [...f.tasks.values()]) {
-        if (t.agentId !== agentId || isTerminalTaskState(t.state)) continue;
-        const { status, complete } = statusOf(t.info.task_id.value, pa);
+        if (t.agentId !== agentId || isUnreachableTask(t)) continue;
+        const { status, complete, unreachable } = statusOf(t.info.task_id.value, pa);
         this.lose(f, t, status, complete);
+        if (unreachable) t.unreachable = true;
       }
       f.executors.delete(agentId);
       this.ctx.frameworks.send(f, { type: 'FAILURE', failure: { agent_id: { value: agentId } } });
@@ -335,7 +338,7 @@ export class AgentRegistry {
     for (const id of gone) this.unreachable.delete(id);
     // Their unreachable tasks go too (Mesos erases them from each framework's unreachable tasks, telling no one).
     for (const f of this.ctx.frameworks.all()) {
-      for (const [tid, t] of f.tasks) if (t.state === 'TASK_UNREACHABLE' && gone.includes(t.agentId)) f.tasks.delete(tid);
+      for (const [tid, t] of f.tasks) if (isUnreachableTask(t) && gone.includes(t.agentId)) f.tasks.delete(tid);
     }
     if (gone.length > 0) log.info({ agents: gone }, 'the registry forgot unreachable agents past its age or count limit');
   }
@@ -347,7 +350,8 @@ export class AgentRegistry {
 
   private lose(f: MFramework, t: MTask, s: TaskStatus, complete: boolean): void {
     if (t.executorId !== undefined && t.info.executor) s.executor_id = { value: t.executorId };
-    t.state = s.state;
+    // An ended task keeps its state (Mesos never changes a terminal one); the framework hears the update all the same.
+    if (!isTerminalTaskState(t.state)) t.state = s.state;
     t.statuses.push(s);
     if (complete) {
       f.tasks.delete(t.info.task_id.value);

@@ -7,7 +7,7 @@ import type { Offer } from '../../mesos/wire/framework.js';
 import type { Resource } from '../../mesos/wire/resources.js';
 import { isTerminalTaskState } from '../../mesos/wire/task.js';
 import { contains, forRole, isAllocatable, normalize, subtract } from '../resources.js';
-import { hasCapability, type Filter, type MAgent, type MasterContext, type MFramework, type MOffer } from './model.js';
+import { hasCapability, isUnreachableTask, type Filter, type MAgent, type MasterContext, type MFramework, type MOffer } from './model.js';
 
 export class Allocator {
   private filters: Filter[] = [];
@@ -62,7 +62,7 @@ export class Allocator {
   private used(agentId: string): Resource[] {
     const parts: Resource[] = [];
     for (const f of this.ctx.frameworks.all()) {
-      for (const t of f.tasks.values()) if (t.agentId === agentId && !isTerminalTaskState(t.state) && t.state !== 'TASK_UNREACHABLE') parts.push(...t.resources);
+      for (const t of f.tasks.values()) if (t.agentId === agentId && !isTerminalTaskState(t.state) && !isUnreachableTask(t)) parts.push(...t.resources);
       for (const e of f.executors.get(agentId)?.values() ?? []) parts.push(...(e.resources ?? []));
       for (const o of f.offers.values()) if (o.offer.agent_id.value === agentId) parts.push(...(o.offer.resources ?? []));
     }

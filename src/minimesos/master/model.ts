@@ -71,7 +71,15 @@ export interface MTask {
   /** Resources the task holds (its own; executor resources are held by the executor). */
   resources: Resource[];
   terminalUuid: string | undefined;
+  /**
+   * Held among the framework's unreachable tasks: its agent was marked unreachable (Mesos moves every task of the
+   * agent there, ended ones not yet acknowledged too, which keep their state). Such a task is not active.
+   */
+  unreachable?: boolean;
 }
+
+/** Whether the task is among its framework's unreachable tasks rather than its active ones. */
+export const isUnreachableTask = (t: MTask): boolean => t.unreachable === true || t.state === 'TASK_UNREACHABLE';
 
 export interface MOffer {
   offer: Offer;

@@ -8,7 +8,7 @@ import type { SchedulerCall } from '../../mesos/wire/scheduler.js';
 import { isTerminalTaskState, type TaskInfo, type TaskState, type TaskStatus } from '../../mesos/wire/task.js';
 import { normalize, subtract } from '../resources.js';
 import { validateTask } from '../validation.js';
-import { hasCapability, masterStatus, now, updateEvent, type MasterContext, type MFramework, type MOffer, type MTask } from './model.js';
+import { hasCapability, isUnreachableTask, masterStatus, now, updateEvent, type MasterContext, type MFramework, type MOffer, type MTask } from './model.js';
 
 export function dispatch(ctx: MasterContext, f: MFramework, call: SchedulerCall): void {
   switch (call.type) {
@@ -193,12 +193,12 @@ function reconcile(ctx: MasterContext, f: MFramework, tasks: { task_id: { value:
   // As in Mesos, a task on an unreachable agent is not among the framework's active tasks: implicit reconciliation
   // leaves it out, and an explicit one answers it by its agent's state, below.
   if (tasks.length === 0) {
-    for (const t of f.tasks.values()) if (t.state !== 'TASK_UNREACHABLE') answer(t);
+    for (const t of f.tasks.values()) if (!isUnreachableTask(t)) answer(t);
     return;
   }
   for (const req of tasks) {
     const t = f.tasks.get(req.task_id.value);
-    if (t && t.state !== 'TASK_UNREACHABLE') {
+    if (t && !isUnreachableTask(t)) {
       answer(t);
       continue;
     }

@@ -5,7 +5,7 @@
 import { isTerminalTaskState } from '../../mesos/wire/task.js';
 import { add, roleOf, toV0 } from '../resources.js';
 import { scrubSecrets } from '../scrubSecrets.js';
-import { attributeV0, hasCapability, VERSION, type MasterContext, type MFramework, type MTask } from './model.js';
+import { attributeV0, hasCapability, isUnreachableTask, VERSION, type MasterContext, type MFramework, type MTask } from './model.js';
 
 export function masterState(ctx: MasterContext): Record<string, unknown> {
   return scrubSecrets(rawState(ctx));
@@ -57,8 +57,8 @@ function frameworkJson(f: MFramework): Record<string, unknown> {
     ...(f.info.principal !== undefined ? { principal: f.info.principal } : {}),
     ...(multi ? { roles: f.roles } : { role: f.info.role ?? '*' }),
     ...counts,
-    tasks: [...f.tasks.values()].filter((t) => t.state !== 'TASK_UNREACHABLE').map(taskJson),
-    unreachable_tasks: [...f.tasks.values()].filter((t) => t.state === 'TASK_UNREACHABLE').map(taskJson),
+    tasks: [...f.tasks.values()].filter((t) => !isUnreachableTask(t)).map(taskJson),
+    unreachable_tasks: [...f.tasks.values()].filter(isUnreachableTask).map(taskJson),
     completed_tasks: f.completedTasks.map(taskJson),
     offers: [...f.offers.values()].map((o) => ({ id: o.offer.id.value, framework_id: f.id, slave_id: o.offer.agent_id.value, resources: toV0(o.offer.resources ?? []), ...(multi ? { allocation_info: { role: o.role } } : {}) })),
     // As Mesos' model(ExecutorInfo): ids as strings, resources as a v0 object.
