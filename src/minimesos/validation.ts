@@ -20,6 +20,8 @@ export interface TaskContext {
   agentId: string;
   /** Ids of the framework's tasks that are not terminal, plus those launched earlier in the same ACCEPT. */
   activeTaskIds: ReadonlySet<string>;
+  /** Ids of the framework's unreachable tasks (Mesos refuses their reuse). */
+  unreachableTaskIds?: ReadonlySet<string>;
   /** Executors of this framework already on the agent. */
   knownExecutors: ReadonlyMap<string, ExecutorInfo>;
   /** What remains of the accepted offers. */
@@ -45,6 +47,7 @@ export function validateTask(task: TaskInfo, ctx: TaskContext): [error: string |
   const idErr = validateId('TaskID', task.task_id.value);
   if (idErr) return [`Task ID ${idErr}`, []];
   if (ctx.activeTaskIds.has(task.task_id.value)) return [`Task has duplicate ID: ${task.task_id.value}`, []];
+  if (ctx.unreachableTaskIds?.has(task.task_id.value)) return [`Task reuses the ID of an unreachable task: ${task.task_id.value}`, []];
   if (task.agent_id.value !== ctx.agentId) {
     return [`Task uses invalid agent: ${task.agent_id.value}`, []];
   }

@@ -49,10 +49,11 @@ test('resource arithmetic keeps roles apart and splits ranges', () => {
 test('id and task validation', () => {
   assert.equal(validateId('TaskID', 'ok-1'), undefined);
   for (const bad of ['', '.', '..', 'a/b', 'a\\b', 'a\nb', 'x'.repeat(256)]) assert.ok(validateId('TaskID', bad), JSON.stringify(bad));
-  const ctx = { agentId: 'A', activeTaskIds: new Set(['dup']), knownExecutors: new Map(), available: [s('cpus', 1), s('mem', 100)] };
+  const ctx = { agentId: 'A', activeTaskIds: new Set(['dup']), unreachableTaskIds: new Set(['gone']), knownExecutors: new Map(), available: [s('cpus', 1), s('mem', 100)] };
   const base = { name: 't', agent_id: { value: 'A' }, resources: [s('cpus', 1)], command: { value: 'true' } };
   assert.deepEqual(validateTask({ ...base, task_id: { value: 't' } }, ctx), [undefined, [s('cpus', 1)]]);
   assert.equal(validateTask({ ...base, task_id: { value: 'dup' } }, ctx)[0], 'Task has duplicate ID: dup');
+  assert.equal(validateTask({ ...base, task_id: { value: 'gone' } }, ctx)[0], 'Task reuses the ID of an unreachable task: gone');
   assert.equal(validateTask({ ...base, task_id: { value: 't' }, agent_id: { value: 'B' } }, ctx)[0], 'Task uses invalid agent: B');
   assert.equal(validateTask({ ...base, task_id: { value: 't' }, resources: [] }, ctx)[0], 'Task uses no resources');
   assert.equal(validateTask({ ...base, task_id: { value: 't' }, resources: [s('gpus', 0.5)] }, ctx)[0], "The 'gpus' resource must be an unsigned integer");

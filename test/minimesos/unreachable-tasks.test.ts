@@ -20,7 +20,8 @@ interface StateFramework { tasks: StateTask[]; unreachable_tasks: StateTask[]; c
 
 for (const partitionAware of [true, false]) {
   test(`an unreachable agent's tasks, ended ones not yet acknowledged too, are held as unreachable (${partitionAware ? '' : 'not '}partition-aware)`, async () => {
-    // Raw agents never answer pings: unreachable about 2 s after registering, time enough to launch and finish.
+    // A raw agent answers no ping by itself: it pongs below while the tasks start, then stops, and is unreachable
+    // about 2 s later.
     const m = new Master({ allocationIntervalMs: 50, agentPingTimeoutMs: 1000, maxAgentPingTimeouts: 2 });
     let link: http.ClientRequest | undefined;
     let client: SchedulerClient | undefined;
@@ -39,6 +40,13 @@ for (const partitionAware of [true, false]) {
 
       const a = await registerRawAgent(m.url, { hostname: 'a', port: 1, resources: [{ name: 'cpus', type: 'SCALAR', scalar: { value: 2 } }], attributes: [] });
       link = a.req;
+      let ponging = true;
+      const pongs = (async () => {
+        while (ponging) {
+          await sendAsAgent(m.url, a, { type: 'PONG' }).catch(() => undefined);
+          await new Promise((r) => setTimeout(r, 250));
+        }
+      })();
       await waitFor(() => seen.some((e) => e.type === 'OFFERS'), 5000, 'an offer');
       const offer = (seen.find((e) => e.type === 'OFFERS') as Extract<ClientEvent, { type: 'OFFERS' }>).offers.offers![0]!;
       const task = (id: string) => ({
@@ -54,6 +62,8 @@ for (const partitionAware of [true, false]) {
       assert.deepEqual(framework().tasks.map((t) => [t.id, t.state]).sort(), [['ended', 'TASK_FINISHED'], ['running', 'TASK_STAGING']], 'an unacknowledged end stays active');
 
       const before = seen.length;
+      ponging = false;
+      await pongs;
       await waitFor(() => m.agents.unreachableAgents().has(a.agentId), 10_000, 'the agent unreachable');
       const lost = partitionAware ? 'TASK_UNREACHABLE' : 'TASK_LOST';
       await waitFor(() => updates(before).length >= 2, 5000, 'an update for each task');
@@ -76,6 +86,25 @@ for (const partitionAware of [true, false]) {
       await new Promise((r) => setTimeout(r, 200));
       const answers = updates(asked);
       assert.deepEqual(answers.map((s) => [s.task_id.value, s.state, s.message]), [['ended', lost, 'Reconciliation: Task is unreachable']], 'implicit reconciliation leaves both out');
+      const used = (m.state().frameworks as { used_resources: { cpus?: number } }[])[0]!.used_resources;
+      assert.equal(used.cpus ?? 0, 0, 'unreachable tasks hold no resources');
+
+      // Killing an unreachable task is answered as its reconciliation is.
+      const killed = seen.length;
+      await c.call(Calls.kill({ value: 'running' }, { value: a.agentId }));
+      await waitFor(() => updates(killed).length > 0, 5000, 'the kill answered');
+      assert.deepEqual(updates(killed).map((s) => [s.task_id.value, s.state, s.message]), [['running', lost, 'Reconciliation: Task is unreachable']]);
+
+      // The agent comes back reporting only the running task: that one is active again, the ended one is gone.
+      const back = await registerRawAgent(m.url, {
+        hostname: 'a', port: 1, id: a.agentId, resources: [{ name: 'cpus', type: 'SCALAR', scalar: { value: 2 } }], attributes: [],
+        tasks: [{ info: task('running'), frameworkId, state: 'TASK_RUNNING', statuses: [] }],
+      });
+      link.destroy();
+      link = back.req;
+      await waitFor(() => framework().tasks.length === 1, 5000, 'the reported task active again');
+      assert.deepEqual(framework().tasks.map((t) => [t.id, t.state]), [['running', 'TASK_RUNNING']]);
+      assert.deepEqual(framework().unreachable_tasks, [], 'what the agent did not report is no longer held');
     } finally {
       await client?.teardown().catch(() => undefined);
       link?.destroy();

@@ -199,9 +199,11 @@ export class AgentRegistry {
         if (!returning || completed.state !== 'TASK_LOST') continue;
         f.completedTasks = f.completedTasks.filter((c) => c !== completed);
       } else if (returning && isTerminalTaskState(t.state)) continue;
+      // An ended task the framework has yet to acknowledge keeps the uuid its acknowledgement will carry.
+      const terminalUuid = isTerminalTaskState(t.state) ? t.statuses.findLast((u) => u.state === t.state)?.uuid : undefined;
       f.tasks.set(tid, {
         info: t.info, frameworkId: t.frameworkId, agentId: id, executorId: t.executorId, role: roleOfTask(t.info, f),
-        state: t.state, statuses: t.statuses, resources: normalize(t.info.resources ?? []), terminalUuid: undefined,
+        state: t.state, statuses: t.statuses, resources: normalize(t.info.resources ?? []), terminalUuid,
       });
       if (returning) {
         const s = masterStatus(tid, t.state, 'REASON_AGENT_REREGISTERED', 'Unreachable agent re-reregistered', id);
@@ -210,6 +212,11 @@ export class AgentRegistry {
         if (last?.container_status) s.container_status = last.container_status;
         this.ctx.frameworks.send(f, updateEvent(s));
       }
+    }
+    // What it held as unreachable and the agent no longer reports is gone with it (Mesos drops the agent's
+    // unreachable tasks when it comes back); reconciliation tells the framework.
+    if (wasUnreachable) {
+      for (const f of this.ctx.frameworks.all()) for (const [tid, t] of f.tasks) if (t.agentId === id && isUnreachableTask(t)) f.tasks.delete(tid);
     }
     log.info({ agent: id, hostname: reg.hostname, reregistered: reg.id !== undefined, returning }, 'agent registered');
     this.persist();

@@ -71,7 +71,7 @@ export class Allocator {
 
   private share(f: MFramework): number {
     let cpus = 0;
-    for (const t of f.tasks.values()) if (!isTerminalTaskState(t.state)) cpus += t.resources.filter((r) => r.name === 'cpus').reduce((n, r) => n + (r.scalar?.value ?? 0), 0);
+    for (const t of f.tasks.values()) if (!isTerminalTaskState(t.state) && !isUnreachableTask(t)) cpus += t.resources.filter((r) => r.name === 'cpus').reduce((n, r) => n + (r.scalar?.value ?? 0), 0);
     for (const o of f.offers.values()) cpus += (o.offer.resources ?? []).filter((r) => r.name === 'cpus').reduce((n, r) => n + (r.scalar?.value ?? 0), 0);
     // Executors hold resources too (Mesos' allocator counts them as allocated to the framework).
     for (const m of f.executors.values()) for (const e of m.values()) cpus += (e.resources ?? []).filter((r) => r.name === 'cpus').reduce((n, r) => n + (r.scalar?.value ?? 0), 0);

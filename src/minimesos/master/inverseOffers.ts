@@ -9,7 +9,7 @@ import type { InverseOfferStatus } from '../../mesos/wire/maintenance.js';
 import { isTerminalTaskState } from '../../mesos/wire/task.js';
 import { getLogger } from '../../util/logging.js';
 import { machineKey } from './maintenance.js';
-import type { MasterContext, MFramework } from './model.js';
+import { isUnreachableTask, type MasterContext, type MFramework } from './model.js';
 
 const log = getLogger('minimesos.Master');
 
@@ -69,7 +69,7 @@ export class InverseOffers {
 
   private holds(f: MFramework, agentId: string): boolean {
     for (const o of f.offers.values()) if (o.offer.agent_id.value === agentId) return true;
-    for (const t of f.tasks.values()) if (t.agentId === agentId && !isTerminalTaskState(t.state)) return true;
+    for (const t of f.tasks.values()) if (t.agentId === agentId && !isTerminalTaskState(t.state) && !isUnreachableTask(t)) return true;
     return (f.executors.get(agentId)?.size ?? 0) > 0;
   }
 

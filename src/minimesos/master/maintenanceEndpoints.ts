@@ -11,7 +11,7 @@ import { isTerminalTaskState } from '../../mesos/wire/task.js';
 import { getLogger } from '../../util/logging.js';
 import { json, readBody, text } from '../http.js';
 import { machineKey } from './maintenance.js';
-import type { MAgent, MasterContext } from './model.js';
+import { isUnreachableTask, type MAgent, type MasterContext } from './model.js';
 
 const log = getLogger('minimesos.Master');
 
@@ -94,7 +94,7 @@ function machinesDown(ctx: MasterContext, ids: MachineID[]): string | undefined 
     // Mesos' ShutdownMessage: the agent kills everything it runs. Its later updates are ignored: the master ends
     // the tasks itself (removal), and the agent is refused until the machine is UP.
     for (const f of ctx.frameworks.all()) {
-      const held = f.executors.get(a.id)?.size || [...f.tasks.values()].some((t) => t.agentId === a.id && !isTerminalTaskState(t.state));
+      const held = f.executors.get(a.id)?.size || [...f.tasks.values()].some((t) => t.agentId === a.id && !isTerminalTaskState(t.state) && !isUnreachableTask(t));
       if (held) a.link.shutdownFramework(f.id);
     }
     ctx.agents.removeByOperator(a.id, message);

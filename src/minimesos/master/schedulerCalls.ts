@@ -117,8 +117,10 @@ function accept(ctx: MasterContext, f: MFramework, offerIds: { value: string }[]
     const known = new Map(f.executors.get(agentId) ?? []);
     for (const t of tasks) {
       const task: TaskInfo = groupExecutor ? { ...t, executor: t.executor ?? groupExecutor } : t;
-      const active = new Set([...[...f.tasks.values()].filter((x) => !isTerminalTaskState(x.state)).map((x) => x.info.task_id.value), ...launchedHere]);
-      const [validationError, needs] = validateTask(task, { agentId, activeTaskIds: active, knownExecutors: known, available: pool });
+      const held = [...f.tasks.values()];
+      const active = new Set([...held.filter((x) => !isTerminalTaskState(x.state) && !isUnreachableTask(x)).map((x) => x.info.task_id.value), ...launchedHere]);
+      const unreachableTaskIds = new Set(held.filter(isUnreachableTask).map((x) => x.info.task_id.value));
+      const [validationError, needs] = validateTask(task, { agentId, activeTaskIds: active, unreachableTaskIds, knownExecutors: known, available: pool });
       let error = validationError;
       if (!error && group && groupExecutor?.type === undefined) error = "'ExecutorInfo.type' must be set";
       if (!error && group && task.container?.type === 'DOCKER') error = 'Docker ContainerInfo is not supported on the task';
@@ -155,7 +157,8 @@ function accept(ctx: MasterContext, f: MFramework, offerIds: { value: string }[]
 
 function kill(ctx: MasterContext, f: MFramework, taskId: string, agentId: string | undefined, graceNanos: number | undefined): void {
   const t = f.tasks.get(taskId);
-  if (!t) return reconcile(ctx, f, [{ task_id: { value: taskId }, ...(agentId ? { agent_id: { value: agentId } } : {}) }]);
+  // Not an active task (unknown, or unreachable): answered as reconciliation would, as Mesos does.
+  if (!t || isUnreachableTask(t)) return reconcile(ctx, f, [{ task_id: { value: taskId }, ...(agentId ? { agent_id: { value: agentId } } : {}) }]);
   if (agentId !== undefined && agentId !== t.agentId) return;
   ctx.agents.get(t.agentId)?.link.killTask(f.id, taskId, graceNanos === undefined ? undefined : graceNanos / 1e6);
 }

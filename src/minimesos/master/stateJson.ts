@@ -32,7 +32,7 @@ function taskJson(t: MTask): Record<string, unknown> {
 function frameworkJson(f: MFramework): Record<string, unknown> {
   const counts: Record<string, number> = {};
   for (const t of f.tasks.values()) counts[t.state] = (counts[t.state] ?? 0) + 1;
-  const used = [...f.tasks.values()].filter((t) => !isTerminalTaskState(t.state)).flatMap((t) => t.resources);
+  const used = [...f.tasks.values()].filter((t) => !isTerminalTaskState(t.state) && !isUnreachableTask(t)).flatMap((t) => t.resources);
   const offered = [...f.offers.values()].flatMap((o) => o.offer.resources ?? []);
   const multi = hasCapability(f.info, 'MULTI_ROLE');
   return {
@@ -75,7 +75,7 @@ function rawState(ctx: MasterContext): Record<string, unknown> {
   const a = ctx.endpoint;
   const frameworks = [...ctx.frameworks.all()];
   const slaves = [...ctx.agents.all()].map((ag) => {
-    const used = frameworks.flatMap((f) => [...f.tasks.values()].filter((t) => t.agentId === ag.id && !isTerminalTaskState(t.state)).flatMap((t) => t.resources));
+    const used = frameworks.flatMap((f) => [...f.tasks.values()].filter((t) => t.agentId === ag.id && !isTerminalTaskState(t.state) && !isUnreachableTask(t)).flatMap((t) => t.resources));
     const offered = frameworks.flatMap((f) => [...f.offers.values()].filter((o) => o.offer.agent_id.value === ag.id).flatMap((o) => o.offer.resources ?? []));
     const reserved: Record<string, Record<string, number | string>> = {};
     for (const r of ag.total) {
