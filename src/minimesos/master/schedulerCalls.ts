@@ -105,6 +105,8 @@ function accept(ctx: MasterContext, f: MFramework, offerIds: { value: string }[]
   const agent = ctx.agents.get(agentId);
   let pool = normalize(offers.flatMap((o) => o.offer.resources ?? []));
   const launchedHere = new Set<string>();
+  // Launches add no unreachable task: one look for the whole ACCEPT.
+  const unreachableTaskIds = new Set([...f.tasks.values()].filter(isUnreachableTask).map((x) => x.info.task_id.value));
   for (const op of operations) {
     if (op.type !== 'LAUNCH' && op.type !== 'LAUNCH_GROUP') continue;
     const group = op.type === 'LAUNCH_GROUP';
@@ -117,9 +119,7 @@ function accept(ctx: MasterContext, f: MFramework, offerIds: { value: string }[]
     const known = new Map(f.executors.get(agentId) ?? []);
     for (const t of tasks) {
       const task: TaskInfo = groupExecutor ? { ...t, executor: t.executor ?? groupExecutor } : t;
-      const held = [...f.tasks.values()];
-      const active = new Set([...held.filter((x) => !isTerminalTaskState(x.state) && !isUnreachableTask(x)).map((x) => x.info.task_id.value), ...launchedHere]);
-      const unreachableTaskIds = new Set(held.filter(isUnreachableTask).map((x) => x.info.task_id.value));
+      const active = new Set([...[...f.tasks.values()].filter((x) => !isTerminalTaskState(x.state) && !isUnreachableTask(x)).map((x) => x.info.task_id.value), ...launchedHere]);
       const [validationError, needs] = validateTask(task, { agentId, activeTaskIds: active, unreachableTaskIds, knownExecutors: known, available: pool });
       let error = validationError;
       if (!error && group && groupExecutor?.type === undefined) error = "'ExecutorInfo.type' must be set";

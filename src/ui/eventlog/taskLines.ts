@@ -41,9 +41,9 @@ function numbers(open: string, keys: string[]): Numbers {
   return { keys: pieces.map(lit), zeroKeys: pieces.map((p) => lit(`${p}0`)), zeros: lit(`${pieces.map((p) => `${p}0`).join('')}}`) };
 }
 
-/** The metrics' top level, in order (written by plans, below). */
-const METRIC_KEYS = ['Executor Deserialize Time', 'Executor Deserialize CPU Time', 'Executor Run Time', 'Executor CPU Time', 'Peak Execution Memory',
-  'Result Size', 'JVM GC Time', 'Result Serialization Time', 'Memory Bytes Spilled', 'Disk Bytes Spilled'];
+/** The metrics' top level (written by plans, below). */
+const METRICS = numbers(',"Task Metrics":{', ['Executor Deserialize Time', 'Executor Deserialize CPU Time', 'Executor Run Time', 'Executor CPU Time',
+  'Peak Execution Memory', 'Result Size', 'JVM GC Time', 'Result Serialization Time', 'Memory Bytes Spilled', 'Disk Bytes Spilled']);
 const READ = numbers(',"Shuffle Read Metrics":{', ['Remote Blocks Fetched', 'Local Blocks Fetched', 'Fetch Wait Time', 'Remote Bytes Read',
   'Remote Bytes Read To Disk', 'Local Bytes Read', 'Total Records Read', 'Remote Requests Duration']);
 const WRITE = numbers(',"Shuffle Write Metrics":{', ['Shuffle Bytes Written', 'Shuffle Write Time', 'Shuffle Records Written']);
@@ -138,7 +138,7 @@ function kv(out: Bytes, n: Numbers, k: number, v: number): void {
   }
 }
 
-/** The ten numbers of the metrics' top level, by their key's place in METRIC_KEYS. */
+/** The ten numbers of the metrics' top level, by their key's place in METRICS. */
 function topMetric(m: TaskMetrics, k: number): number {
   switch (k) {
     case 0: return m.executorDeserializeTime;
@@ -167,12 +167,11 @@ function plan(failed: boolean, killed: boolean, nonZero: number, noIo: boolean):
   let p = PLANS[key];
   if (p === undefined) {
     p = { lits: [], values: [] };
-    let text = INFO_END[failed ? 1 : 0]![killed ? 1 : 0]!.toString('utf8') + ',"Task Metrics":{';
-    METRIC_KEYS.forEach((name, k) => {
-      text += `${k === 0 ? '' : ','}${JSON.stringify(name)}:`;
-      if ((nonZero & (1 << k)) === 0) text += '0';
+    let text = INFO_END[failed ? 1 : 0]![killed ? 1 : 0]!.toString('utf8');
+    METRICS.keys.forEach((key, k) => {
+      if ((nonZero & (1 << k)) === 0) text += METRICS.zeroKeys[k]!.toString('utf8');
       else {
-        p!.lits.push(lit(text));
+        p!.lits.push(lit(text + key.toString('utf8')));
         p!.values.push(k);
         text = '';
       }
@@ -188,7 +187,7 @@ function plan(failed: boolean, killed: boolean, nonZero: number, noIo: boolean):
 /** The info's end and the metrics, to the line's end. */
 function metrics(out: Bytes, failed: boolean, killed: boolean, m: TaskMetrics): void {
   let nonZero = 0;
-  for (let k = 0; k < 10; k++) if (topMetric(m, k) !== 0) nonZero |= 1 << k; // -0 too: JSON writes it as 0
+  for (let k = 0; k < METRICS.keys.length; k++) if (topMetric(m, k) !== 0) nonZero |= 1 << k; // -0 too: JSON writes it as 0
   const r = m.shuffleReadMetrics;
   const w = m.shuffleWriteMetrics;
   const i = m.inputMetrics;

@@ -24,10 +24,8 @@ export class SparkEventConverter {
   private readonly running = new RunningTasks();
   private readonly started: StartedTask = { stageAttempt: 0, index: 0, attempt: 0, partition: 0, launchTime: 0, executorId: '', host: '', locality: '' };
   // The events the transient methods fill anew for every task (nearly all events are a task's start or plain end).
-  private readonly startInfo = taskInfo();
-  private readonly startEvent: TaskStartEvent = { Event: 'SparkListenerTaskStart', 'Stage ID': 0, 'Stage Attempt ID': 0, 'Task Info': this.startInfo };
-  private readonly endInfo = taskInfo();
-  private readonly plainEnd: PlainTaskEnd = { stageId: 0, stageAttempt: 0, taskType: 'ResultTask', info: this.endInfo, metrics: zeroTaskMetrics() };
+  private readonly startEvent = startEvent();
+  private readonly plainEnd = plainEnd();
   private readonly hosts = new Map<string, string>([['driver', 'localhost']]);
   private readonly stageInfos = new Map<number, StageInfoLite>();
   private readonly submitted = new Map<string, number>();
@@ -121,21 +119,15 @@ export class SparkEventConverter {
 
   /** A task's start as Spark's event; what its end repeats is kept until then. */
   taskStart(e: TaskStart): TaskStartEvent {
-    const info = taskInfo();
-    this.fillStart(e, info);
-    return { Event: 'SparkListenerTaskStart', 'Stage ID': e.stageId, 'Stage Attempt ID': e.stageAttempt ?? 0, 'Task Info': info };
+    return this.fillStart(e, startEvent());
   }
 
   /** `taskStart`, as one event object this converter fills anew for every task: valid until its next task start. */
   taskStartTransient(e: TaskStart): TaskStartEvent {
-    const ev = this.startEvent;
-    ev['Stage ID'] = e.stageId;
-    ev['Stage Attempt ID'] = e.stageAttempt ?? 0;
-    this.fillStart(e, this.startInfo);
-    return ev;
+    return this.fillStart(e, this.startEvent);
   }
 
-  private fillStart(e: TaskStart, info: TaskInfoJson): void {
+  private fillStart(e: TaskStart, ev: TaskStartEvent): TaskStartEvent {
     const t = this.started;
     t.stageAttempt = e.stageAttempt ?? 0;
     t.index = e.partition;
@@ -146,27 +138,27 @@ export class SparkEventConverter {
     t.host = e.host ?? this.hosts.get(e.executorId) ?? 'localhost';
     t.locality = e.locality ?? 'PROCESS_LOCAL';
     this.running.put(e.taskId, t);
-    fillInfo(info, e.taskId, t, 0, false, false);
+    ev['Stage ID'] = e.stageId;
+    ev['Stage Attempt ID'] = t.stageAttempt;
+    fillInfo(ev['Task Info'], e.taskId, t, 0, false, false);
+    return ev;
   }
 
   /** A plain successful end (`isPlainTaskEnd`) as the store and the log take it: the event's values, no JSON. */
   plainTaskEnd(e: TaskEnd): PlainTaskEnd {
-    const info = taskInfo();
-    const stageAttempt = this.ended(e, info);
-    return {
-      stageId: e.stageId, stageAttempt, taskType: e.shuffleMap ? 'ShuffleMapTask' : 'ResultTask', info,
-      metrics: taskMetricsFromLite(e.metrics, e.time - info['Launch Time']),
-    };
+    return this.fillPlainEnd(e, plainEnd());
   }
 
   /** `plainTaskEnd`, as one object (info and metrics too) this converter fills anew: valid until its next plain end. */
   plainTaskEndTransient(e: TaskEnd): PlainTaskEnd {
-    const t = this.plainEnd;
-    const info = t.info;
-    t.stageAttempt = this.ended(e, info);
+    return this.fillPlainEnd(e, this.plainEnd);
+  }
+
+  private fillPlainEnd(e: TaskEnd, t: PlainTaskEnd): PlainTaskEnd {
+    t.stageAttempt = this.ended(e, t.info);
     t.stageId = e.stageId;
     t.taskType = e.shuffleMap ? 'ShuffleMapTask' : 'ResultTask';
-    taskMetricsFromLiteInto(e.metrics, e.time - info['Launch Time'], t.metrics);
+    taskMetricsFromLiteInto(e.metrics, e.time - t.info['Launch Time'], t.metrics);
     return t;
   }
 
@@ -202,6 +194,10 @@ export class SparkEventConverter {
     return e.stageAttempt ?? t.stageAttempt;
   }
 }
+
+/** Objects to fill: a start event, a plain end (every field, in the order the event log's lines follow). */
+const startEvent = (): TaskStartEvent => ({ Event: 'SparkListenerTaskStart', 'Stage ID': 0, 'Stage Attempt ID': 0, 'Task Info': taskInfo() });
+const plainEnd = (): PlainTaskEnd => ({ stageId: 0, stageAttempt: 0, taskType: 'ResultTask', info: taskInfo(), metrics: zeroTaskMetrics() });
 
 /** A task info with every field, in the order the event log's lines follow (taskLines.ts). */
 function taskInfo(): TaskInfoJson {
