@@ -63,6 +63,8 @@ interface Opts {
   registryMaxAgentAge?: number;
   registryMaxAgentCount?: number;
   registryGcInterval?: number;
+  maxCompletedTasksPerFramework?: number;
+  maxUnreachableTasksPerFramework?: number;
   inProcessAgents?: boolean;
   isolation?: string;
   cgroupsEnableCfs?: boolean;
@@ -88,7 +90,8 @@ function untilSignal(exitWithParent = false): Promise<void> {
 }
 
 /** The master's health-check and registry flags (durations in ms), as the master takes them. */
-export type MasterTimingFlags = Pick<Opts, 'agentPingTimeout' | 'maxAgentPingTimeouts' | 'agentReregisterTimeout' | 'registryMaxAgentAge' | 'registryMaxAgentCount' | 'registryGcInterval'>;
+export type MasterTimingFlags = Pick<Opts, 'agentPingTimeout' | 'maxAgentPingTimeouts' | 'agentReregisterTimeout' | 'registryMaxAgentAge' | 'registryMaxAgentCount' | 'registryGcInterval'
+  | 'maxCompletedTasksPerFramework' | 'maxUnreachableTasksPerFramework'>;
 
 export function masterTimings(o: MasterTimingFlags) {
   return {
@@ -98,6 +101,8 @@ export function masterTimings(o: MasterTimingFlags) {
     ...(o.registryMaxAgentAge !== undefined ? { registryMaxAgentAgeMs: o.registryMaxAgentAge } : {}),
     ...(o.registryMaxAgentCount !== undefined ? { registryMaxAgentCount: o.registryMaxAgentCount } : {}),
     ...(o.registryGcInterval !== undefined ? { registryGcIntervalMs: o.registryGcInterval } : {}),
+    ...(o.maxCompletedTasksPerFramework !== undefined ? { maxCompletedTasksPerFramework: o.maxCompletedTasksPerFramework } : {}),
+    ...(o.maxUnreachableTasksPerFramework !== undefined ? { maxUnreachableTasksPerFramework: o.maxUnreachableTasksPerFramework } : {}),
   };
 }
 
@@ -107,7 +112,8 @@ export function masterTimingArgs(o: MasterTimingFlags): string[] {
   const n = (flag: string, v: number | undefined) => (v !== undefined ? [flag, String(v)] : []);
   return [...ms('--agent-ping-timeout', o.agentPingTimeout), ...n('--max-agent-ping-timeouts', o.maxAgentPingTimeouts),
     ...ms('--agent-reregister-timeout', o.agentReregisterTimeout), ...ms('--registry-max-agent-age', o.registryMaxAgentAge),
-    ...n('--registry-max-agent-count', o.registryMaxAgentCount), ...ms('--registry-gc-interval', o.registryGcInterval)];
+    ...n('--registry-max-agent-count', o.registryMaxAgentCount), ...ms('--registry-gc-interval', o.registryGcInterval),
+    ...n('--max-completed-tasks-per-framework', o.maxCompletedTasksPerFramework), ...n('--max-unreachable-tasks-per-framework', o.maxUnreachableTasksPerFramework)];
 }
 
 function masterOptions(o: Opts) {
@@ -259,6 +265,8 @@ export function miniClusterCommand(): Command {
     .option('--registry-max-agent-age <duration>', 'how long unreachable agents stay in the registry (Mesos --registry_max_agent_age, default 14d)', durationArg('--registry-max-agent-age'))
     .option('--registry-max-agent-count <n>', 'at most this many unreachable agents stay in the registry (Mesos --registry_max_agent_count, default 102400)', intArg('--registry-max-agent-count', 0, 1e9))
     .option('--registry-gc-interval <duration>', 'how often the registry forgets agents past those limits (Mesos --registry_gc_interval, default 15min)', durationArg('--registry-gc-interval'))
+    .option('--max-completed-tasks-per-framework <n>', 'ended tasks the master keeps per framework, the latest (Mesos --max_completed_tasks_per_framework, default 1000)', intArg('--max-completed-tasks-per-framework', 0, 1e9))
+    .option('--max-unreachable-tasks-per-framework <n>', 'unreachable tasks the master keeps per framework, the latest (Mesos --max_unreachable_tasks_per_framework, default 1000)', intArg('--max-unreachable-tasks-per-framework', 0, 1e9))
     .option('--isolation <isolators>', 'agent isolation (Mesos --isolation): posix/cpu,posix/mem (default, no limits), cgroups/cpu,cgroups/mem, and disk/du', specArg(parseIsolation))
     .option('--cgroups-enable-cfs', 'with cgroups/cpu, also cap CPU time with a CFS quota (Mesos --cgroups_enable_cfs)')
     .option('--enforce-container-disk-quota', 'with disk/du, fail a task whose sandbox exceeds its disk (Mesos --enforce_container_disk_quota)')

@@ -50,6 +50,7 @@ export class Master implements MasterContext {
     this.opts = {
       host: '127.0.0.1', allocationIntervalMs: 1000, heartbeatIntervalSeconds: 15, agentPingTimeoutMs: 15_000, maxAgentPingTimeouts: 5,
       agentReregisterTimeoutMs: 600_000, registryMaxAgentAgeMs: 14 * 24 * 3600_000, registryMaxAgentCount: 102_400, registryGcIntervalMs: 15 * 60_000,
+      maxCompletedTasksPerFramework: 1000, maxUnreachableTasksPerFramework: 1000,
       ...opts,
     };
     this.frameworks = new FrameworkRegistry(this);
@@ -184,9 +185,12 @@ export class Master implements MasterContext {
     return this.agents.register(link, reg);
   }
 
-  /** An agent went away for good: its tasks are lost (or unreachable for partition-aware frameworks). */
-  removeAgent(agentId: string, reason = 'Agent removed'): void {
-    this.agents.remove(agentId, reason);
+  /**
+   * The agent unregistered (left the cluster on its own): removed without unreachability, its tasks end
+   * `TASK_GONE_BY_OPERATOR` (partition-aware frameworks) or `TASK_LOST`, and frameworks get `FAILURE{agent_id}`.
+   */
+  removeAgent(agentId: string, reason = 'Agent unregistered'): void {
+    this.agents.unregistered(agentId, reason);
   }
 
   /** A status update from an agent's status-update manager (carries a uuid; resent until acknowledged). */

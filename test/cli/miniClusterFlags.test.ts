@@ -12,6 +12,7 @@ test('mini-cluster: health-check and registry flags, parsed, as master options a
     [['--agent-reregister-timeout', '90s'], { agentReregisterTimeoutMs: 90_000 }],
     [['--registry-max-agent-age', '14d', '--registry-max-agent-count', '0', '--registry-gc-interval', '15min'],
       { registryMaxAgentAgeMs: 14 * 24 * 3600_000, registryMaxAgentCount: 0, registryGcIntervalMs: 900_000 }],
+    [['--max-completed-tasks-per-framework', '5', '--max-unreachable-tasks-per-framework', '0'], { maxCompletedTasksPerFramework: 5, maxUnreachableTasksPerFramework: 0 }],
   ];
   for (const [flags, options] of cases) {
     const parsed = parse(flags);
@@ -21,6 +22,7 @@ test('mini-cluster: health-check and registry flags, parsed, as master options a
   }
   assert.throws(() => parse(['--registry-gc-interval', '0s']), /--registry-gc-interval should be a positive duration/);
   assert.throws(() => parse(['--registry-max-agent-count', '-1']), /--registry-max-agent-count should be a whole number/);
+  assert.throws(() => parse(['--max-unreachable-tasks-per-framework', 'many']), /--max-unreachable-tasks-per-framework should be a whole number/);
 });
 
 function parse(flags: string[]): Record<string, unknown> {

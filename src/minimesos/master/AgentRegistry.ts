@@ -4,11 +4,11 @@
  */
 import { unreachableToForget } from './registryGc.js';
 import { getLogger } from '../../util/logging.js';
-import { isTerminalTaskState, type TaskState, type TaskStatus } from '../../mesos/wire/task.js';
+import { isTerminalTaskState, type TaskStatus } from '../../mesos/wire/task.js';
 import { normalize } from '../resources.js';
 import type { AgentLink } from './AgentLink.js';
 import type { AdmittedAgent, Registry } from './Registrar.js';
-import { MAX_TIMER_MS, hasCapability, isUnreachableTask, masterStatus, now, roleOfTask, updateEvent, type AgentRegistration, type MAgent, type MasterContext, type MFramework, type MTask } from './model.js';
+import { MAX_TIMER_MS, completeTask, hasCapability, holdUnreachable, isUnreachableTask, masterStatus, now, roleOfTask, updateEvent, type AgentRegistration, type MAgent, type MasterContext, type MFramework, type MTask } from './model.js';
 
 const log = getLogger('minimesos.Master');
 
@@ -232,18 +232,33 @@ export class AgentRegistry {
   }
 
   /**
-   * The operator took the agent's machine down (`/machine/down`; Mesos removes the agent without unreachability):
-   * its tasks end `TASK_GONE_BY_OPERATOR` / `REASON_AGENT_REMOVED_BY_OPERATOR` for partition-aware frameworks,
-   * `TASK_LOST` / `REASON_AGENT_REMOVED` for others; its offers are rescinded and every framework gets
-   * `FAILURE{agent_id}`. The caller has told the agent to shut down.
+   * The operator took the agent's machine down (`/machine/down`): it is removed without unreachability, and what it
+   * still sends is ignored until it registers again. The caller has told the agent to shut down.
    */
   removeByOperator(agentId: string, message: string): void {
+    if (this.removeWithoutUnreachability(agentId, message)) this.removedByOperator.add(agentId);
+  }
+
+  /**
+   * The agent left the cluster on its own (it unregistered, as a Mesos agent does when told to shut down for
+   * maintenance): it is removed without unreachability.
+   */
+  unregistered(agentId: string, message = 'Agent unregistered'): void {
+    this.removeWithoutUnreachability(agentId, message);
+  }
+
+  /**
+   * Mesos' `removeSlave`: the agent leaves the registry (not for its unreachable list); its tasks end
+   * `TASK_GONE_BY_OPERATOR` / `REASON_AGENT_REMOVED_BY_OPERATOR` for partition-aware frameworks, `TASK_LOST` /
+   * `REASON_AGENT_REMOVED` for others; its offers are rescinded and every framework gets `FAILURE{agent_id}`.
+   * False when the agent was not registered.
+   */
+  private removeWithoutUnreachability(agentId: string, message: string): boolean {
     const a = this.agents.get(agentId);
-    if (!a) return;
+    if (!a) return false;
     log.warn({ agent: agentId, hostname: a.hostname, message }, 'removing agent');
     this.agents.delete(agentId);
     this.persist();
-    this.removedByOperator.add(agentId);
     a.link.close?.();
     this.removeTasks(agentId, (taskId, pa) => ({
       status: pa
@@ -251,12 +266,14 @@ export class AgentRegistry {
         : masterStatus(taskId, 'TASK_LOST', 'REASON_AGENT_REMOVED', message, agentId),
       complete: true,
     }));
+    return true;
   }
 
   /**
    * The agent's link broke (its process exited): no more offers from it; tasks of frameworks that do not
-   * checkpoint are lost at once (`REASON_AGENT_DISCONNECTED`), whatever their partition awareness. The health
-   * check keeps running, so an agent that does not come back is marked unreachable later.
+   * checkpoint are lost at once (`REASON_AGENT_DISCONNECTED`), whatever their partition awareness, ended ones not yet
+   * acknowledged too (they keep their state, as Mesos' `removeFramework(Slave*, Framework*)` does). The health check
+   * keeps running, so an agent that does not come back is marked unreachable later.
    */
   disconnected(agentId: string, link: AgentLink): void {
     const a = this.agents.get(agentId);
@@ -267,7 +284,7 @@ export class AgentRegistry {
     for (const f of this.ctx.frameworks.all()) {
       if (f.info.checkpoint) continue;
       for (const t of [...f.tasks.values()]) {
-        if (t.agentId !== agentId || isTerminalTaskState(t.state)) continue;
+        if (t.agentId !== agentId || isUnreachableTask(t)) continue;
         const s = masterStatus(t.info.task_id.value, 'TASK_LOST', 'REASON_AGENT_DISCONNECTED', `Agent ${a.hostname} disconnected`, agentId);
         this.lose(f, t, s, true);
       }
@@ -310,7 +327,7 @@ export class AgentRegistry {
         if (t.agentId !== agentId || isUnreachableTask(t)) continue;
         const { status, complete, unreachable } = statusOf(t.info.task_id.value, pa);
         this.lose(f, t, status, complete);
-        if (unreachable) t.unreachable = true;
+        if (unreachable) holdUnreachable(f, t, this.ctx.opts.maxUnreachableTasksPerFramework);
       }
       f.executors.delete(agentId);
       this.ctx.frameworks.send(f, { type: 'FAILURE', failure: { agent_id: { value: agentId } } });
@@ -360,43 +377,8 @@ export class AgentRegistry {
     // An ended task keeps its state (Mesos never changes a terminal one); the framework hears the update all the same.
     if (!isTerminalTaskState(t.state)) t.state = s.state;
     t.statuses.push(s);
-    if (complete) {
-      f.tasks.delete(t.info.task_id.value);
-      f.completedTasks.push(t);
-    }
+    if (complete) completeTask(f, t, this.ctx.opts.maxCompletedTasksPerFramework);
     this.ctx.frameworks.send(f, updateEvent(s));
-  }
-
-  /** An agent went away for good: its tasks are lost (or unreachable for partition-aware frameworks). */
-  remove(agentId: string, reason = 'Agent removed'): void {
-    const a = this.agents.get(agentId);
-    if (!a) return;
-    this.agents.delete(agentId);
-    this.persist();
-    for (const f of this.ctx.frameworks.all()) {
-      for (const o of [...f.offers.values()]) {
-        if (o.offer.agent_id.value === agentId) {
-          this.ctx.allocator.takeOffer(f, o.offer.id.value);
-          this.ctx.frameworks.send(f, { type: 'RESCIND', rescind: { offer_id: o.offer.id } });
-        }
-      }
-      const pa = hasCapability(f.info, 'PARTITION_AWARE');
-      for (const t of [...f.tasks.values()]) {
-        if (t.agentId !== agentId) continue;
-        const state: TaskState = pa ? 'TASK_UNREACHABLE' : 'TASK_LOST';
-        const s = masterStatus(t.info.task_id.value, state, 'REASON_AGENT_REMOVED', reason, agentId);
-        if (pa) s.unreachable_time = { nanoseconds: Date.now() * 1e6 };
-        t.state = state;
-        t.statuses.push(s);
-        if (!pa) {
-          f.tasks.delete(t.info.task_id.value);
-          f.completedTasks.push(t);
-        }
-        this.ctx.frameworks.send(f, updateEvent(s));
-      }
-      f.executors.delete(agentId);
-      this.ctx.frameworks.send(f, { type: 'FAILURE', failure: { agent_id: { value: agentId } } });
-    }
   }
 
   /** A status update from an agent's status-update manager (carries a uuid; resent until acknowledged). */

@@ -8,7 +8,7 @@ import type { FrameworkInfo } from '../../mesos/wire/framework.js';
 import type { SchedulerCall } from '../../mesos/wire/scheduler.js';
 import { isTerminalTaskState } from '../../mesos/wire/task.js';
 import { EventStream } from '../EventStream.js';
-import { fmtId, frameworkRoles, hasCapability, now, type MasterContext, type MFramework } from './model.js';
+import { completeTask, fmtId, frameworkRoles, hasCapability, now, type MasterContext, type MFramework } from './model.js';
 
 const log = getLogger('minimesos.Master');
 
@@ -147,11 +147,10 @@ export class FrameworkRegistry {
     this.ctx.allocator.discardOffers(f, true);
     this.frameworks.delete(id);
     this.removedIds.add(id);
-    for (const t of f.tasks.values()) {
+    for (const t of [...f.tasks.values()]) {
       if (!isTerminalTaskState(t.state)) t.state = 'TASK_KILLED';
-      f.completedTasks.push(t);
+      completeTask(f, t, this.ctx.opts.maxCompletedTasksPerFramework);
     }
-    f.tasks.clear();
     this.ctx.allocator.clearFilters(id);
     f.active = false;
     f.unregisteredTime = now();

@@ -55,10 +55,15 @@ export interface MasterOptions {
   registryMaxAgentCount?: number;
   /** How often the registry forgets unreachable agents past those limits (Mesos `--registry_gc_interval`, 15 minutes). */
   registryGcIntervalMs?: number;
+  /** Ended tasks each framework keeps for `/state`, the latest (Mesos `--max_completed_tasks_per_framework`, 1000). */
+  maxCompletedTasksPerFramework?: number;
+  /** Unreachable tasks each framework keeps, the latest (Mesos `--max_unreachable_tasks_per_framework`, 1000). */
+  maxUnreachableTasksPerFramework?: number;
 }
 
 export type ResolvedMasterOptions = Required<Pick<MasterOptions, 'host' | 'allocationIntervalMs' | 'heartbeatIntervalSeconds' | 'agentPingTimeoutMs' | 'maxAgentPingTimeouts'
-  | 'agentReregisterTimeoutMs' | 'registryMaxAgentAgeMs' | 'registryMaxAgentCount' | 'registryGcIntervalMs'>> & MasterOptions;
+  | 'agentReregisterTimeoutMs' | 'registryMaxAgentAgeMs' | 'registryMaxAgentCount' | 'registryGcIntervalMs'
+  | 'maxCompletedTasksPerFramework' | 'maxUnreachableTasksPerFramework'>> & MasterOptions;
 
 export interface MTask {
   info: TaskInfo;
@@ -80,6 +85,33 @@ export interface MTask {
 
 /** Whether the task is among its framework's unreachable tasks rather than its active ones. */
 export const isUnreachableTask = (t: MTask): boolean => t.unreachable === true || t.state === 'TASK_UNREACHABLE';
+
+/** The task is done with: it leaves the framework's tasks for its completed ones, of which the latest `keep` stay. */
+export function completeTask(f: MFramework, t: MTask, keep: number): void {
+  f.tasks.delete(t.info.task_id.value);
+  f.completedTasks.push(t);
+  if (f.completedTasks.length > keep) f.completedTasks.splice(0, f.completedTasks.length - keep);
+}
+
+/**
+ * The task joins its framework's unreachable tasks, of which the latest `keep` stay (Mesos bounds them in memory and
+ * forgets the oldest, telling no one): it moves to the end of the framework's tasks, so they are in the order they
+ * became unreachable.
+ */
+export function holdUnreachable(f: MFramework, t: MTask, keep: number): void {
+  t.unreachable = true;
+  f.tasks.delete(t.info.task_id.value);
+  f.tasks.set(t.info.task_id.value, t);
+  let excess = -keep;
+  for (const x of f.tasks.values()) if (isUnreachableTask(x)) excess++;
+  if (excess <= 0) return;
+  for (const [id, x] of f.tasks) {
+    if (excess === 0) break;
+    if (!isUnreachableTask(x)) continue;
+    f.tasks.delete(id);
+    excess--;
+  }
+}
 
 export interface MOffer {
   offer: Offer;

@@ -8,7 +8,7 @@ import type { SchedulerCall } from '../../mesos/wire/scheduler.js';
 import { isTerminalTaskState, type TaskInfo, type TaskState, type TaskStatus } from '../../mesos/wire/task.js';
 import { normalize, subtract } from '../resources.js';
 import { validateTask } from '../validation.js';
-import { hasCapability, isUnreachableTask, masterStatus, now, updateEvent, type MasterContext, type MFramework, type MOffer, type MTask } from './model.js';
+import { completeTask, hasCapability, isUnreachableTask, masterStatus, now, updateEvent, type MasterContext, type MFramework, type MOffer, type MTask } from './model.js';
 
 export function dispatch(ctx: MasterContext, f: MFramework, call: SchedulerCall): void {
   switch (call.type) {
@@ -168,11 +168,7 @@ function acknowledge(ctx: MasterContext, f: MFramework, agentId: string, taskId:
   if (!a) return; // unknown or disconnected agent: the update is resent later
   a.link.acknowledge(f.id, taskId, uuid);
   const t = f.tasks.get(taskId);
-  if (t && t.terminalUuid === uuid) {
-    f.tasks.delete(taskId);
-    f.completedTasks.push(t);
-    if (f.completedTasks.length > 1000) f.completedTasks.shift();
-  }
+  if (t && t.terminalUuid === uuid) completeTask(f, t, ctx.opts.maxCompletedTasksPerFramework);
 }
 
 function reconcile(ctx: MasterContext, f: MFramework, tasks: { task_id: { value: string }; agent_id?: { value: string } }[]): void {
