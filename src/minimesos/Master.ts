@@ -186,11 +186,12 @@ export class Master implements MasterContext {
   }
 
   /**
-   * The agent unregistered (left the cluster on its own): removed without unreachability, its tasks end
-   * `TASK_GONE_BY_OPERATOR` (partition-aware frameworks) or `TASK_LOST`, and frameworks get `FAILURE{agent_id}`.
+   * The agent unregistered (left the cluster on its own, as a Mesos agent does when told to shut down): removed
+   * without unreachability, each of its tasks ends `TASK_LOST` / `REASON_AGENT_REMOVED`, and frameworks get
+   * `FAILURE{agent_id}`.
    */
-  removeAgent(agentId: string, reason = 'Agent unregistered'): void {
-    this.agents.unregistered(agentId, reason);
+  removeAgent(agentId: string, cause = 'the agent unregistered'): void {
+    this.agents.remove(agentId, cause);
   }
 
   /** A status update from an agent's status-update manager (carries a uuid; resent until acknowledged). */

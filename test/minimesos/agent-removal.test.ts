@@ -1,8 +1,8 @@
 /**
  * How the master lets go of an agent's tasks when the agent leaves without being unreachable, or its link breaks, as
- * Mesos' master does: an agent removed (it unregistered; `removeSlave`) ends each task TASK_GONE_BY_OPERATOR for
- * partition-aware frameworks and TASK_LOST for others; a broken link loses the tasks of frameworks that do not
- * checkpoint (`removeFramework(Slave*, Framework*)`). Either way an ended task the framework has not acknowledged is
+ * Mesos' master does: an agent removed (it unregistered; `removeSlave`) ends each task TASK_LOST, for partition-aware
+ * frameworks too; a broken link loses the tasks of frameworks that do not checkpoint
+ * (`removeFramework(Slave*, Framework*)`). Either way an ended task the framework has not acknowledged is
  * told too, keeps its state and completes. And what a framework keeps of ended and unreachable tasks is bounded
  * (`--max_completed_tasks_per_framework`, `--max_unreachable_tasks_per_framework`).
  */
@@ -29,7 +29,7 @@ const pairs = (ts: StateTask[]) => ts.map((t) => [t.id, t.state]).sort();
  */
 async function withTasks(
   opts: MasterOptions & { partitionAware: boolean; ids: string[]; ponging?: boolean },
-  body: (h: { m: Master; agentId: string; link: http.ClientRequest; seen: ClientEvent[]; updates(from: number): TaskStatus[]; framework(): StateFramework; stopPonging(): Promise<void> }) => Promise<void>,
+  body: (h: { m: Master; client: SchedulerClient; agentId: string; link: http.ClientRequest; seen: ClientEvent[]; updates(from: number): TaskStatus[]; framework(): StateFramework; stopPonging(): Promise<void> }) => Promise<void>,
 ): Promise<void> {
   const { partitionAware, ids, ponging: pong = false, ...masterOpts } = opts;
   const m = new Master({ allocationIntervalMs: 50, ...masterOpts });
@@ -70,7 +70,7 @@ async function withTasks(
       ponging = false;
       await pongs;
     };
-    await body({ m, agentId: a.agentId, link, seen, updates, framework, stopPonging });
+    await body({ m, client: c, agentId: a.agentId, link, seen, updates, framework, stopPonging });
   } finally {
     ponging = false;
     await pongs;
@@ -84,21 +84,26 @@ for (const partitionAware of [true, false]) {
   const kind = partitionAware ? 'partition-aware' : 'not partition-aware';
 
   test(`an agent removed without unreachability ends its tasks as Mesos' removeSlave does (${kind})`, async () => {
-    await withTasks({ partitionAware, ids: ['ended', 'running'] }, async ({ m, agentId, seen, updates, framework }) => {
+    await withTasks({ partitionAware, ids: ['ended', 'running'] }, async ({ m, client, agentId, seen, updates, framework }) => {
       const before = seen.length;
       m.removeAgent(agentId);
       await waitFor(() => updates(before).length >= 2 && seen.slice(before).some((e) => e.type === 'FAILURE'), 5000, 'both tasks told, and FAILURE');
-      const [state, reason] = partitionAware ? ['TASK_GONE_BY_OPERATOR', 'REASON_AGENT_REMOVED_BY_OPERATOR'] : ['TASK_LOST', 'REASON_AGENT_REMOVED'];
-      assert.deepEqual(updates(before).map((s) => [s.task_id.value, s.state, s.reason, s.source, s.message]).sort(), [
-        ['ended', state, reason, 'SOURCE_MASTER', 'Agent unregistered'], ['running', state, reason, 'SOURCE_MASTER', 'Agent unregistered'],
-      ]);
+      const removed = ['TASK_LOST', 'REASON_AGENT_REMOVED', 'SOURCE_MASTER', 'Agent a removed: the agent unregistered'];
+      assert.deepEqual(updates(before).map((s) => [s.task_id.value, s.state, s.reason, s.source, s.message]).sort(), [['ended', ...removed], ['running', ...removed]]);
       for (const s of updates(before)) assert.equal(s.unreachable_time, undefined, 'not unreachable: no unreachable_time');
       const failure = seen.slice(before).find((e) => e.type === 'FAILURE') as Extract<ClientEvent, { type: 'FAILURE' }>;
       assert.deepEqual(failure.failure, { agent_id: { value: agentId } });
       assert.equal(m.agents.unreachableAgents().has(agentId), false, 'the agent is not among the unreachable ones');
       assert.deepEqual(framework().tasks, []);
       assert.deepEqual(framework().unreachable_tasks, []);
-      assert.deepEqual(pairs(framework().completed_tasks), [['ended', 'TASK_FINISHED'], ['running', state]], 'an ended task keeps its state');
+      assert.deepEqual(pairs(framework().completed_tasks), [['ended', 'TASK_FINISHED'], ['running', 'TASK_LOST']], 'an ended task keeps its state');
+
+      // The agent is unknown from now on: reconciliation answers so.
+      const asked = seen.length;
+      await client.call(Calls.reconcile([{ task_id: { value: 'running' }, agent_id: { value: agentId } }]));
+      await waitFor(() => updates(asked).length > 0, 5000, 'the reconciliation answer');
+      assert.deepEqual(updates(asked).map((s) => [s.task_id.value, s.state, s.reason, s.message]),
+        [['running', partitionAware ? 'TASK_UNKNOWN' : 'TASK_LOST', 'REASON_RECONCILIATION', 'Reconciliation: Task is unknown']]);
     });
   });
 

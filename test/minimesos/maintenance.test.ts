@@ -198,15 +198,15 @@ test('a draining agent: offers carry unavailability, holders get INVERSE_OFFERS,
   await paAck(await pa.waitFor((e) => e.type === 'UPDATE' && e.update.status.task_id.value === 'p1' && e.update.status.state === 'TASK_STARTING'));
   await paAck(await pa.waitFor((e) => e.type === 'UPDATE' && e.update.status.task_id.value === 'p1' && e.update.status.state === 'TASK_RUNNING'));
 
-  // DOWN: the agent is shut down and removed: its tasks end TASK_LOST (TASK_GONE_BY_OPERATOR for partition-aware
-  // frameworks), from the master, and every framework hears the agent failed; it is offered no more.
+  // DOWN: the agent is shut down and removed: its tasks end TASK_LOST from the master, partition-aware frameworks'
+  // too (Mesos' removeSlave), and every framework hears the agent failed; it is offered no more.
   const downMark = s.events.length;
   const paDownMark = pa.events.length;
   assert.equal((await rawPost(base, '/machine/down', JSON.stringify([machine]))).status, 200);
   const lost = (await s.waitFor((e) => e.type === 'UPDATE' && e.update.status.task_id.value === 't1' && s.events.indexOf(e) >= downMark)).update.status;
-  assert.deepEqual([lost.state, lost.reason, lost.source, lost.message, lost.agent_id.value], ['TASK_LOST', 'REASON_AGENT_REMOVED', 'SOURCE_MASTER', "Operator initiated 'Machine DOWN'", agent]);
+  assert.deepEqual([lost.state, lost.reason, lost.source, lost.message, lost.agent_id.value], ['TASK_LOST', 'REASON_AGENT_REMOVED', 'SOURCE_MASTER', `Agent ${machine.hostname} removed: Operator initiated 'Machine DOWN'`, agent]);
   const gone = (await pa.waitFor((e) => e.type === 'UPDATE' && e.update.status.task_id.value === 'p1' && pa.events.indexOf(e) >= paDownMark)).update.status;
-  assert.deepEqual([gone.state, gone.reason, gone.source], ['TASK_GONE_BY_OPERATOR', 'REASON_AGENT_REMOVED_BY_OPERATOR', 'SOURCE_MASTER']);
+  assert.deepEqual([gone.state, gone.reason, gone.source], ['TASK_LOST', 'REASON_AGENT_REMOVED', 'SOURCE_MASTER']);
   await s.waitFor((e) => e.type === 'FAILURE' && e.failure.agent_id.value === agent && s.events.indexOf(e) >= downMark);
   await pa.waitFor((e) => e.type === 'FAILURE' && e.failure.agent_id.value === agent && pa.events.indexOf(e) >= paDownMark);
   await paCall(`{"type":"TEARDOWN","framework_id":{"value":"${paId}"}}`);

@@ -15,8 +15,8 @@ const log = getLogger('minimesos.Master');
 export class AgentRegistry {
   private readonly agents = new Map<string, MAgent>();
   private readonly unreachable = new Map<string, { nanoseconds: number }>();
-  /** Agents removed by the operator (`/machine/down`): what they still send is ignored until they register again. */
-  private readonly removedByOperator = new Set<string>();
+  /** Agents removed (unregistered, or their machine taken down): what they still send is ignored until they register again. */
+  private readonly removed = new Set<string>();
   /**
    * Agents the registry says a previous leader admitted and that have not re-registered with this one yet (Mesos'
    * `Slaves::recovered`): explicit reconciliation gets no answer for tasks on them, and after
@@ -49,10 +49,6 @@ export class AgentRegistry {
     return this.agents.size;
   }
 
-  isRemovedByOperator(id: string): boolean {
-    return this.removedByOperator.has(id);
-  }
-
   isRecovered(id: string): boolean {
     return this.recovered.has(id);
   }
@@ -75,7 +71,7 @@ export class AgentRegistry {
       if (!this.agents.has(u.id) && !this.recovered.has(u.id) && !this.unreachable.has(u.id)) this.unreachable.set(u.id, u.time);
     }
     for (const a of registry.agents) {
-      if (this.agents.has(a.id) || this.recovered.has(a.id) || this.unreachable.has(a.id) || this.removedByOperator.has(a.id)) continue;
+      if (this.agents.has(a.id) || this.recovered.has(a.id) || this.unreachable.has(a.id) || this.removed.has(a.id)) continue;
       // Beyond a timer's range it never elapses here.
       const timeout = this.ctx.opts.agentReregisterTimeoutMs;
       const timer = timeout <= MAX_TIMER_MS ? setTimeout(() => this.reregisterTimedOut(a.id), timeout) : undefined;
@@ -160,7 +156,7 @@ export class AgentRegistry {
     const refused = this.refusal(reg);
     if (refused) throw new Error(refused);
     const id = reg.id ?? admittedId ?? `${this.ctx.id}-S${this.nextAgent++}`;
-    this.removedByOperator.delete(id);
+    this.removed.delete(id);
     const recovered = this.recovered.get(id);
     if (recovered) clearTimeout(recovered.timer);
     this.recovered.delete(id);
@@ -232,41 +228,22 @@ export class AgentRegistry {
   }
 
   /**
-   * The operator took the agent's machine down (`/machine/down`): it is removed without unreachability, and what it
-   * still sends is ignored until it registers again. The caller has told the agent to shut down.
+   * Mesos' `removeSlave`, for an agent that unregistered or whose machine the operator took down: the agent leaves
+   * the registry (not for its unreachable list) and what it still sends is ignored until it registers again. Every
+   * framework, partition-aware or not, hears `TASK_LOST` / `REASON_AGENT_REMOVED` with "Agent <hostname> removed:
+   * <cause>" for each of its tasks there (master.cpp `_removeSlave`), an ended one not yet acknowledged too (it keeps
+   * its state); the agent's offers are rescinded and every framework gets `FAILURE{agent_id}`.
    */
-  removeByOperator(agentId: string, message: string): void {
-    if (this.removeWithoutUnreachability(agentId, message)) this.removedByOperator.add(agentId);
-  }
-
-  /**
-   * The agent left the cluster on its own (it unregistered, as a Mesos agent does when told to shut down for
-   * maintenance): it is removed without unreachability.
-   */
-  unregistered(agentId: string, message = 'Agent unregistered'): void {
-    this.removeWithoutUnreachability(agentId, message);
-  }
-
-  /**
-   * Mesos' `removeSlave`: the agent leaves the registry (not for its unreachable list); its tasks end
-   * `TASK_GONE_BY_OPERATOR` / `REASON_AGENT_REMOVED_BY_OPERATOR` for partition-aware frameworks, `TASK_LOST` /
-   * `REASON_AGENT_REMOVED` for others; its offers are rescinded and every framework gets `FAILURE{agent_id}`.
-   * False when the agent was not registered.
-   */
-  private removeWithoutUnreachability(agentId: string, message: string): boolean {
+  remove(agentId: string, cause: string): void {
     const a = this.agents.get(agentId);
-    if (!a) return false;
-    log.warn({ agent: agentId, hostname: a.hostname, message }, 'removing agent');
+    if (!a) return;
+    log.warn({ agent: agentId, hostname: a.hostname, cause }, 'removing agent');
     this.agents.delete(agentId);
     this.persist();
+    this.removed.add(agentId);
     a.link.close?.();
-    this.removeTasks(agentId, (taskId, pa) => ({
-      status: pa
-        ? masterStatus(taskId, 'TASK_GONE_BY_OPERATOR', 'REASON_AGENT_REMOVED_BY_OPERATOR', message, agentId)
-        : masterStatus(taskId, 'TASK_LOST', 'REASON_AGENT_REMOVED', message, agentId),
-      complete: true,
-    }));
-    return true;
+    const message = `Agent ${a.hostname} removed: ${cause}`;
+    this.removeTasks(agentId, (taskId) => ({ status: masterStatus(taskId, 'TASK_LOST', 'REASON_AGENT_REMOVED', message, agentId), complete: true }));
   }
 
   /**
@@ -383,7 +360,7 @@ export class AgentRegistry {
 
   /** A status update from an agent's status-update manager (carries a uuid; resent until acknowledged). */
   statusUpdate(agentId: string, frameworkId: string, status: TaskStatus): void {
-    if (this.removedByOperator.has(agentId)) return log.debug({ agent: agentId, task: status.task_id.value }, 'ignoring a status update from a removed agent');
+    if (this.removed.has(agentId)) return log.debug({ agent: agentId, task: status.task_id.value }, 'ignoring a status update from a removed agent');
     const f = this.ctx.frameworks.get(frameworkId);
     if (!f) return;
     const t = f.tasks.get(status.task_id.value);

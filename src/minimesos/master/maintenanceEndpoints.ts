@@ -2,7 +2,7 @@
  * The master's maintenance endpoints (Mesos' `src/master/http.cpp`: `maintenanceSchedule`, `machineDown`,
  * `machineUp`, `maintenanceStatus`) and their effects: offers of newly draining agents are rescinded (they come
  * back carrying `unavailability`), `/machine/down` shuts the machine's agents down and removes them (their tasks end
- * `TASK_GONE_BY_OPERATOR` or `TASK_LOST`); they are refused at registration until `/machine/up`.
+ * `TASK_LOST`, as Mesos' `removeSlave` ends them); they are refused at registration until `/machine/up`.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { decodeJson, MesosDecodeError } from '../../mesos/wire/decode.js';
@@ -97,7 +97,7 @@ function machinesDown(ctx: MasterContext, ids: MachineID[]): string | undefined 
       const held = f.executors.get(a.id)?.size || [...f.tasks.values()].some((t) => t.agentId === a.id && !isTerminalTaskState(t.state) && !isUnreachableTask(t));
       if (held) a.link.shutdownFramework(f.id);
     }
-    ctx.agents.removeByOperator(a.id, message);
+    ctx.agents.remove(a.id, message);
     a.link.shutdown?.();
   }
   return undefined;

@@ -206,12 +206,12 @@ function reconcile(ctx: MasterContext, f: MFramework, tasks: { task_id: { value:
     if (agentId !== undefined ? ctx.agents.isRecovered(agentId) : ctx.agents.anyRecovered) continue;
     const agentKnown = agentId !== undefined && ctx.agents.has(agentId);
     const unreachableSince = agentId !== undefined ? ctx.agents.unreachableAgents().get(agentId) : undefined;
-    const gone = agentId !== undefined && ctx.agents.isRemovedByOperator(agentId);
-    // Mesos' rules: registered agent -> GONE, unreachable -> UNREACHABLE, removed by the operator -> GONE_BY_OPERATOR,
-    // unknown -> UNKNOWN; frameworks that are not partition-aware get TASK_LOST for all of them.
-    const paState: TaskState = agentKnown ? 'TASK_GONE' : unreachableSince ? 'TASK_UNREACHABLE' : gone ? 'TASK_GONE_BY_OPERATOR' : 'TASK_UNKNOWN';
+    // Mesos' rules: registered agent -> GONE, unreachable -> UNREACHABLE, unknown (never known, removed, or forgotten by
+    // the registry) -> UNKNOWN; frameworks that are not partition-aware get TASK_LOST for all of them. (Agents marked
+    // gone by the operator, GONE_BY_OPERATOR in Mesos, do not exist here: there is no MARK_AGENT_GONE.)
+    const paState: TaskState = agentKnown ? 'TASK_GONE' : unreachableSince ? 'TASK_UNREACHABLE' : 'TASK_UNKNOWN';
     const message = agentKnown ? 'Reconciliation: Task is unknown to the agent'
-      : unreachableSince ? 'Reconciliation: Task is unreachable' : gone ? 'Reconciliation: Task is gone' : 'Reconciliation: Task is unknown';
+      : unreachableSince ? 'Reconciliation: Task is unreachable' : 'Reconciliation: Task is unknown';
     const status = masterStatus(req.task_id.value, pa ? paState : 'TASK_LOST', 'REASON_RECONCILIATION', message, agentId);
     // Set whether or not the framework is partition-aware, as Mesos does.
     if (unreachableSince && !agentKnown) status.unreachable_time = unreachableSince;
