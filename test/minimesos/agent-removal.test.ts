@@ -63,7 +63,7 @@ async function withTasks(
     const framework = () => (m.state().frameworks as StateFramework[])[0]!;
     await waitFor(() => framework().tasks.length === ids.length, 5000, 'the tasks launched');
     const updates = (from: number): TaskStatus[] => seen.slice(from).flatMap((e) => (e.type === 'UPDATE' ? [e.update.status] : []));
-    const finished: TaskStatus = { task_id: { value: ids[0]! }, state: 'TASK_FINISHED', source: 'SOURCE_EXECUTOR', agent_id: offer.agent_id, uuid: Buffer.from('update-1').toString('base64'), timestamp: Date.now() / 1000 };
+    const finished: TaskStatus = { task_id: { value: ids[0]! }, state: 'TASK_FINISHED', source: 'SOURCE_EXECUTOR', agent_id: offer.agent_id, uuid: Buffer.from('update-1 16bytes').toString('base64'), timestamp: Date.now() / 1000 };
     assert.equal(await sendAsAgent(m.url, a, { type: 'STATUS_UPDATE', framework_id: frameworkId, status: finished }), 202);
     await waitFor(() => updates(0).some((s) => s.task_id.value === ids[0] && s.state === 'TASK_FINISHED'), 5000, 'TASK_FINISHED forwarded');
     const stopPonging = async () => {

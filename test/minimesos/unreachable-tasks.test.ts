@@ -3,7 +3,8 @@
  * (`__removeSlave`): a running task and one that ended with an update the framework has not acknowledged yet. The
  * framework hears TASK_UNREACHABLE for both (TASK_LOST when it is not partition-aware), `/state` lists both among its
  * unreachable tasks (the ended one with its own state), implicit reconciliation leaves them out and an explicit one
- * answers by the agent's state.
+ * answers by the agent's state. When the agent comes back, what it reports is active again, the ended task with the
+ * uuid its acknowledgement will carry.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -55,7 +56,7 @@ for (const partitionAware of [true, false]) {
       await c.call(Calls.accept([offer.id], [Operations.launch([task('ended'), task('running')])]));
       // The agent reports one task finished; the framework is told, and does not acknowledge.
       await waitFor(() => (m.state().frameworks as StateFramework[])[0]!.tasks.length === 2, 5000, 'both tasks launched');
-      const finished: TaskStatus = { task_id: { value: 'ended' }, state: 'TASK_FINISHED', source: 'SOURCE_EXECUTOR', agent_id: offer.agent_id, uuid: Buffer.from('update-1').toString('base64'), timestamp: Date.now() / 1000 };
+      const finished: TaskStatus = { task_id: { value: 'ended' }, state: 'TASK_FINISHED', source: 'SOURCE_EXECUTOR', agent_id: offer.agent_id, uuid: Buffer.from('update-1 16bytes').toString('base64'), timestamp: Date.now() / 1000 };
       assert.equal(await sendAsAgent(m.url, a, { type: 'STATUS_UPDATE', framework_id: frameworkId, status: finished }), 202);
       await waitFor(() => updates().some((s) => s.task_id.value === 'ended' && s.state === 'TASK_FINISHED'), 5000, 'TASK_FINISHED forwarded');
       const framework = () => (m.state().frameworks as StateFramework[])[0]!;
@@ -95,16 +96,26 @@ for (const partitionAware of [true, false]) {
       await waitFor(() => updates(killed).length > 0, 5000, 'the kill answered');
       assert.deepEqual(updates(killed).map((s) => [s.task_id.value, s.state, s.message]), [['running', lost, 'Reconciliation: Task is unreachable']]);
 
-      // The agent comes back reporting only the running task: that one is active again, the ended one is gone.
+      // The agent comes back reporting the running task, and the ended one with its update still unacknowledged:
+      // both are active again, each told with REASON_AGENT_REREGISTERED.
+      const returned = seen.length;
       const back = await registerRawAgent(m.url, {
         hostname: 'a', port: 1, id: a.agentId, resources: [{ name: 'cpus', type: 'SCALAR', scalar: { value: 2 } }], attributes: [],
-        tasks: [{ info: task('running'), frameworkId, state: 'TASK_RUNNING', statuses: [] }],
+        tasks: [{ info: task('running'), frameworkId, state: 'TASK_RUNNING', statuses: [] }, { info: task('ended'), frameworkId, state: 'TASK_FINISHED', statuses: [finished] }],
       });
       link.destroy();
       link = back.req;
-      await waitFor(() => framework().tasks.length === 1, 5000, 'the reported task active again');
+      await waitFor(() => framework().tasks.length === 2, 5000, 'the reported tasks active again');
+      assert.deepEqual(framework().tasks.map((t) => [t.id, t.state]).sort(), [['ended', 'TASK_FINISHED'], ['running', 'TASK_RUNNING']]);
+      assert.deepEqual(framework().unreachable_tasks, []);
+      await waitFor(() => updates(returned).length >= 2, 5000, 'both tasks told');
+      assert.deepEqual(updates(returned).map((s) => [s.task_id.value, s.state, s.reason]).sort(),
+        [['ended', 'TASK_FINISHED', 'REASON_AGENT_REREGISTERED'], ['running', 'TASK_RUNNING', 'REASON_AGENT_REREGISTERED']]);
+      // The ended task kept the uuid of its update: acknowledging that update completes it.
+      await c.call(Calls.acknowledge(finished));
+      await waitFor(() => framework().completed_tasks.length === 1, 5000, 'the acknowledged task completed');
+      assert.deepEqual(framework().completed_tasks.map((t) => [t.id, t.state]), [['ended', 'TASK_FINISHED']]);
       assert.deepEqual(framework().tasks.map((t) => [t.id, t.state]), [['running', 'TASK_RUNNING']]);
-      assert.deepEqual(framework().unreachable_tasks, [], 'what the agent did not report is no longer held');
     } finally {
       await client?.teardown().catch(() => undefined);
       link?.destroy();
