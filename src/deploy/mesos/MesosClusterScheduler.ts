@@ -15,7 +15,7 @@ import { describeDriver, type MesosDriverDescription, type StateChange } from '.
 import { compareQueued, driverNeeds } from './driverOffers.js';
 import { waitingReason, type OfferSeen } from './waitingReason.js';
 import { resourceOffers, type OfferRound } from './offerRound.js';
-import { RetryTimer, statusUpdate } from './driverStatusUpdates.js';
+import { RetryTimer, launchedTasks, statusUpdate } from './driverStatusUpdates.js';
 import { parseQueueWeights, queueOf, queueWeight, unknownQueue } from './queues.js';
 import { submissionId } from './submissionId.js';
 import { coalesce } from './coalesce.js';
@@ -70,11 +70,13 @@ export class MesosClusterScheduler implements SubmissionHandler {
   private readonly launched = new Map<string, MesosClusterSubmissionState>();
   private readonly retrying: MesosDriverDescription[] = [];
   private readonly finished: MesosClusterSubmissionState[] = [];
-  /** Tasks restored from the store: reconciliation updates for them are applied. */
-  private readonly pendingRecover = new Map<string, string>();
-  /** Asks Mesos about recovered drivers after each (re)subscription until it answers for each (TaskReconciler.ts). */
+  /**
+   * Asks Mesos about every launched driver after each (re)subscription until it answers for each (TaskReconciler.ts):
+   * Spark asks only about drivers restored from the store, so a driver whose agent was removed while the dispatcher
+   * was not subscribed (the master's TASK_LOST is sent once, not retried) stayed RUNNING for ever.
+   */
   private readonly reconciler = new TaskReconciler({
-    tasks: () => this.pendingRecover,
+    tasks: () => launchedTasks(this.launched.values()),
     send: (tasks) => this.framework!.tryCall(Calls.reconcile(tasks)),
     subscribed: () => this.framework?.isSubscribed ?? false,
   });
@@ -167,10 +169,7 @@ export class MesosClusterScheduler implements SubmissionHandler {
 
   private async recover(): Promise<void> {
     const launched = await this.store.fetchAll<MesosClusterSubmissionState>('launchedDrivers');
-    for (const s of launched) {
-      this.launched.set(s.driver.submissionId, s);
-      this.pendingRecover.set(s.taskId, s.agentId);
-    }
+    for (const s of launched) this.launched.set(s.driver.submissionId, s);
     for (const d of await this.store.fetchAll<MesosDriverDescription>('driverQueue')) {
       // Launched but still queued: the crash came between the two writes.
       if (this.launched.has(d.submissionId)) await this.store.expunge('driverQueue', d.submissionId);
@@ -341,7 +340,7 @@ export class MesosClusterScheduler implements SubmissionHandler {
   private async onEvent(e: ClientEvent): Promise<void> {
     switch (e.type) {
       case 'SUBSCRIBED':
-        if (this.pendingRecover.size > 0) log.info({ tasks: this.pendingRecover.size }, 'reconciling recovered drivers');
+        if (this.launched.size > 0) log.info({ tasks: this.launched.size }, 'reconciling launched drivers');
         await this.reconciler.subscribed();
         return;
       case 'OFFERS': {
@@ -354,7 +353,7 @@ export class MesosClusterScheduler implements SubmissionHandler {
         if (e.update.status.uuid && e.update.status.agent_id) await this.framework!.call(Calls.acknowledge(e.update.status));
         this.reconciler.answered(e.update.status.task_id.value);
         return this.exclusive(() => statusUpdate(e.update.status, {
-          launched: this.launched, pendingRecover: this.pendingRecover, retrying: this.retrying, finished: this.finished, store: this.store,
+          launched: this.launched, retrying: this.retrying, finished: this.finished, store: this.store,
           maxRetryWaitSeconds: this.maxRetryWaitSeconds, retainedDrivers: this.retainedDrivers, retryTimer: this.retryTimer,
         }));
       case 'ERROR':

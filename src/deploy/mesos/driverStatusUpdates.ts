@@ -16,8 +16,6 @@ const log = getLogger('MesosClusterScheduler');
 /** What a status update reads and changes of the scheduler's state; the collections are the scheduler's own. */
 export interface StatusUpdateContext {
   launched: Map<string, MesosClusterSubmissionState>;
-  /** Tasks restored from the store: reconciliation updates for them are applied. */
-  pendingRecover: Map<string, string>;
   retrying: MesosDriverDescription[];
   finished: MesosClusterSubmissionState[];
   store: PersistenceEngine;
@@ -34,9 +32,11 @@ export async function statusUpdate(s: TaskStatus, c: StatusUpdateContext): Promi
     log.debug({ task: taskId, state: s.state }, 'status update for a driver that is not launched');
     return;
   }
-  if (s.reason === 'REASON_RECONCILIATION' && !c.pendingRecover.has(taskId)) return;
   // An update for an earlier attempt (an agent that came back after the relaunch) changes nothing.
   if (taskId !== state.taskId) return;
+  // Reconciliation's answer (the latest state the master knows) counts when it says something new; one that repeats
+  // the state is not stored again, and the status keeps the message its update brought.
+  if (s.reason === 'REASON_RECONCILIATION' && state.status?.state === s.state) return;
   const now = Date.now();
   if (state.status?.state !== s.state) state.history.push({ time: now, state: s.state, ...(s.message ? { message: s.message } : {}) });
   state.status = s;
@@ -46,7 +46,6 @@ export async function statusUpdate(s: TaskStatus, c: StatusUpdateContext): Promi
     await c.store.persist('retryList', id, d);
     await c.store.expunge('launchedDrivers', id);
     c.launched.delete(id);
-    c.pendingRecover.delete(taskId);
     c.retrying.push(d);
     log.warn({ submission: id, state: s.state, retry: d.retryState!.retries, waitSeconds: d.retryState!.waitTimeSeconds }, 'supervised driver failed; relaunching after back-off');
     c.retryTimer.arm(c.retrying);
@@ -55,12 +54,18 @@ export async function statusUpdate(s: TaskStatus, c: StatusUpdateContext): Promi
   if (isTerminalTaskState(s.state) || s.state === 'TASK_UNREACHABLE' || s.state === 'TASK_UNKNOWN') {
     state.finishDate = now;
     c.launched.delete(id);
-    c.pendingRecover.delete(taskId);
     await retire(state, c.finished, c.retainedDrivers, c.store);
     await c.store.expunge('launchedDrivers', id);
     return;
   }
   await c.store.persist('launchedDrivers', id, state);
+}
+
+/** The launched drivers' tasks, as reconciliation asks about them: task id to agent id. */
+export function launchedTasks(launched: Iterable<MesosClusterSubmissionState>): Map<string, string> {
+  const tasks = new Map<string, string>();
+  for (const s of launched) tasks.set(s.taskId, s.agentId);
+  return tasks;
 }
 
 /** Into the finished list (persisted, going beyond Spark, so a restart still answers for it), oldest tenth evicted when full. */
