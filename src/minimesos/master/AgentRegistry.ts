@@ -8,7 +8,7 @@ import { isTerminalTaskState, type TaskStatus } from '../../mesos/wire/task.js';
 import { normalize } from '../resources.js';
 import type { AgentLink } from './AgentLink.js';
 import type { AdmittedAgent, Registry } from './Registrar.js';
-import { MAX_TIMER_MS, completeTask, hasCapability, holdUnreachable, isUnreachableTask, masterStatus, now, roleOfTask, updateEvent, type AgentRegistration, type MAgent, type MasterContext, type MFramework, type MTask } from './model.js';
+import { MAX_TIMER_MS, completeTask, hasCapability, holdUnreachable, isUnreachableTask, masterStatus, now, recordStatus, roleOfTask, updateEvent, type AgentRegistration, type MAgent, type MasterContext, type MFramework, type MTask } from './model.js';
 
 const log = getLogger('minimesos.Master');
 
@@ -352,8 +352,7 @@ export class AgentRegistry {
   private lose(f: MFramework, t: MTask, s: TaskStatus, complete: boolean): void {
     if (t.executorId !== undefined && t.info.executor) s.executor_id = { value: t.executorId };
     // An ended task keeps its state (Mesos never changes a terminal one); the framework hears the update all the same.
-    if (!isTerminalTaskState(t.state)) t.state = s.state;
-    t.statuses.push(s);
+    recordStatus(t, s);
     if (complete) completeTask(f, t, this.ctx.opts.maxCompletedTasksPerFramework);
     this.ctx.frameworks.send(f, updateEvent(s));
   }
@@ -365,8 +364,7 @@ export class AgentRegistry {
     if (!f) return;
     const t = f.tasks.get(status.task_id.value);
     if (t) {
-      if (!t.statuses.some((s) => s.uuid === status.uuid)) t.statuses.push(status);
-      t.state = status.state;
+      recordStatus(t, status);
       if (isTerminalTaskState(status.state)) t.terminalUuid = status.uuid;
     }
     this.ctx.frameworks.send(f, updateEvent({ ...status, agent_id: { value: agentId } }));

@@ -6,9 +6,8 @@ import type { ServerResponse } from 'node:http';
 import { getLogger } from '../../util/logging.js';
 import type { FrameworkInfo } from '../../mesos/wire/framework.js';
 import type { SchedulerCall } from '../../mesos/wire/scheduler.js';
-import { isTerminalTaskState } from '../../mesos/wire/task.js';
 import { EventStream } from '../EventStream.js';
-import { completeTask, fmtId, frameworkRoles, hasCapability, now, type MasterContext, type MFramework } from './model.js';
+import { completeTask, fmtId, masterStatus, recordStatus, frameworkRoles, hasCapability, now, type MasterContext, type MFramework } from './model.js';
 
 const log = getLogger('minimesos.Master');
 
@@ -147,8 +146,11 @@ export class FrameworkRegistry {
     this.ctx.allocator.discardOffers(f, true);
     this.frameworks.delete(id);
     this.removedIds.add(id);
+    // As Mesos' removeFramework: each task gets a status of its own (nobody is told), then completes.
     for (const t of [...f.tasks.values()]) {
-      if (!isTerminalTaskState(t.state)) t.state = 'TASK_KILLED';
+      const s = masterStatus(t.info.task_id.value, 'TASK_KILLED', 'REASON_FRAMEWORK_REMOVED', `Framework ${id} removed`, t.agentId);
+      if (t.executorId !== undefined && t.info.executor) s.executor_id = { value: t.executorId };
+      recordStatus(t, s);
       completeTask(f, t, this.ctx.opts.maxCompletedTasksPerFramework);
     }
     this.ctx.allocator.clearFilters(id);

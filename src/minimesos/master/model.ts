@@ -5,7 +5,7 @@
  */
 import type { FrameworkInfo, MasterInfo, Offer } from '../../mesos/wire/framework.js';
 import type { Resource } from '../../mesos/wire/resources.js';
-import type { ExecutorInfo, TaskInfo, TaskState, TaskStatus } from '../../mesos/wire/task.js';
+import { isTerminalTaskState, type ExecutorInfo, type TaskInfo, type TaskState, type TaskStatus } from '../../mesos/wire/task.js';
 import type { EventStream } from '../EventStream.js';
 import { roleOf } from '../resources.js';
 import type { AgentLink } from './AgentLink.js';
@@ -85,6 +85,18 @@ export interface MTask {
 
 /** Whether the task is among its framework's unreachable tasks rather than its active ones. */
 export const isUnreachableTask = (t: MTask): boolean => t.unreachable === true || t.state === 'TASK_UNREACHABLE';
+
+/**
+ * Records a status of the task as Mesos' `updateTask` does: an ended task keeps its state; a status in the state of
+ * the last one replaces it (a resent update, a health change), and none keeps its `data` (the framework's own bytes).
+ */
+export function recordStatus(t: MTask, s: TaskStatus): void {
+  if (!isTerminalTaskState(t.state)) t.state = s.state;
+  const kept: TaskStatus = { ...s };
+  delete kept.data;
+  if (t.statuses.length > 0 && t.statuses[t.statuses.length - 1]!.state === s.state) t.statuses[t.statuses.length - 1] = kept;
+  else t.statuses.push(kept);
+}
 
 /** The task is done with: it leaves the framework's tasks for its completed ones, of which the latest `keep` stay. */
 export function completeTask(f: MFramework, t: MTask, keep: number): void {

@@ -165,10 +165,12 @@ function kill(ctx: MasterContext, f: MFramework, taskId: string, agentId: string
 
 function acknowledge(ctx: MasterContext, f: MFramework, agentId: string, taskId: string, uuid: string): void {
   const a = ctx.agents.get(agentId);
-  if (!a) return; // unknown or disconnected agent: the update is resent later
+  // Unknown or disconnected agent: dropped, as Mesos drops it; the agent resends the update, and it is acknowledged then.
+  if (!a || !a.active) return;
   a.link.acknowledge(f.id, taskId, uuid);
   const t = f.tasks.get(taskId);
-  if (t && t.terminalUuid === uuid) completeTask(f, t, ctx.opts.maxCompletedTasksPerFramework);
+  // The task as the named agent has it (Mesos looks it up there).
+  if (t && t.agentId === agentId && t.terminalUuid === uuid) completeTask(f, t, ctx.opts.maxCompletedTasksPerFramework);
 }
 
 function reconcile(ctx: MasterContext, f: MFramework, tasks: { task_id: { value: string }; agent_id?: { value: string } }[]): void {
@@ -184,8 +186,11 @@ function reconcile(ctx: MasterContext, f: MFramework, tasks: { task_id: { value:
       agent_id: { value: t.agentId },
       timestamp: now(),
     };
-    if (t.executorId !== undefined) s.executor_id = { value: t.executorId };
-    if (last?.container_status) s.container_status = last.container_status;
+    // As Mesos: the executor only for a task that names one (not a command task's), the container's status from the
+    // latest update that had one.
+    if (t.executorId !== undefined && t.info.executor) s.executor_id = { value: t.executorId };
+    const container = t.statuses.findLast((u) => u.container_status !== undefined)?.container_status;
+    if (container) s.container_status = container;
     if (last?.healthy !== undefined) s.healthy = last.healthy;
     ctx.frameworks.send(f, updateEvent(s));
   };

@@ -1,0 +1,72 @@
+/**
+ * What the master keeps of a task's updates and acknowledgements, as Mesos' master does (`updateTask`,
+ * `acknowledge`, `reconcile`, `removeFramework`): checked against an agent played by hand.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Calls } from '../../src/mesos/calls.js';
+import type { TaskStatus } from '../../src/mesos/wire/task.js';
+import { waitFor } from '../helpers/events.js';
+import { withTasks, type StateFramework } from '../helpers/rawAgentTasks.js';
+
+const uuid = (n: number) => Buffer.from(`update ${String(n).padStart(9, '0')}`).toString('base64');
+const update = (taskId: string, state: TaskStatus['state'], n: number, more: Partial<TaskStatus> = {}) => ({
+  task_id: { value: taskId }, state, source: 'SOURCE_EXECUTOR' as const, uuid: uuid(n), timestamp: Date.now() / 1000, ...more,
+});
+const container = { network_infos: [{ ip_addresses: [{ ip_address: '10.0.0.5' }] }] };
+
+test('an acknowledgement for a disconnected agent is dropped: the ended task stays until its resent update is acknowledged', async () => {
+  await withTasks({ partitionAware: true, ids: ['ended'], checkpoint: true }, async ({ m, client, link, updates, framework }) => {
+    const finished = updates(0).find((s) => s.task_id.value === 'ended' && s.state === 'TASK_FINISHED')!;
+    // The agent is disconnected, not removed: the framework checkpoints, so its task stays.
+    link.destroy();
+    await waitFor(() => (m.state().slaves as { active: boolean }[])[0]?.active === false, 5000, 'the agent disconnected');
+    await client.call(Calls.acknowledge(finished));
+    await new Promise((r) => setTimeout(r, 300));
+    assert.deepEqual(framework().tasks.map((t) => [t.id, t.state]), [['ended', 'TASK_FINISHED']], 'still active');
+    assert.deepEqual(framework().completed_tasks, []);
+  });
+});
+
+test('statuses: one per state in a row, the latest kept, without data; an ended task keeps its state', async () => {
+  await withTasks({ partitionAware: true, ids: ['ended', 't'] }, async ({ m, updates, framework, report }) => {
+    const sent = [
+      update('t', 'TASK_RUNNING', 1, { data: Buffer.from('big').toString('base64') }),
+      update('t', 'TASK_RUNNING', 2, { healthy: true }),
+      update('t', 'TASK_FINISHED', 3),
+      update('t', 'TASK_RUNNING', 4),
+    ];
+    for (const s of sent) assert.equal(await report(s), 202);
+    await waitFor(() => updates(0).filter((s) => s.task_id.value === 't').length === sent.length, 5000, 'every update forwarded');
+    const t = framework().tasks.find((x) => x.id === 't')!;
+    assert.equal(t.state, 'TASK_FINISHED', 'a late update does not change an ended task\'s state');
+    assert.deepEqual(t.statuses!.map((s) => s.state), ['TASK_RUNNING', 'TASK_FINISHED', 'TASK_RUNNING']);
+    const kept = m.frameworks.get((m.state().frameworks as { id: string }[])[0]!.id)!.tasks.get('t')!.statuses;
+    assert.deepEqual(kept.map((s) => [s.uuid, s.healthy, 'data' in s]), [[uuid(2), true, false], [uuid(3), undefined, false], [uuid(4), undefined, false]]);
+  });
+});
+
+test('reconciliation: no executor id for a command task, the container status of the latest update that had one', async () => {
+  await withTasks({ partitionAware: true, ids: ['ended', 't'] }, async ({ client, seen, updates, report }) => {
+    assert.equal(await report(update('t', 'TASK_RUNNING', 1, { container_status: container })), 202);
+    assert.equal(await report(update('t', 'TASK_FINISHED', 2)), 202);
+    await waitFor(() => updates(0).some((s) => s.task_id.value === 't' && s.state === 'TASK_FINISHED'), 5000, 'the end forwarded');
+    const asked = seen.length;
+    await client.call(Calls.reconcile([{ task_id: { value: 't' } }]));
+    await waitFor(() => updates(asked).length > 0, 5000, 'the answer');
+    const [answer] = updates(asked);
+    assert.deepEqual([answer!.state, answer!.reason, answer!.executor_id, answer!.container_status], ['TASK_FINISHED', 'REASON_RECONCILIATION', undefined, container]);
+  });
+});
+
+test('a removed framework\'s tasks each get TASK_KILLED / REASON_FRAMEWORK_REMOVED among their statuses, ended ones keeping their state', async () => {
+  await withTasks({ partitionAware: false, ids: ['ended', 'running'] }, async ({ m, client }) => {
+    const id = (m.state().frameworks as { id: string }[])[0]!.id;
+    await client.teardown();
+    await waitFor(() => (m.state().completed_frameworks as unknown[]).length === 1, 5000, 'the framework removed');
+    const done = (m.state().completed_frameworks as StateFramework[])[0]!;
+    assert.deepEqual(done.completed_tasks.map((t) => [t.id, t.state, t.statuses!.at(-1)!.state]).sort(), [['ended', 'TASK_FINISHED', 'TASK_KILLED'], ['running', 'TASK_KILLED', 'TASK_KILLED']]);
+    const last = m.frameworks.completed[0]!.completedTasks.map((t) => t.statuses.at(-1)!);
+    for (const s of last) assert.deepEqual([s.state, s.reason, s.source, s.message], ['TASK_KILLED', 'REASON_FRAMEWORK_REMOVED', 'SOURCE_MASTER', `Framework ${id} removed`]);
+  });
+});
