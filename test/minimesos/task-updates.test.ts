@@ -1,13 +1,18 @@
 /**
- * What the master keeps of a task's updates and acknowledgements, as Mesos' master does (`updateTask`,
- * `acknowledge`, `reconcile`, `removeFramework`): checked against an agent played by hand.
+ * What the master keeps of a task's updates and acknowledgements, and how it launches task groups, as Mesos' master
+ * does (`updateTask`, `acknowledge`, `reconcile`, `removeFramework`, LAUNCH_GROUP): checked against an agent played
+ * by hand.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Calls } from '../../src/mesos/calls.js';
+import type http from 'node:http';
+import { Master } from '../../src/minimesos/Master.js';
+import { Calls, Operations } from '../../src/mesos/calls.js';
+import { SchedulerClient, type ClientEvent } from '../../src/mesos/client/SchedulerClient.js';
 import type { TaskStatus } from '../../src/mesos/wire/task.js';
 import { waitFor } from '../helpers/events.js';
-import { withTasks, type StateFramework } from '../helpers/rawAgentTasks.js';
+import { registerRawAgent } from '../helpers/rawAgent.js';
+import { cpus, withTasks, type StateFramework } from '../helpers/rawAgentTasks.js';
 
 const uuid = (n: number) => Buffer.from(`update ${String(n).padStart(9, '0')}`).toString('base64');
 const update = (taskId: string, state: TaskStatus['state'], n: number, more: Partial<TaskStatus> = {}) => ({
@@ -69,4 +74,37 @@ test('a removed framework\'s tasks each get TASK_KILLED / REASON_FRAMEWORK_REMOV
     const last = m.frameworks.completed[0]!.completedTasks.map((t) => t.statuses.at(-1)!);
     for (const s of last) assert.deepEqual([s.state, s.reason, s.source, s.message], ['TASK_KILLED', 'REASON_FRAMEWORK_REMOVED', 'SOURCE_MASTER', `Framework ${id} removed`]);
   });
+});
+
+test('a task group launches whole or not at all: one invalid task gives every task of the group TASK_ERROR', async () => {
+  const m = new Master({ allocationIntervalMs: 50 });
+  let link: http.ClientRequest | undefined;
+  let client: SchedulerClient | undefined;
+  try {
+    await m.start();
+    const seen: ClientEvent[] = [];
+    const c = new SchedulerClient({ master: m.url.replace('http://', 'mesos://'), frameworkInfo: { user: 'u', name: 'groups' } }).start();
+    client = c;
+    void (async () => {
+      for await (const e of c.events()) seen.push(e);
+    })().catch(() => undefined);
+    link = (await registerRawAgent(m.url, { hostname: 'a', port: 1, resources: cpus(4), attributes: [] })).req;
+    await waitFor(() => seen.some((e) => e.type === 'OFFERS'), 10_000, 'an offer');
+    const offer = (seen.find((e) => e.type === 'OFFERS') as Extract<ClientEvent, { type: 'OFFERS' }>).offers.offers![0]!;
+    const executor = { type: 'CUSTOM' as const, executor_id: { value: 'e' }, command: { value: 'true' }, resources: cpus(0.5) };
+    const task = (id: string, n: number) => ({ name: id, task_id: { value: id }, agent_id: offer.agent_id, resources: cpus(n) });
+    // The second task asks for more than is left.
+    await c.call(Calls.accept([offer.id], [Operations.launchGroup(executor, [task('g1', 1), task('g2', 8)])]));
+    const statuses = () => seen.flatMap((e) => (e.type === 'UPDATE' ? [e.update.status] : []));
+    await waitFor(() => statuses().length >= 2, 5000, 'both tasks told');
+    const told = statuses().map((s) => [s.task_id.value, s.state, s.reason, s.message]).sort();
+    assert.deepEqual(told.map((x) => x.slice(0, 3)), [['g1', 'TASK_ERROR', 'REASON_TASK_GROUP_INVALID'], ['g2', 'TASK_ERROR', 'REASON_TASK_GROUP_INVALID']]);
+    assert.equal(told[0]![3], told[1]![3], 'one message for the group');
+    assert.match(String(told[0]![3]), /^Task 'g2' is invalid: /);
+    assert.deepEqual((m.state().frameworks as StateFramework[])[0]!.tasks, [], 'nothing launched');
+  } finally {
+    await client?.teardown().catch(() => undefined);
+    link?.destroy();
+    await m.stop();
+  }
 });

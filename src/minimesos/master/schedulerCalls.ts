@@ -5,6 +5,7 @@
  */
 import type { Operation } from '../../mesos/wire/framework.js';
 import type { SchedulerCall } from '../../mesos/wire/scheduler.js';
+import type { Resource } from '../../mesos/wire/resources.js';
 import { isTerminalTaskState, type TaskInfo, type TaskState, type TaskStatus } from '../../mesos/wire/task.js';
 import { normalize, subtract } from '../resources.js';
 import { validateTask } from '../validation.js';
@@ -117,15 +118,36 @@ function accept(ctx: MasterContext, f: MFramework, offerIds: { value: string }[]
       continue;
     }
     const known = new Map(f.executors.get(agentId) ?? []);
+    // Each task checked against what the ones before it in this ACCEPT took.
+    const checked: { task: TaskInfo; error: string | undefined; needs: Resource[] }[] = [];
+    let left = pool;
+    const taken = new Set(launchedHere);
+    const executorsSoFar = new Map(known);
     for (const t of tasks) {
       const task: TaskInfo = groupExecutor ? { ...t, executor: t.executor ?? groupExecutor } : t;
-      const active = new Set([...[...f.tasks.values()].filter((x) => !isTerminalTaskState(x.state) && !isUnreachableTask(x)).map((x) => x.info.task_id.value), ...launchedHere]);
-      const [validationError, needs] = validateTask(task, { agentId, activeTaskIds: active, unreachableTaskIds, knownExecutors: known, available: pool });
-      let error = validationError;
+      const active = new Set([...[...f.tasks.values()].filter((x) => !isTerminalTaskState(x.state) && !isUnreachableTask(x)).map((x) => x.info.task_id.value), ...taken]);
+      const [validationError, needs] = validateTask(task, { agentId, activeTaskIds: active, unreachableTaskIds, knownExecutors: executorsSoFar, available: left });
+      // Mesos runs such a group; this simulator has no default executor, so it says so rather than fail the task later.
+      let error = group && groupExecutor?.type === 'DEFAULT' ? "the default executor ('ExecutorInfo.type' DEFAULT) is not simulated by mini-Mesos" : validationError;
       if (!error && group && groupExecutor?.type === undefined) error = "'ExecutorInfo.type' must be set";
       if (!error && group && task.container?.type === 'DOCKER') error = 'Docker ContainerInfo is not supported on the task';
+      if (!error && !agent) error = `Agent ${agentId} is not available`;
+      checked.push({ task, error, needs });
+      if (error) continue;
+      left = subtract(left, needs)!;
+      taken.add(task.task_id.value);
+      if (task.executor && !executorsSoFar.has(task.executor.executor_id.value)) executorsSoFar.set(task.executor.executor_id.value, task.executor);
+    }
+    // A group launches whole or not at all (Mesos: "the entire group can be launched"): every task of a group with an
+    // invalid one gets TASK_ERROR with the first error.
+    const groupError = group ? checked.find((c) => c.error !== undefined) : undefined;
+    for (const { task, error, needs } of checked) {
+      if (groupError) {
+        send(updateEvent(masterStatus(task.task_id.value, 'TASK_ERROR', 'REASON_TASK_GROUP_INVALID', `Task '${groupError.task.task_id.value}' is invalid: ${groupError.error}`, agentId)));
+        continue;
+      }
       if (error || !agent) {
-        send(updateEvent(masterStatus(t.task_id.value, 'TASK_ERROR', group ? 'REASON_TASK_GROUP_INVALID' : 'REASON_TASK_INVALID', error ?? `Agent ${agentId} is not available`, agentId)));
+        send(updateEvent(masterStatus(task.task_id.value, 'TASK_ERROR', 'REASON_TASK_INVALID', error ?? `Agent ${agentId} is not available`, agentId)));
         continue;
       }
       pool = subtract(pool, needs)!;
