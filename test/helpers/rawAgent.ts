@@ -4,10 +4,11 @@ import { AGENT_MESSAGE_PATH, AGENT_REGISTER_PATH, type AgentMessage, type Regist
 
 /**
  * Registers as an agent; resolves with the link (destroy `req` to drop it), the id the master gave, the link's id
- * (for messages sent as the agent) and a promise of the link's end, once the REGISTERED record arrived. A refusal (any
+ * (for messages sent as the agent), a promise of the link's end and what the master has sent over it so far, once
+ * the REGISTERED record arrived. A refusal (any
  * status but 200) rejects.
  */
-export function registerRawAgent(masterUrl: string, reg: Registration): Promise<{ req: http.ClientRequest; agentId: string; linkId: string; closed: Promise<void> }> {
+export function registerRawAgent(masterUrl: string, reg: Registration): Promise<{ req: http.ClientRequest; agentId: string; linkId: string; closed: Promise<void>; received(): string }> {
   return new Promise((resolve, reject) => {
     // A connection of its own (no keep-alive pool): a link the master closed must not be reused by the next one.
     const req = http.request(`${masterUrl}${AGENT_REGISTER_PATH}`, { method: 'POST', agent: false, headers: { 'Content-Type': 'application/json' } }, (res) => {
@@ -18,7 +19,7 @@ export function registerRawAgent(masterUrl: string, reg: Registration): Promise<
         buf += c.toString();
         const m = /"agent_id":"([^"]+)"/.exec(buf);
         const link = /"link_id":"([^"]+)"/.exec(buf);
-        if (m && link) resolve({ req, agentId: m[1]!, linkId: link[1]!, closed });
+        if (m && link) resolve({ req, agentId: m[1]!, linkId: link[1]!, closed, received: () => buf });
       });
       res.on('error', () => undefined);
     });

@@ -108,3 +108,29 @@ test('a task group launches whole or not at all: one invalid task gives every ta
     await m.stop();
   }
 });
+
+test('a kill the agent could not hear is sent again when it re-registers still running the task', async () => {
+  await withTasks({ partitionAware: true, ids: ['ended', 'running'], checkpoint: true }, async ({ m, client, agentId, link, framework, report }) => {
+    assert.equal(await report(update('running', 'TASK_RUNNING', 1)), 202);
+    await waitFor(() => framework().tasks.some((t) => t.id === 'running' && t.state === 'TASK_RUNNING'), 5000, 'running');
+    // Cut off (the framework checkpoints: its tasks stay), the agent misses both kills.
+    link.destroy();
+    await waitFor(() => (m.state().slaves as { active: boolean }[])[0]?.active === false, 5000, 'the agent disconnected');
+    await client.call(Calls.kill({ value: 'running' }, { value: agentId }));
+    await client.call(Calls.kill({ value: 'ended' }, { value: agentId }));
+    const frameworkId = (m.state().frameworks as { id: string }[])[0]!.id;
+    const info = (id: string) => ({ name: id, task_id: { value: id }, agent_id: { value: agentId }, resources: cpus(1), command: { value: 'true' } });
+    const back = await registerRawAgent(m.url, {
+      hostname: 'a', port: 1, id: agentId, resources: cpus(2), attributes: [],
+      tasks: [{ info: info('running'), frameworkId, state: 'TASK_RUNNING', statuses: [] }, { info: info('ended'), frameworkId, state: 'TASK_FINISHED', statuses: [] }],
+    });
+    try {
+      await waitFor(() => back.received().includes('"KILL_TASK"'), 5000, 'the kill sent again');
+      await new Promise((r) => setTimeout(r, 200));
+      const kills = [...back.received().matchAll(/"type":"KILL_TASK"[^}]*"task_id":"([^"]+)"/g)].map((x) => x[1]);
+      assert.deepEqual(kills, ['running'], 'only the task still running');
+    } finally {
+      back.req.destroy();
+    }
+  });
+});

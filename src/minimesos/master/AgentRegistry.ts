@@ -8,7 +8,7 @@ import { isTerminalTaskState, type TaskStatus } from '../../mesos/wire/task.js';
 import { normalize } from '../resources.js';
 import type { AgentLink } from './AgentLink.js';
 import type { AdmittedAgent, Registry } from './Registrar.js';
-import { MAX_TIMER_MS, completeTask, hasCapability, holdUnreachable, isUnreachableTask, masterStatus, now, recordStatus, roleOfTask, updateEvent, type AgentRegistration, type MAgent, type MasterContext, type MFramework, type MTask } from './model.js';
+import { MAX_TIMER_MS, completeTask, hasCapability, holdUnreachable, isUnreachableTask, killedTaskKey, masterStatus, now, recordStatus, roleOfTask, updateEvent, type AgentRegistration, type MAgent, type MasterContext, type MFramework, type MTask } from './model.js';
 
 const log = getLogger('minimesos.Master');
 
@@ -167,6 +167,7 @@ export class AgentRegistry {
     this.agents.set(id, {
       id, link, hostname: reg.hostname, ip: reg.ip ?? reg.hostname, port: reg.port, total: normalize(reg.resources), attributes: reg.attributes,
       registeredTime: existing?.registeredTime ?? now(), reregisteredTime: reg.id ? now() : undefined, active: true,
+      killedTasks: existing?.killedTasks ?? new Set(),
     });
     // Closed only once the new link is the agent's: closing runs the old link's close handler at once, and
     // `disconnected` must see that link as stale rather than take the agent for gone.
@@ -209,6 +210,7 @@ export class AgentRegistry {
         this.ctx.frameworks.send(f, updateEvent(s));
       }
     }
+    this.killAgain(this.agents.get(id)!, reg.tasks ?? []);
     // What it held as unreachable and the agent no longer reports is gone with it (Mesos drops the agent's
     // unreachable tasks when it comes back); reconciliation tells the framework.
     if (wasUnreachable) {
@@ -218,6 +220,23 @@ export class AgentRegistry {
     this.persist();
     this.ctx.allocateSoon();
     return id;
+  }
+
+  /**
+   * Kills asked for while the agent could not hear them (Mesos' re-registration: "tasks in 'killedTasks' that are still
+   * alive on the slave"): sent again for each such task it reports still running; the others are forgotten.
+   */
+  private killAgain(a: MAgent, reported: NonNullable<AgentRegistration['tasks']>): void {
+    if (a.killedTasks.size === 0) return;
+    const alive = new Set<string>();
+    for (const t of reported) {
+      const key = killedTaskKey(t.frameworkId, t.info.task_id.value);
+      if (isTerminalTaskState(t.state) || !a.killedTasks.has(key)) continue;
+      alive.add(key);
+      log.warn({ agent: a.id, framework: t.frameworkId, task: t.info.task_id.value }, 'the agent runs a task that was to be killed: killing it now');
+      a.link.killTask(t.frameworkId, t.info.task_id.value, undefined);
+    }
+    a.killedTasks = alive;
   }
 
   /** Why an agent may not (re)register now: its machine is DOWN for maintenance (until `/machine/up`). */
@@ -353,6 +372,7 @@ export class AgentRegistry {
     if (t.executorId !== undefined && t.info.executor) s.executor_id = { value: t.executorId };
     // An ended task keeps its state (Mesos never changes a terminal one); the framework hears the update all the same.
     recordStatus(t, s);
+    this.agents.get(t.agentId)?.killedTasks.delete(killedTaskKey(f.id, t.info.task_id.value));
     if (complete) completeTask(f, t, this.ctx.opts.maxCompletedTasksPerFramework);
     this.ctx.frameworks.send(f, updateEvent(s));
   }
@@ -367,6 +387,7 @@ export class AgentRegistry {
       recordStatus(t, status);
       if (isTerminalTaskState(status.state)) t.terminalUuid = status.uuid;
     }
+    if (isTerminalTaskState(status.state)) this.agents.get(agentId)?.killedTasks.delete(killedTaskKey(frameworkId, status.task_id.value));
     this.ctx.frameworks.send(f, updateEvent({ ...status, agent_id: { value: agentId } }));
     if (isTerminalTaskState(status.state)) this.ctx.allocateSoon();
   }

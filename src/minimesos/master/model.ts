@@ -173,7 +173,14 @@ export interface MAgent {
   registeredTime: number;
   reregisteredTime: number | undefined;
   active: boolean;
+  /**
+   * Tasks a framework asked to kill here (`killedTaskKey`; Mesos' `killedTasks`), until they end: an agent that missed
+   * the kill (disconnected, partitioned) is told again if it re-registers still running one.
+   */
+  killedTasks: Set<string>;
 }
+
+export const killedTaskKey = (frameworkId: string, taskId: string): string => `${frameworkId}\n${taskId}`;
 
 export interface TaskSnapshot {
   info: TaskInfo;

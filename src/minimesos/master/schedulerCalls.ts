@@ -9,7 +9,7 @@ import type { Resource } from '../../mesos/wire/resources.js';
 import { isTerminalTaskState, type TaskInfo, type TaskState, type TaskStatus } from '../../mesos/wire/task.js';
 import { normalize, subtract } from '../resources.js';
 import { validateTask } from '../validation.js';
-import { completeTask, hasCapability, isUnreachableTask, masterStatus, now, updateEvent, type MasterContext, type MFramework, type MOffer, type MTask } from './model.js';
+import { completeTask, hasCapability, isUnreachableTask, killedTaskKey, masterStatus, now, updateEvent, type MasterContext, type MFramework, type MOffer, type MTask } from './model.js';
 
 export function dispatch(ctx: MasterContext, f: MFramework, call: SchedulerCall): void {
   switch (call.type) {
@@ -182,7 +182,11 @@ function kill(ctx: MasterContext, f: MFramework, taskId: string, agentId: string
   // Not an active task (unknown, or unreachable): answered as reconciliation would, as Mesos does.
   if (!t || isUnreachableTask(t)) return reconcile(ctx, f, [{ task_id: { value: taskId }, ...(agentId ? { agent_id: { value: agentId } } : {}) }]);
   if (agentId !== undefined && agentId !== t.agentId) return;
-  ctx.agents.get(t.agentId)?.link.killTask(f.id, taskId, graceNanos === undefined ? undefined : graceNanos / 1e6);
+  const a = ctx.agents.get(t.agentId);
+  if (!a) return;
+  // Remembered whatever the link's state: the master may not know yet that the agent is cut off (Mesos does the same).
+  a.killedTasks.add(killedTaskKey(f.id, taskId));
+  if (a.active) a.link.killTask(f.id, taskId, graceNanos === undefined ? undefined : graceNanos / 1e6);
 }
 
 function acknowledge(ctx: MasterContext, f: MFramework, agentId: string, taskId: string, uuid: string): void {
