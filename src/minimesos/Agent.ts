@@ -332,6 +332,20 @@ export class Agent implements LinkedAgent {
     this.checkpoint.removeFramework(frameworkId);
   }
 
+  /**
+   * The master has these tasks here and this agent did not report them (Mesos' agent, on re-registering): each it does
+   * not know ends TASK_DROPPED (partition-aware frameworks) or TASK_LOST, as a reliable update of its own.
+   */
+  reconcileTasks(frameworkInfo: FrameworkInfo, taskIds: string[]): void {
+    const fid = frameworkInfo.id!.value;
+    const state = (frameworkInfo.capabilities ?? []).some((c) => c.type === 'PARTITION_AWARE') ? 'TASK_DROPPED' : 'TASK_LOST';
+    for (const taskId of taskIds) {
+      if (this.findTask(fid, taskId)) continue;
+      log.warn({ framework: fid, task: taskId, state }, 'reconciling a task unknown to this agent');
+      this.updates.agentUpdate(fid, { name: '', task_id: { value: taskId }, agent_id: { value: this.id ?? '' }, resources: [] }, state, 'REASON_RECONCILIATION', 'Reconciliation: task unknown to the agent');
+    }
+  }
+
   acknowledge(frameworkId: string, taskId: string, uuid: string): void {
     this.updates.acknowledge(frameworkId, taskId, uuid);
   }

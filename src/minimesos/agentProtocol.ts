@@ -59,5 +59,6 @@ export type MasterMessage =
   | { type: 'SHUTDOWN_FRAMEWORK'; framework_id: string }
   | { type: 'ACKNOWLEDGE'; framework_id: string; task_id: string; uuid: string }
   | { type: 'RESEND_UPDATES'; framework_id: string }
+  | { type: 'RECONCILE_TASKS'; framework_info: FrameworkInfo; task_ids: string[] }
   | { type: 'FRAMEWORK_MESSAGE'; framework_id: string; executor_id: string; data: string }
   | { type: 'PING'; connected: boolean };

@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type http from 'node:http';
 import { Master } from '../../src/minimesos/Master.js';
+import { MiniCluster } from '../../src/minimesos/MiniCluster.js';
 import { Calls, Operations } from '../../src/mesos/calls.js';
 import { SchedulerClient, type ClientEvent } from '../../src/mesos/client/SchedulerClient.js';
 import type { TaskStatus } from '../../src/mesos/wire/task.js';
@@ -133,4 +134,49 @@ test('a kill the agent could not hear is sent again when it re-registers still r
       back.req.destroy();
     }
   });
+});
+
+test('a known agent that re-registers without a task the master has is asked to reconcile it', async () => {
+  await withTasks({ partitionAware: true, ids: ['ended', 'staging'], checkpoint: true }, async ({ m, agentId, link, framework }) => {
+    link.destroy();
+    await waitFor(() => (m.state().slaves as { active: boolean }[])[0]?.active === false, 5000, 'the agent disconnected');
+    const frameworkId = (m.state().frameworks as { id: string }[])[0]!.id;
+    const info = { name: 'ended', task_id: { value: 'ended' }, agent_id: { value: agentId }, resources: cpus(1), command: { value: 'true' } };
+    // It reports the ended task only: the one it never started is missing.
+    const back = await registerRawAgent(m.url, {
+      hostname: 'a', port: 1, id: agentId, resources: cpus(2), attributes: [], tasks: [{ info, frameworkId, state: 'TASK_FINISHED', statuses: [] }],
+    });
+    try {
+      await waitFor(() => back.received().includes('"RECONCILE_TASKS"'), 5000, 'a reconciliation request');
+      const asked = /"type":"RECONCILE_TASKS".*?"task_ids":(\[[^\]]*\])/.exec(back.received())!;
+      assert.deepEqual(JSON.parse(asked[1]!), ['staging']);
+      assert.ok(back.received().indexOf('"REGISTERED"') < back.received().indexOf('"RECONCILE_TASKS"'), 'after the registration\'s answer');
+      assert.ok(framework().tasks.some((t) => t.id === 'staging'), 'the master waits for the agent\'s answer');
+    } finally {
+      back.req.destroy();
+    }
+  });
+});
+
+test('an agent asked to reconcile a task it does not know ends it: TASK_DROPPED for a partition-aware framework', async () => {
+  const cluster = await new MiniCluster({ agents: 1, master: { allocationIntervalMs: 50 } }).start();
+  const c = new SchedulerClient({ master: cluster.masterUrl, frameworkInfo: { user: 'u', name: 'reconcile', capabilities: [{ type: 'PARTITION_AWARE' }] } }).start();
+  try {
+    const seen: ClientEvent[] = [];
+    void (async () => {
+      for await (const e of c.events()) seen.push(e);
+    })().catch(() => undefined);
+    await waitFor(() => seen.some((e) => e.type === 'SUBSCRIBED'), 10_000, 'subscribed');
+    const frameworkId = (seen.find((e) => e.type === 'SUBSCRIBED') as Extract<ClientEvent, { type: 'SUBSCRIBED' }>).subscribed.framework_id.value;
+    const agent = cluster.agents[0]!;
+    agent.reconcileTasks({ user: 'u', name: 'reconcile', id: { value: frameworkId }, capabilities: [{ type: 'PARTITION_AWARE' }] }, ['ghost']);
+    const statuses = () => seen.flatMap((e) => (e.type === 'UPDATE' ? [e.update.status] : []));
+    await waitFor(() => statuses().some((s) => s.task_id.value === 'ghost'), 5000, 'the agent\'s answer');
+    const s = statuses().find((x) => x.task_id.value === 'ghost')!;
+    assert.deepEqual([s.state, s.reason, s.source, s.message, s.agent_id?.value], ['TASK_DROPPED', 'REASON_RECONCILIATION', 'SOURCE_AGENT', 'Reconciliation: task unknown to the agent', agent.id]);
+    assert.ok(s.uuid, 'a reliable update, to acknowledge');
+  } finally {
+    await c.teardown().catch(() => undefined);
+    await cluster.stop();
+  }
 });

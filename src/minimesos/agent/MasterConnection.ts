@@ -165,6 +165,8 @@ export class RemoteMasterConnection implements MasterLink {
         return this.agent.acknowledge(m.framework_id, m.task_id, m.uuid);
       case 'RESEND_UPDATES':
         return this.agent.resendUpdates(m.framework_id);
+      case 'RECONCILE_TASKS':
+        return this.agent.reconcileTasks(m.framework_info, m.task_ids);
       case 'FRAMEWORK_MESSAGE':
         return this.agent.frameworkMessage(m.framework_id, m.executor_id, m.data);
     }

@@ -8,7 +8,7 @@ import { isTerminalTaskState, type TaskStatus } from '../../mesos/wire/task.js';
 import { normalize } from '../resources.js';
 import type { AgentLink } from './AgentLink.js';
 import type { AdmittedAgent, Registry } from './Registrar.js';
-import { MAX_TIMER_MS, completeTask, hasCapability, holdUnreachable, isUnreachableTask, killedTaskKey, masterStatus, now, recordStatus, roleOfTask, updateEvent, type AgentRegistration, type MAgent, type MasterContext, type MFramework, type MTask } from './model.js';
+import { MAX_TIMER_MS, completeTask, hasCapability, holdUnreachable, isUnreachableTask, taskKey, masterStatus, now, recordStatus, roleOfTask, updateEvent, type AgentRegistration, type MAgent, type MasterContext, type MFramework, type MTask } from './model.js';
 
 const log = getLogger('minimesos.Master');
 
@@ -211,6 +211,7 @@ export class AgentRegistry {
       }
     }
     this.killAgain(this.agents.get(id)!, reg.tasks ?? []);
+    if (existing) this.reconcileWithAgent(id, link, reg.tasks ?? []);
     // What it held as unreachable and the agent no longer reports is gone with it (Mesos drops the agent's
     // unreachable tasks when it comes back); reconciliation tells the framework.
     if (wasUnreachable) {
@@ -230,13 +231,29 @@ export class AgentRegistry {
     if (a.killedTasks.size === 0) return;
     const alive = new Set<string>();
     for (const t of reported) {
-      const key = killedTaskKey(t.frameworkId, t.info.task_id.value);
+      const key = taskKey(t.frameworkId, t.info.task_id.value);
       if (isTerminalTaskState(t.state) || !a.killedTasks.has(key)) continue;
       alive.add(key);
       log.warn({ agent: a.id, framework: t.frameworkId, task: t.info.task_id.value }, 'the agent runs a task that was to be killed: killing it now');
       a.link.killTask(t.frameworkId, t.info.task_id.value, undefined);
     }
     a.killedTasks = alive;
+  }
+
+  /**
+   * A known agent re-registered (Mesos' `reconcileKnownSlave`): the tasks this master has on it and the agent did not
+   * report are sent back for the agent to reconcile, which ends those it does not know. After the registration's
+   * answer, so the agent hears that first.
+   */
+  private reconcileWithAgent(id: string, link: AgentLink, reported: NonNullable<AgentRegistration['tasks']>): void {
+    const there = new Set(reported.map((t) => taskKey(t.frameworkId, t.info.task_id.value)));
+    for (const f of this.ctx.frameworks.all()) {
+      const missing = [...f.tasks.values()].filter((t) => t.agentId === id && !isUnreachableTask(t) && !there.has(taskKey(f.id, t.info.task_id.value)));
+      if (missing.length === 0) continue;
+      log.warn({ agent: id, framework: f.id, tasks: missing.length }, 'tasks unknown to the re-registered agent: reconciling them with it');
+      const ids = missing.map((t) => t.info.task_id.value);
+      setImmediate(() => this.agents.get(id)?.link === link && link.reconcileTasks(f.info, ids));
+    }
   }
 
   /** Why an agent may not (re)register now: its machine is DOWN for maintenance (until `/machine/up`). */
@@ -372,7 +389,7 @@ export class AgentRegistry {
     if (t.executorId !== undefined && t.info.executor) s.executor_id = { value: t.executorId };
     // An ended task keeps its state (Mesos never changes a terminal one); the framework hears the update all the same.
     recordStatus(t, s);
-    this.agents.get(t.agentId)?.killedTasks.delete(killedTaskKey(f.id, t.info.task_id.value));
+    this.agents.get(t.agentId)?.killedTasks.delete(taskKey(f.id, t.info.task_id.value));
     if (complete) completeTask(f, t, this.ctx.opts.maxCompletedTasksPerFramework);
     this.ctx.frameworks.send(f, updateEvent(s));
   }
@@ -387,7 +404,7 @@ export class AgentRegistry {
       recordStatus(t, status);
       if (isTerminalTaskState(status.state)) t.terminalUuid = status.uuid;
     }
-    if (isTerminalTaskState(status.state)) this.agents.get(agentId)?.killedTasks.delete(killedTaskKey(frameworkId, status.task_id.value));
+    if (isTerminalTaskState(status.state)) this.agents.get(agentId)?.killedTasks.delete(taskKey(frameworkId, status.task_id.value));
     this.ctx.frameworks.send(f, updateEvent({ ...status, agent_id: { value: agentId } }));
     if (isTerminalTaskState(status.state)) this.ctx.allocateSoon();
   }

@@ -86,6 +86,10 @@ export class RemoteAgentLink implements AgentLink {
     this.send({ type: 'RESEND_UPDATES', framework_id: frameworkId });
   }
 
+  reconcileTasks(frameworkInfo: FrameworkInfo, taskIds: string[]): void {
+    this.send({ type: 'RECONCILE_TASKS', framework_info: frameworkInfo, task_ids: taskIds });
+  }
+
   frameworkMessage(frameworkId: string, executorId: string, data: string): void {
     this.send({ type: 'FRAMEWORK_MESSAGE', framework_id: frameworkId, executor_id: executorId, data });
   }

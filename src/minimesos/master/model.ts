@@ -174,13 +174,14 @@ export interface MAgent {
   reregisteredTime: number | undefined;
   active: boolean;
   /**
-   * Tasks a framework asked to kill here (`killedTaskKey`; Mesos' `killedTasks`), until they end: an agent that missed
+   * Tasks a framework asked to kill here (by `taskKey`; Mesos' `killedTasks`), until they end: an agent that missed
    * the kill (disconnected, partitioned) is told again if it re-registers still running one.
    */
   killedTasks: Set<string>;
 }
 
-export const killedTaskKey = (frameworkId: string, taskId: string): string => `${frameworkId}\n${taskId}`;
+/** A task's key among every framework's (task ids are unique within a framework only). */
+export const taskKey = (frameworkId: string, taskId: string): string => `${frameworkId}\n${taskId}`;
 
 export interface TaskSnapshot {
   info: TaskInfo;

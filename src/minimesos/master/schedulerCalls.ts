@@ -9,7 +9,7 @@ import type { Resource } from '../../mesos/wire/resources.js';
 import { isTerminalTaskState, type TaskInfo, type TaskState, type TaskStatus } from '../../mesos/wire/task.js';
 import { normalize, subtract } from '../resources.js';
 import { validateTask } from '../validation.js';
-import { completeTask, hasCapability, isUnreachableTask, killedTaskKey, masterStatus, now, updateEvent, type MasterContext, type MFramework, type MOffer, type MTask } from './model.js';
+import { completeTask, hasCapability, isUnreachableTask, taskKey, masterStatus, now, updateEvent, type MasterContext, type MFramework, type MOffer, type MTask } from './model.js';
 
 export function dispatch(ctx: MasterContext, f: MFramework, call: SchedulerCall): void {
   switch (call.type) {
@@ -185,7 +185,7 @@ function kill(ctx: MasterContext, f: MFramework, taskId: string, agentId: string
   const a = ctx.agents.get(t.agentId);
   if (!a) return;
   // Remembered whatever the link's state: the master may not know yet that the agent is cut off (Mesos does the same).
-  a.killedTasks.add(killedTaskKey(f.id, taskId));
+  a.killedTasks.add(taskKey(f.id, taskId));
   if (a.active) a.link.killTask(f.id, taskId, graceNanos === undefined ? undefined : graceNanos / 1e6);
 }
 
