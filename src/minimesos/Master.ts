@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { getLogger } from '../util/logging.js';
 import { packIp } from '../mesos/masterUrl.js';
 import type { FrameworkInfo, MasterInfo } from '../mesos/wire/framework.js';
-import type { TaskStatus } from '../mesos/wire/task.js';
+import type { TaskState, TaskStatus } from '../mesos/wire/task.js';
 import { text } from './http.js';
 import type { AgentLink } from './master/AgentLink.js';
 import { AgentRegistry } from './master/AgentRegistry.js';
@@ -195,8 +195,8 @@ export class Master implements MasterContext {
   }
 
   /** A status update from an agent's status-update manager (carries a uuid; resent until acknowledged). */
-  statusUpdate(agentId: string, frameworkId: string, status: TaskStatus): void {
-    this.agents.statusUpdate(agentId, frameworkId, status);
+  statusUpdate(agentId: string, frameworkId: string, status: TaskStatus, latestState?: TaskState): void {
+    this.agents.statusUpdate(agentId, frameworkId, status, latestState);
   }
 
   /** A custom executor ended: the scheduler gets FAILURE with the wait status. */

@@ -40,7 +40,9 @@ export type Registration = z.infer<typeof Registration>;
 
 /** What an agent tells the master. */
 export const AgentMessage = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('STATUS_UPDATE'), framework_id: z.string(), status: TaskStatus }),
+  // `latest_state`: the task's state on the agent now (Mesos' StatusUpdate.latest_state), which may be ahead of the
+  // update's own while earlier updates wait for their acknowledgement.
+  z.object({ type: z.literal('STATUS_UPDATE'), framework_id: z.string(), status: TaskStatus, latest_state: TaskState.optional() }),
   z.object({ type: z.literal('EXECUTOR_EXITED'), framework_id: z.string(), executor_id: z.string(), status: z.number().int() }),
   z.object({ type: z.literal('EXECUTOR_MESSAGE'), framework_id: z.string(), executor_id: z.string(), data: z.string() }),
   z.object({ type: z.literal('PONG') }),

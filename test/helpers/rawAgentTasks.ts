@@ -27,8 +27,8 @@ export async function withTasks(
   body: (h: {
     m: Master; client: SchedulerClient; agentId: string; link: http.ClientRequest; seen: ClientEvent[]; updates(from: number): TaskStatus[];
     framework(): StateFramework; stopPonging(): Promise<void>;
-    /** Sends a status update as the agent; resolves with the master's answer status. */
-    report(status: Omit<TaskStatus, 'agent_id'>): Promise<number>;
+    /** Sends a status update as the agent (with the task's latest state there, if given); resolves with the master's answer status. */
+    report(status: Omit<TaskStatus, 'agent_id'>, latestState?: TaskStatus['state']): Promise<number>;
   }) => Promise<void>,
 ): Promise<void> {
   const { partitionAware, ids, ponging: pong = false, checkpoint = false, ...masterOpts } = opts;
@@ -70,7 +70,9 @@ export async function withTasks(
       ponging = false;
       await pongs;
     };
-    const report = (status: Omit<TaskStatus, 'agent_id'>) => sendAsAgent(m.url, a, { type: 'STATUS_UPDATE', framework_id: frameworkId, status: { ...status, agent_id: offer.agent_id } });
+    const report = (status: Omit<TaskStatus, 'agent_id'>, latestState?: TaskStatus['state']) => sendAsAgent(m.url, a, {
+      type: 'STATUS_UPDATE', framework_id: frameworkId, status: { ...status, agent_id: offer.agent_id }, ...(latestState ? { latest_state: latestState } : {}),
+    });
     await body({ m, client: c, agentId: a.agentId, link, seen, updates, framework, stopPonging, report });
   } finally {
     ponging = false;

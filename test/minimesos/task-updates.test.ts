@@ -180,3 +180,36 @@ test('an agent asked to reconcile a task it does not know ends it: TASK_DROPPED 
     await cluster.stop();
   }
 });
+
+test('the task takes the latest state the agent reports with an update, ahead of the update itself', async () => {
+  await withTasks({ partitionAware: true, ids: ['ended', 't'] }, async ({ m, framework, report }) => {
+    // The agent is still waiting for RUNNING's acknowledgement, but the task has finished there.
+    assert.equal(await report(update('t', 'TASK_RUNNING', 1), 'TASK_FINISHED'), 202);
+    await waitFor(() => framework().tasks.find((x) => x.id === 't')?.state === 'TASK_FINISHED', 5000, 'the latest state taken');
+    assert.deepEqual(framework().tasks.find((x) => x.id === 't')!.statuses!.map((s) => s.state), ['TASK_RUNNING']);
+    const used = (m.state().frameworks as { used_resources: { cpus?: number } }[])[0]!.used_resources;
+    assert.equal(used.cpus ?? 0, 0, 'an ended task holds no resources');
+  });
+});
+
+test('a real agent\'s task that ended shows ended at the master while its first update is not acknowledged', async () => {
+  // The agent forwards only the oldest unacknowledged update, and again on its retries: each carries the latest state.
+  const cluster = await new MiniCluster({ agents: 1, master: { allocationIntervalMs: 50 }, agent: { statusUpdateRetryMs: 300 } }).start();
+  const c = new SchedulerClient({ master: cluster.masterUrl, frameworkInfo: { user: 'u', name: 'no-acks' } }).start();
+  try {
+    const seen: ClientEvent[] = [];
+    void (async () => {
+      for await (const e of c.events()) seen.push(e);
+    })().catch(() => undefined);
+    await waitFor(() => seen.some((e) => e.type === 'OFFERS'), 10_000, 'an offer');
+    const offer = (seen.find((e) => e.type === 'OFFERS') as Extract<ClientEvent, { type: 'OFFERS' }>).offers.offers![0]!;
+    await c.call(Calls.accept([offer.id], [Operations.launch([{ name: 'quick', task_id: { value: 'quick' }, agent_id: offer.agent_id, resources: cpus(1), command: { value: 'true' } }])]));
+    const state = () => (cluster.master.state().frameworks as StateFramework[])[0]!.tasks.find((t) => t.id === 'quick')?.state;
+    await waitFor(() => state() === 'TASK_FINISHED', 10_000, 'the master sees the task ended');
+    const heard = new Set(seen.flatMap((e) => (e.type === 'UPDATE' ? [e.update.status.state] : [])));
+    assert.deepEqual([...heard], ['TASK_STARTING'], 'the framework, acknowledging nothing, has heard only the first update (resent)');
+  } finally {
+    await c.teardown().catch(() => undefined);
+    await cluster.stop();
+  }
+});

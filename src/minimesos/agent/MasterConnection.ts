@@ -10,7 +10,7 @@ import http from 'node:http';
 import { getLogger } from '../../util/logging.js';
 import { createDetector, type MasterDetector } from '../../mesos/client/detector.js';
 import { RecordIODecoder } from '../../mesos/recordio.js';
-import type { TaskStatus } from '../../mesos/wire/task.js';
+import type { TaskState, TaskStatus } from '../../mesos/wire/task.js';
 import { AGENT_MESSAGE_PATH, AGENT_REGISTER_PATH, type AgentMessage, type MasterMessage, type Registration } from '../agentProtocol.js';
 import type { AgentLink } from '../master/AgentLink.js';
 
@@ -18,7 +18,8 @@ const log = getLogger('minimesos.Agent');
 
 /** What an agent tells its master (the in-process `Master` has the same methods). */
 export interface MasterLink {
-  statusUpdate(agentId: string, frameworkId: string, status: TaskStatus): void;
+  /** `latestState`: the task's state on the agent now, ahead of the update's while earlier ones await acknowledgement. */
+  statusUpdate(agentId: string, frameworkId: string, status: TaskStatus, latestState?: TaskState): void;
   executorExited(agentId: string, frameworkId: string, executorId: string, waitStatus: number): void;
   executorMessage(agentId: string, frameworkId: string, executorId: string, data: string): void;
 }
@@ -78,8 +79,8 @@ export class RemoteMasterConnection implements MasterLink {
     this.connect();
   }
 
-  statusUpdate(_agentId: string, frameworkId: string, status: TaskStatus): void {
-    this.post({ type: 'STATUS_UPDATE', framework_id: frameworkId, status });
+  statusUpdate(_agentId: string, frameworkId: string, status: TaskStatus, latestState?: TaskState): void {
+    this.post({ type: 'STATUS_UPDATE', framework_id: frameworkId, status, ...(latestState ? { latest_state: latestState } : {}) });
   }
 
   executorExited(_agentId: string, frameworkId: string, executorId: string, waitStatus: number): void {

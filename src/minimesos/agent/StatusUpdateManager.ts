@@ -120,7 +120,9 @@ export class StatusUpdateManager {
     clearTimeout(u.timer);
     const head = u.queue[0];
     if (!head || this.ctx.stopped) return;
-    if (this.ctx.master && this.ctx.id) this.ctx.master.statusUpdate(this.ctx.id, u.frameworkId, head);
+    // With the state of the latest update queued (Mesos' latest_state): the master's view of the task does not wait
+    // for the framework's acknowledgements.
+    if (this.ctx.master && this.ctx.id) this.ctx.master.statusUpdate(this.ctx.id, u.frameworkId, head, u.queue[u.queue.length - 1]!.state);
     const delay = Math.min(this.ctx.opts.statusUpdateRetryMs * 2 ** u.attempt, 10 * 60_000);
     u.attempt++;
     u.timer = setTimeout(() => this.forward(u), delay);

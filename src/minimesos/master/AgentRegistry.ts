@@ -4,7 +4,7 @@
  */
 import { unreachableToForget } from './registryGc.js';
 import { getLogger } from '../../util/logging.js';
-import { isTerminalTaskState, type TaskStatus } from '../../mesos/wire/task.js';
+import { isTerminalTaskState, type TaskState, type TaskStatus } from '../../mesos/wire/task.js';
 import { normalize } from '../resources.js';
 import type { AgentLink } from './AgentLink.js';
 import type { AdmittedAgent, Registry } from './Registrar.js';
@@ -394,19 +394,24 @@ export class AgentRegistry {
     this.ctx.frameworks.send(f, updateEvent(s));
   }
 
-  /** A status update from an agent's status-update manager (carries a uuid; resent until acknowledged). */
-  statusUpdate(agentId: string, frameworkId: string, status: TaskStatus): void {
+  /**
+   * A status update from an agent's status-update manager (carries a uuid; resent until acknowledged), with the task's
+   * latest state on the agent when it sends it.
+   */
+  statusUpdate(agentId: string, frameworkId: string, status: TaskStatus, latestState?: TaskState): void {
     if (this.removed.has(agentId)) return log.debug({ agent: agentId, task: status.task_id.value }, 'ignoring a status update from a removed agent');
     const f = this.ctx.frameworks.get(frameworkId);
     if (!f) return;
     const t = f.tasks.get(status.task_id.value);
     if (t) {
-      recordStatus(t, status);
+      recordStatus(t, status, latestState);
       if (isTerminalTaskState(status.state)) t.terminalUuid = status.uuid;
     }
-    if (isTerminalTaskState(status.state)) this.agents.get(agentId)?.killedTasks.delete(taskKey(frameworkId, status.task_id.value));
+    const ended = isTerminalTaskState(latestState ?? status.state);
+    if (ended) this.agents.get(agentId)?.killedTasks.delete(taskKey(frameworkId, status.task_id.value));
     this.ctx.frameworks.send(f, updateEvent({ ...status, agent_id: { value: agentId } }));
-    if (isTerminalTaskState(status.state)) this.ctx.allocateSoon();
+    // Its resources are free once the agent says it ended, whatever the framework has acknowledged.
+    if (ended) this.ctx.allocateSoon();
   }
 
   /** A custom executor ended: the scheduler gets FAILURE with the wait status. */

@@ -87,7 +87,7 @@ export async function handleAgentMessage(ctx: MasterContext, req: IncomingMessag
     case 'PONG':
       return a.link.pong();
     case 'STATUS_UPDATE':
-      return ctx.agents.statusUpdate(a.id, m.framework_id, m.status);
+      return ctx.agents.statusUpdate(a.id, m.framework_id, m.status, m.latest_state);
     case 'EXECUTOR_EXITED':
       return ctx.agents.executorExited(a.id, m.framework_id, m.executor_id, m.status);
     case 'EXECUTOR_MESSAGE':

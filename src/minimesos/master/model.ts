@@ -87,11 +87,12 @@ export interface MTask {
 export const isUnreachableTask = (t: MTask): boolean => t.unreachable === true || t.state === 'TASK_UNREACHABLE';
 
 /**
- * Records a status of the task as Mesos' `updateTask` does: an ended task keeps its state; a status in the state of
- * the last one replaces it (a resent update, a health change), and none keeps its `data` (the framework's own bytes).
+ * Records a status of the task as Mesos' `updateTask` does: the task takes the agent's latest state when it is given
+ * (else the status's), but an ended task keeps its state; a status in the state of the last one replaces it (a resent
+ * update, a health change), and none keeps its `data` (the framework's own bytes).
  */
-export function recordStatus(t: MTask, s: TaskStatus): void {
-  if (!isTerminalTaskState(t.state)) t.state = s.state;
+export function recordStatus(t: MTask, s: TaskStatus, latestState?: TaskState): void {
+  if (!isTerminalTaskState(t.state)) t.state = latestState ?? s.state;
   const kept: TaskStatus = { ...s };
   delete kept.data;
   if (t.statuses.length > 0 && t.statuses[t.statuses.length - 1]!.state === s.state) t.statuses[t.statuses.length - 1] = kept;
