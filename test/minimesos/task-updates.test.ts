@@ -213,3 +213,41 @@ test('a real agent\'s task that ended shows ended at the master while its first 
     await cluster.stop();
   }
 });
+
+test('re-registration: a registered agent gets back nothing lost when it disconnected; a removed one gets its tasks back, each told', async () => {
+  const running = (agentId: string, frameworkId: string) => ({
+    info: { name: 'running', task_id: { value: 'running' }, agent_id: { value: agentId }, resources: cpus(1), command: { value: 'true' } },
+    frameworkId, state: 'TASK_RUNNING' as const, statuses: [{ task_id: { value: 'running' }, state: 'TASK_RUNNING' as const, healthy: true, uuid: uuid(7) }],
+  });
+  const told = (seen: ClientEvent[], from: number) => seen.slice(from).flatMap((e) => (e.type === 'UPDATE' && e.update.status.reason === 'REASON_AGENT_REREGISTERED' ? [e.update.status] : []));
+  // Disconnected (its non-checkpointing framework's tasks lost), then back with the task still running: Mesos'
+  // reconcileKnownSlave re-adds nothing and tells no one.
+  await withTasks({ partitionAware: true, ids: ['ended', 'running'] }, async ({ m, agentId, link, seen, framework }) => {
+    link.destroy();
+    await waitFor(() => framework().completed_tasks.length === 2, 5000, 'both tasks lost');
+    const from = seen.length;
+    const back = await registerRawAgent(m.url, { hostname: 'a', port: 1, id: agentId, resources: cpus(2), attributes: [], tasks: [running(agentId, (m.state().frameworks as { id: string }[])[0]!.id)] });
+    try {
+      await new Promise((r) => setTimeout(r, 300));
+      assert.deepEqual(told(seen, from), []);
+      assert.deepEqual(framework().tasks, [], 'the lost task stays lost');
+    } finally {
+      back.req.destroy();
+    }
+  });
+  // Removed (unknown from then on), then back: its tasks are active again, each told "Unknown agent reregistered".
+  await withTasks({ partitionAware: true, ids: ['ended', 'running'] }, async ({ m, agentId, seen, framework }) => {
+    m.removeAgent(agentId);
+    await waitFor(() => framework().completed_tasks.length === 2, 5000, 'both tasks lost');
+    const from = seen.length;
+    const back = await registerRawAgent(m.url, { hostname: 'a', port: 1, id: agentId, resources: cpus(2), attributes: [], tasks: [running(agentId, (m.state().frameworks as { id: string }[])[0]!.id)] });
+    try {
+      await waitFor(() => told(seen, from).length > 0, 5000, 'the task told');
+      assert.deepEqual(told(seen, from).map((s) => [s.task_id.value, s.state, s.message, s.healthy]), [['running', 'TASK_RUNNING', 'Unknown agent reregistered', true]]);
+      assert.deepEqual(framework().tasks.map((t) => [t.id, t.state]), [['running', 'TASK_RUNNING']]);
+      assert.deepEqual(framework().completed_tasks.map((t) => t.id), ['ended'], 'no longer among the completed');
+    } finally {
+      back.req.destroy();
+    }
+  });
+});

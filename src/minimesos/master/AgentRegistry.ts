@@ -148,9 +148,11 @@ export class AgentRegistry {
   }
 
   /**
-   * An agent (re)registers; returns its id. Re-registration brings back its tasks (after a master failover); an
-   * agent this master had marked unreachable or disconnected gets its tasks back as Mesos 1.5+ does, each with an
-   * update carrying the task's state and `REASON_AGENT_REREGISTERED`.
+   * An agent (re)registers; returns its id. Re-registration brings back its tasks after a master failover; an agent
+   * this master does not have registered (marked unreachable, forgotten by the registry, or removed) gets its tasks
+   * back as Mesos 1.5+ does, each with an update carrying the task's state and `REASON_AGENT_REREGISTERED`. An agent
+   * it has registered, connected or not, gets nothing back (Mesos' `reconcileKnownSlave`): tasks lost when it
+   * disconnected stay lost, and those it no longer has are reconciled with it.
    */
   register(link: AgentLink, reg: AgentRegistration, admittedId?: string): string {
     const refused = this.refusal(reg);
@@ -162,7 +164,7 @@ export class AgentRegistry {
     this.recovered.delete(id);
     const existing = this.agents.get(id);
     const wasUnreachable = this.unreachable.has(id);
-    const returning = wasUnreachable || (existing !== undefined && !existing.active);
+    const returning = existing === undefined && recovered === undefined;
     this.unreachable.delete(id);
     this.agents.set(id, {
       id, link, hostname: reg.hostname, ip: reg.ip ?? reg.hostname, port: reg.port, total: normalize(reg.resources), attributes: reg.attributes,
@@ -203,10 +205,13 @@ export class AgentRegistry {
         state: t.state, statuses: t.statuses, resources: normalize(t.info.resources ?? []), terminalUuid,
       });
       if (returning) {
-        const s = masterStatus(tid, t.state, 'REASON_AGENT_REREGISTERED', 'Unreachable agent re-reregistered', id);
+        const s = masterStatus(tid, t.state, 'REASON_AGENT_REREGISTERED', wasUnreachable ? 'Unreachable agent re-reregistered' : 'Unknown agent reregistered', id);
         if (t.executorId !== undefined && t.info.executor) s.executor_id = { value: t.executorId };
-        const last = t.statuses[t.statuses.length - 1];
-        if (last?.container_status) s.container_status = last.container_status;
+        // As Mesos: health and container status from the latest statuses that have them.
+        const healthy = t.statuses.findLast((u) => u.healthy !== undefined)?.healthy;
+        if (healthy !== undefined) s.healthy = healthy;
+        const container = t.statuses.findLast((u) => u.container_status !== undefined)?.container_status;
+        if (container) s.container_status = container;
         this.ctx.frameworks.send(f, updateEvent(s));
       }
     }
