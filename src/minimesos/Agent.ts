@@ -340,7 +340,7 @@ export class Agent implements LinkedAgent {
     const fid = frameworkInfo.id!.value;
     const state = (frameworkInfo.capabilities ?? []).some((c) => c.type === 'PARTITION_AWARE') ? 'TASK_DROPPED' : 'TASK_LOST';
     for (const taskId of taskIds) {
-      if (this.findTask(fid, taskId)) continue;
+      if (this.knowsTask(fid, taskId)) continue;
       log.warn({ framework: fid, task: taskId, state }, 'reconciling a task unknown to this agent');
       this.updates.agentUpdate(fid, { name: '', task_id: { value: taskId }, agent_id: { value: this.id ?? '' }, resources: [] }, state, 'REASON_RECONCILIATION', 'Reconciliation: task unknown to the agent');
     }
@@ -357,6 +357,15 @@ export class Agent implements LinkedAgent {
 
   frameworkMessage(frameworkId: string, executorId: string, data: string): void {
     this.frameworks.get(frameworkId)?.executors.get(executorId)?.stream?.send({ type: 'MESSAGE', message: { data } });
+  }
+
+  /**
+   * Whether the agent has the task at all: an ended one whose executor has exited counts while its updates await
+   * acknowledgement (Mesos' agent keeps such terminated tasks, and they are no business for reconciliation).
+   */
+  private knowsTask(frameworkId: string, taskId: string): boolean {
+    for (const e of this.frameworks.get(frameworkId)?.executors.values() ?? []) if (e.tasks.has(taskId)) return true;
+    return this.updates.pending(frameworkId, taskId).length > 0;
   }
 
   private findTask(frameworkId: string, taskId: string): [Executor, AgentTask] | undefined {

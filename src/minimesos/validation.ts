@@ -67,7 +67,7 @@ export function validateTask(task: TaskInfo, ctx: TaskContext): [error: string |
     const e = task.executor;
     const eidErr = validateId('ExecutorID', e.executor_id.value);
     if (eidErr) return [`Executor ID ${eidErr}`, []];
-    if (e.type === 'DEFAULT') return ["'ExecutorInfo.type' DEFAULT is only valid with LAUNCH_GROUP", []];
+    if (e.type === 'DEFAULT') return [DEFAULT_OUTSIDE_GROUP, []];
     if (e.command === undefined) return ["'ExecutorInfo.command' must be set", []];
     const known = ctx.knownExecutors.get(e.executor_id.value);
     if (known) {
@@ -76,11 +76,15 @@ export function validateTask(task: TaskInfo, ctx: TaskContext): [error: string |
       needs = [...needs, ...(e.resources ?? [])];
     }
   }
-  if (!contains(ctx.available, needs)) {
-    return [`Task uses more resources ${describe(needs)} than available ${describe(ctx.available)}`, []];
-  }
+  // What it needs comes back with the error too: a task group's resources are checked as a whole.
+  if (!contains(ctx.available, needs)) return [`${NO_ROOM} ${describe(needs)} than available ${describe(ctx.available)}`, needs];
   return [undefined, needs];
 }
+
+export const DEFAULT_OUTSIDE_GROUP = "'ExecutorInfo.type' DEFAULT is only valid with LAUNCH_GROUP";
+
+/** How the error of a task that needs more than is left begins. */
+export const NO_ROOM = 'Task uses more resources';
 
 export function describe(list: readonly Resource[]): string {
   return normalize(list)

@@ -35,3 +35,24 @@ export async function waitFor(cond: () => boolean | Promise<boolean>, timeoutMs 
     await new Promise((r) => setTimeout(r, 25));
   }
 }
+
+/** Every event the client receives, in order: the array grows as they come. */
+export function recordEvents(client: { events(): AsyncIterable<ClientEvent> }): ClientEvent[] {
+  const seen: ClientEvent[] = [];
+  void (async () => {
+    for await (const e of client.events()) seen.push(e);
+  })().catch(() => undefined);
+  return seen;
+}
+
+/** The framework id SUBSCRIBED gave, once it came. */
+export async function subscribedId(seen: ClientEvent[], timeoutMs = 10_000): Promise<string> {
+  await waitFor(() => seen.some((e) => e.type === 'SUBSCRIBED'), timeoutMs, 'subscribed');
+  return (seen.find((e) => e.type === 'SUBSCRIBED') as Extract<ClientEvent, { type: 'SUBSCRIBED' }>).subscribed.framework_id.value;
+}
+
+/** The first offer received, once it came. */
+export async function firstOffer(seen: ClientEvent[], timeoutMs = 10_000) {
+  await waitFor(() => seen.some((e) => e.type === 'OFFERS'), timeoutMs, 'an offer');
+  return (seen.find((e) => e.type === 'OFFERS') as Extract<ClientEvent, { type: 'OFFERS' }>).offers.offers![0]!;
+}

@@ -9,7 +9,7 @@ import type { MasterOptions } from '../../src/minimesos/master/model.js';
 import { Calls, Operations } from '../../src/mesos/calls.js';
 import { SchedulerClient, type ClientEvent } from '../../src/mesos/client/SchedulerClient.js';
 import type { TaskStatus } from '../../src/mesos/wire/task.js';
-import { waitFor } from './events.js';
+import { firstOffer, recordEvents, subscribedId, waitFor } from './events.js';
 import { registerRawAgent, sendAsAgent } from './rawAgent.js';
 
 export interface StateTask { id: string; state: string; statuses?: { state: string; container_status?: unknown }[] }
@@ -39,15 +39,11 @@ export async function withTasks(
   let pongs: Promise<void> = Promise.resolve();
   try {
     await m.start();
-    const seen: ClientEvent[] = [];
     const capabilities = partitionAware ? [{ type: 'PARTITION_AWARE' as const }] : [];
     const c = new SchedulerClient({ master: m.url.replace('http://', 'mesos://'), frameworkInfo: { user: 'u', name: 'raw-agent-tasks', capabilities, checkpoint } }).start();
     client = c;
-    void (async () => {
-      for await (const e of c.events()) seen.push(e);
-    })().catch(() => undefined);
-    await waitFor(() => seen.some((e) => e.type === 'SUBSCRIBED'), 10_000, 'subscribed');
-    const frameworkId = (seen.find((e) => e.type === 'SUBSCRIBED') as Extract<ClientEvent, { type: 'SUBSCRIBED' }>).subscribed.framework_id.value;
+    const seen = recordEvents(c);
+    const frameworkId = await subscribedId(seen);
     const a = await registerRawAgent(m.url, { hostname: 'a', port: 1, resources: cpus(ids.length), attributes: [] });
     link = a.req;
     pongs = (async () => {
@@ -56,8 +52,7 @@ export async function withTasks(
         await new Promise((r) => setTimeout(r, 250));
       }
     })();
-    await waitFor(() => seen.some((e) => e.type === 'OFFERS'), 5000, 'an offer');
-    const offer = (seen.find((e) => e.type === 'OFFERS') as Extract<ClientEvent, { type: 'OFFERS' }>).offers.offers![0]!;
+    const offer = await firstOffer(seen);
     const tasks = ids.map((id) => ({ name: id, task_id: { value: id }, agent_id: offer.agent_id, resources: cpus(1), command: { value: 'true' } }));
     await c.call(Calls.accept([offer.id], [Operations.launch(tasks)]));
     const framework = () => (m.state().frameworks as StateFramework[])[0]!;

@@ -8,63 +8,26 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type http from 'node:http';
-import { Master } from '../../src/minimesos/Master.js';
-import { Calls, Operations } from '../../src/mesos/calls.js';
-import { SchedulerClient, type ClientEvent } from '../../src/mesos/client/SchedulerClient.js';
-import type { TaskStatus } from '../../src/mesos/wire/task.js';
+import { Calls } from '../../src/mesos/calls.js';
 import { waitFor } from '../helpers/events.js';
-import { registerRawAgent, sendAsAgent } from '../helpers/rawAgent.js';
-
-interface StateTask { id: string; state: string }
-interface StateFramework { tasks: StateTask[]; unreachable_tasks: StateTask[]; completed_tasks: StateTask[] }
+import { registerRawAgent } from '../helpers/rawAgent.js';
+import { cpus, withTasks } from '../helpers/rawAgentTasks.js';
 
 for (const partitionAware of [true, false]) {
   test(`an unreachable agent's tasks, ended ones not yet acknowledged too, are held as unreachable (${partitionAware ? '' : 'not '}partition-aware)`, async () => {
-    // A raw agent answers no ping by itself: it pongs below while the tasks start, then stops, and is unreachable
-    // about 2 s later.
-    const m = new Master({ allocationIntervalMs: 50, agentPingTimeoutMs: 1000, maxAgentPingTimeouts: 2 });
-    let link: http.ClientRequest | undefined;
-    let client: SchedulerClient | undefined;
-    try {
-      await m.start();
-      const seen: ClientEvent[] = [];
-      const capabilities = partitionAware ? [{ type: 'PARTITION_AWARE' as const }] : [];
-      const c = new SchedulerClient({ master: m.url.replace('http://', 'mesos://'), frameworkInfo: { user: 'u', name: 'unreachable-tasks', capabilities } }).start();
-      client = c;
-      void (async () => {
-        for await (const e of c.events()) seen.push(e);
-      })().catch(() => undefined);
-      await waitFor(() => seen.some((e) => e.type === 'SUBSCRIBED'), 10_000, 'subscribed');
-      const frameworkId = (seen.find((e) => e.type === 'SUBSCRIBED') as Extract<ClientEvent, { type: 'SUBSCRIBED' }>).subscribed.framework_id.value;
-      const updates = (from = 0): TaskStatus[] => seen.slice(from).flatMap((e) => (e.type === 'UPDATE' ? [e.update.status] : []));
-
-      const a = await registerRawAgent(m.url, { hostname: 'a', port: 1, resources: [{ name: 'cpus', type: 'SCALAR', scalar: { value: 2 } }], attributes: [] });
-      link = a.req;
-      let ponging = true;
-      const pongs = (async () => {
-        while (ponging) {
-          await sendAsAgent(m.url, a, { type: 'PONG' }).catch(() => undefined);
-          await new Promise((r) => setTimeout(r, 250));
-        }
-      })();
-      await waitFor(() => seen.some((e) => e.type === 'OFFERS'), 5000, 'an offer');
-      const offer = (seen.find((e) => e.type === 'OFFERS') as Extract<ClientEvent, { type: 'OFFERS' }>).offers.offers![0]!;
-      const task = (id: string) => ({
-        name: id, task_id: { value: id }, agent_id: offer.agent_id, resources: [{ name: 'cpus', type: 'SCALAR' as const, scalar: { value: 1 } }], command: { value: 'true' },
-      });
-      await c.call(Calls.accept([offer.id], [Operations.launch([task('ended'), task('running')])]));
-      // The agent reports one task finished; the framework is told, and does not acknowledge.
-      await waitFor(() => (m.state().frameworks as StateFramework[])[0]!.tasks.length === 2, 5000, 'both tasks launched');
-      const finished: TaskStatus = { task_id: { value: 'ended' }, state: 'TASK_FINISHED', source: 'SOURCE_EXECUTOR', agent_id: offer.agent_id, uuid: Buffer.from('update-1 16bytes').toString('base64'), timestamp: Date.now() / 1000 };
-      assert.equal(await sendAsAgent(m.url, a, { type: 'STATUS_UPDATE', framework_id: frameworkId, status: finished }), 202);
-      await waitFor(() => updates().some((s) => s.task_id.value === 'ended' && s.state === 'TASK_FINISHED'), 5000, 'TASK_FINISHED forwarded');
-      const framework = () => (m.state().frameworks as StateFramework[])[0]!;
+    // A raw agent answers no ping by itself: it pongs while the tasks start, then stops, and is unreachable about
+    // 2 s later.
+    const opts = { partitionAware, ids: ['ended', 'running'], ponging: true, agentPingTimeoutMs: 1000, maxAgentPingTimeouts: 2 };
+    await withTasks(opts, async ({ m, client: c, agentId, link: first, seen, updates, framework, stopPonging }) => {
+      let link = first;
+      const frameworkId = (m.state().frameworks as { id: string }[])[0]!.id;
+      const a = { agentId };
+      const finished = updates(0).find((s) => s.task_id.value === 'ended' && s.state === 'TASK_FINISHED')!;
+      const task = (id: string) => ({ name: id, task_id: { value: id }, agent_id: { value: agentId }, resources: cpus(1), command: { value: 'true' } });
       assert.deepEqual(framework().tasks.map((t) => [t.id, t.state]).sort(), [['ended', 'TASK_FINISHED'], ['running', 'TASK_STAGING']], 'an unacknowledged end stays active');
 
       const before = seen.length;
-      ponging = false;
-      await pongs;
+      await stopPonging();
       await waitFor(() => m.agents.unreachableAgents().has(a.agentId), 10_000, 'the agent unreachable');
       const lost = partitionAware ? 'TASK_UNREACHABLE' : 'TASK_LOST';
       await waitFor(() => updates(before).length >= 2, 5000, 'an update for each task');
@@ -100,26 +63,26 @@ for (const partitionAware of [true, false]) {
       // both are active again, each told with REASON_AGENT_REREGISTERED.
       const returned = seen.length;
       const back = await registerRawAgent(m.url, {
-        hostname: 'a', port: 1, id: a.agentId, resources: [{ name: 'cpus', type: 'SCALAR', scalar: { value: 2 } }], attributes: [],
+        hostname: 'a', port: 1, id: a.agentId, resources: cpus(2), attributes: [],
         tasks: [{ info: task('running'), frameworkId, state: 'TASK_RUNNING', statuses: [] }, { info: task('ended'), frameworkId, state: 'TASK_FINISHED', statuses: [finished] }],
       });
       link.destroy();
       link = back.req;
-      await waitFor(() => framework().tasks.length === 2, 5000, 'the reported tasks active again');
-      assert.deepEqual(framework().tasks.map((t) => [t.id, t.state]).sort(), [['ended', 'TASK_FINISHED'], ['running', 'TASK_RUNNING']]);
-      assert.deepEqual(framework().unreachable_tasks, []);
-      await waitFor(() => updates(returned).length >= 2, 5000, 'both tasks told');
-      assert.deepEqual(updates(returned).map((s) => [s.task_id.value, s.state, s.reason]).sort(),
-        [['ended', 'TASK_FINISHED', 'REASON_AGENT_REREGISTERED'], ['running', 'TASK_RUNNING', 'REASON_AGENT_REREGISTERED']]);
-      // The ended task kept the uuid of its update: acknowledging that update completes it.
-      await c.call(Calls.acknowledge(finished));
-      await waitFor(() => framework().completed_tasks.length === 1, 5000, 'the acknowledged task completed');
-      assert.deepEqual(framework().completed_tasks.map((t) => [t.id, t.state]), [['ended', 'TASK_FINISHED']]);
-      assert.deepEqual(framework().tasks.map((t) => [t.id, t.state]), [['running', 'TASK_RUNNING']]);
-    } finally {
-      await client?.teardown().catch(() => undefined);
-      link?.destroy();
-      await m.stop();
-    }
+      try {
+        await waitFor(() => framework().tasks.length === 2, 5000, 'the reported tasks active again');
+        assert.deepEqual(framework().tasks.map((t) => [t.id, t.state]).sort(), [['ended', 'TASK_FINISHED'], ['running', 'TASK_RUNNING']]);
+        assert.deepEqual(framework().unreachable_tasks, []);
+        await waitFor(() => updates(returned).length >= 2, 5000, 'both tasks told');
+        assert.deepEqual(updates(returned).map((s) => [s.task_id.value, s.state, s.reason]).sort(),
+          [['ended', 'TASK_FINISHED', 'REASON_AGENT_REREGISTERED'], ['running', 'TASK_RUNNING', 'REASON_AGENT_REREGISTERED']]);
+        // The ended task kept the uuid of its update: acknowledging that update completes it.
+        await c.call(Calls.acknowledge(finished));
+        await waitFor(() => framework().completed_tasks.length === 1, 5000, 'the acknowledged task completed');
+        assert.deepEqual(framework().completed_tasks.map((t) => [t.id, t.state]), [['ended', 'TASK_FINISHED']]);
+        assert.deepEqual(framework().tasks.map((t) => [t.id, t.state]), [['running', 'TASK_RUNNING']]);
+      } finally {
+        link.destroy();
+      }
+    });
   });
 }

@@ -12,6 +12,9 @@ import { MAX_TIMER_MS, completeTask, hasCapability, holdUnreachable, isUnreachab
 
 const log = getLogger('minimesos.Master');
 
+/** Removed agents remembered (Mesos' MAX_REMOVED_SLAVES). */
+const MAX_REMOVED_AGENTS = 100_000;
+
 export class AgentRegistry {
   private readonly agents = new Map<string, MAgent>();
   private readonly unreachable = new Map<string, { nanoseconds: number }>();
@@ -207,8 +210,8 @@ export class AgentRegistry {
       if (returning) {
         const s = masterStatus(tid, t.state, 'REASON_AGENT_REREGISTERED', wasUnreachable ? 'Unreachable agent re-reregistered' : 'Unknown agent reregistered', id);
         if (t.executorId !== undefined && t.info.executor) s.executor_id = { value: t.executorId };
-        // As Mesos: health and container status from the latest statuses that have them.
-        const healthy = t.statuses.findLast((u) => u.healthy !== undefined)?.healthy;
+        // As Mesos: health from the last status, the container status from the latest that has one.
+        const healthy = t.statuses.at(-1)?.healthy;
         if (healthy !== undefined) s.healthy = healthy;
         const container = t.statuses.findLast((u) => u.container_status !== undefined)?.container_status;
         if (container) s.container_status = container;
@@ -240,7 +243,9 @@ export class AgentRegistry {
       if (isTerminalTaskState(t.state) || !a.killedTasks.has(key)) continue;
       alive.add(key);
       log.warn({ agent: a.id, framework: t.frameworkId, task: t.info.task_id.value }, 'the agent runs a task that was to be killed: killing it now');
-      a.link.killTask(t.frameworkId, t.info.task_id.value, undefined);
+      // After the registration's answer, as Mesos sends them after SlaveReregisteredMessage.
+      const link = a.link;
+      setImmediate(() => this.agents.get(a.id)?.link === link && link.killTask(t.frameworkId, t.info.task_id.value, undefined));
     }
     a.killedTasks = alive;
   }
@@ -282,6 +287,8 @@ export class AgentRegistry {
     this.agents.delete(agentId);
     this.persist();
     this.removed.add(agentId);
+    // Bounded as Mesos bounds its removed agents (a cache of 100,000): the oldest are forgotten first.
+    if (this.removed.size > MAX_REMOVED_AGENTS) this.removed.delete(this.removed.values().next().value!);
     a.link.close?.();
     const message = `Agent ${a.hostname} removed: ${cause}`;
     this.removeTasks(agentId, (taskId) => ({ status: masterStatus(taskId, 'TASK_LOST', 'REASON_AGENT_REMOVED', message, agentId), complete: true }));
@@ -405,6 +412,8 @@ export class AgentRegistry {
    */
   statusUpdate(agentId: string, frameworkId: string, status: TaskStatus, latestState?: TaskState): void {
     if (this.removed.has(agentId)) return log.debug({ agent: agentId, task: status.task_id.value }, 'ignoring a status update from a removed agent');
+    const ended = isTerminalTaskState(latestState ?? status.state);
+    if (ended) this.agents.get(agentId)?.killedTasks.delete(taskKey(frameworkId, status.task_id.value));
     const f = this.ctx.frameworks.get(frameworkId);
     if (!f) return;
     const t = f.tasks.get(status.task_id.value);
@@ -412,8 +421,6 @@ export class AgentRegistry {
       recordStatus(t, status, latestState);
       if (isTerminalTaskState(status.state)) t.terminalUuid = status.uuid;
     }
-    const ended = isTerminalTaskState(latestState ?? status.state);
-    if (ended) this.agents.get(agentId)?.killedTasks.delete(taskKey(frameworkId, status.task_id.value));
     this.ctx.frameworks.send(f, updateEvent({ ...status, agent_id: { value: agentId } }));
     // Its resources are free once the agent says it ended, whatever the framework has acknowledged.
     if (ended) this.ctx.allocateSoon();

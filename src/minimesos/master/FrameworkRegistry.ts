@@ -7,7 +7,7 @@ import { getLogger } from '../../util/logging.js';
 import type { FrameworkInfo } from '../../mesos/wire/framework.js';
 import type { SchedulerCall } from '../../mesos/wire/scheduler.js';
 import { EventStream } from '../EventStream.js';
-import { completeTask, fmtId, masterStatus, recordStatus, frameworkRoles, hasCapability, now, type MasterContext, type MFramework } from './model.js';
+import { completeTask, fmtId, masterStatus, recordStatus, taskKey, frameworkRoles, hasCapability, now, type MasterContext, type MFramework } from './model.js';
 
 const log = getLogger('minimesos.Master');
 
@@ -151,6 +151,7 @@ export class FrameworkRegistry {
       const s = masterStatus(t.info.task_id.value, 'TASK_KILLED', 'REASON_FRAMEWORK_REMOVED', `Framework ${id} removed`, t.agentId);
       if (t.executorId !== undefined && t.info.executor) s.executor_id = { value: t.executorId };
       recordStatus(t, s);
+      this.ctx.agents.get(t.agentId)?.killedTasks.delete(taskKey(id, t.info.task_id.value));
       completeTask(f, t, this.ctx.opts.maxCompletedTasksPerFramework);
     }
     this.ctx.allocator.clearFilters(id);

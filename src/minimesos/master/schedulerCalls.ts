@@ -6,9 +6,9 @@
 import type { Operation } from '../../mesos/wire/framework.js';
 import type { SchedulerCall } from '../../mesos/wire/scheduler.js';
 import type { Resource } from '../../mesos/wire/resources.js';
-import { isTerminalTaskState, type TaskInfo, type TaskState, type TaskStatus } from '../../mesos/wire/task.js';
-import { normalize, subtract } from '../resources.js';
-import { validateTask } from '../validation.js';
+import type { ExecutorInfo, TaskInfo, TaskState, TaskStatus } from '../../mesos/wire/task.js';
+import { contains, normalize, subtract } from '../resources.js';
+import { DEFAULT_OUTSIDE_GROUP, NO_ROOM, describe, validateTask } from '../validation.js';
 import { completeTask, hasCapability, isUnreachableTask, taskKey, masterStatus, now, updateEvent, type MasterContext, type MFramework, type MOffer, type MTask } from './model.js';
 
 export function dispatch(ctx: MasterContext, f: MFramework, call: SchedulerCall): void {
@@ -125,25 +125,25 @@ function accept(ctx: MasterContext, f: MFramework, offerIds: { value: string }[]
     const executorsSoFar = new Map(known);
     for (const t of tasks) {
       const task: TaskInfo = groupExecutor ? { ...t, executor: t.executor ?? groupExecutor } : t;
-      const active = new Set([...[...f.tasks.values()].filter((x) => !isTerminalTaskState(x.state) && !isUnreachableTask(x)).map((x) => x.info.task_id.value), ...taken]);
+      // Every task the framework has here counts, an ended one awaiting its acknowledgement too (Mesos' validateUniqueTaskID).
+      const active = new Set([...[...f.tasks.values()].filter((x) => !isUnreachableTask(x)).map((x) => x.info.task_id.value), ...taken]);
       const [validationError, needs] = validateTask(task, { agentId, activeTaskIds: active, unreachableTaskIds, knownExecutors: executorsSoFar, available: left });
-      // Mesos runs such a group; this simulator has no default executor, so it says so rather than fail the task later.
-      let error = group && groupExecutor?.type === 'DEFAULT' ? "the default executor ('ExecutorInfo.type' DEFAULT) is not simulated by mini-Mesos" : validationError;
-      if (!error && group && groupExecutor?.type === undefined) error = "'ExecutorInfo.type' must be set";
+      // A group's executor and resources are checked for the group as a whole, below.
+      let error = group && (validationError === DEFAULT_OUTSIDE_GROUP || validationError?.startsWith(NO_ROOM)) ? undefined : validationError;
       if (!error && group && task.container?.type === 'DOCKER') error = 'Docker ContainerInfo is not supported on the task';
       if (!error && !agent) error = `Agent ${agentId} is not available`;
       checked.push({ task, error, needs });
       if (error) continue;
-      left = subtract(left, needs)!;
+      if (!group) left = subtract(left, needs)!;
       taken.add(task.task_id.value);
       if (task.executor && !executorsSoFar.has(task.executor.executor_id.value)) executorsSoFar.set(task.executor.executor_id.value, task.executor);
     }
     // A group launches whole or not at all (Mesos: "the entire group can be launched"): every task of a group with an
-    // invalid one gets TASK_ERROR with the first error.
-    const groupError = group ? checked.find((c) => c.error !== undefined) : undefined;
+    // invalid one gets TASK_ERROR with the group's first error.
+    const groupError = group ? taskGroupError(checked, groupExecutor, pool) : undefined;
     for (const { task, error, needs } of checked) {
       if (groupError) {
-        send(updateEvent(masterStatus(task.task_id.value, 'TASK_ERROR', 'REASON_TASK_GROUP_INVALID', `Task '${groupError.task.task_id.value}' is invalid: ${groupError.error}`, agentId)));
+        send(updateEvent(masterStatus(task.task_id.value, 'TASK_ERROR', 'REASON_TASK_GROUP_INVALID', groupError, agentId)));
         continue;
       }
       if (error || !agent) {
@@ -177,6 +177,21 @@ function accept(ctx: MasterContext, f: MFramework, offerIds: { value: string }[]
   ctx.allocator.refuseFilter(f, role, agentId, pool, refuseSeconds);
 }
 
+/**
+ * What is wrong with a task group, in the order Mesos' validation says it: a task's own error first (named), then the
+ * executor's, then the group's resources as a whole against the offer.
+ */
+function taskGroupError(checked: { task: TaskInfo; error: string | undefined; needs: Resource[] }[], executor: ExecutorInfo | undefined, offered: Resource[]): string | undefined {
+  const invalid = checked.find((c) => c.error !== undefined);
+  if (invalid) return `Task '${invalid.task.task_id.value}' is invalid: ${invalid.error}`;
+  // Mesos runs such a group; this simulator has no default executor, so it says so rather than fail the tasks later.
+  if (executor?.type === 'DEFAULT') return "the default executor ('ExecutorInfo.type' DEFAULT) is not simulated by mini-Mesos";
+  if (executor?.type === undefined) return "'ExecutorInfo.type' must be set";
+  const total = checked.flatMap((c) => c.needs);
+  if (!contains(offered, total)) return `Total resources ${describe(total)} required by task group and its executor are more than available ${describe(offered)}`;
+  return undefined;
+}
+
 function kill(ctx: MasterContext, f: MFramework, taskId: string, agentId: string | undefined, graceNanos: number | undefined): void {
   const t = f.tasks.get(taskId);
   // Not an active task (unknown, or unreachable): answered as reconciliation would, as Mesos does.
@@ -196,7 +211,10 @@ function acknowledge(ctx: MasterContext, f: MFramework, agentId: string, taskId:
   a.link.acknowledge(f.id, taskId, uuid);
   const t = f.tasks.get(taskId);
   // The task as the named agent has it (Mesos looks it up there).
-  if (t && t.agentId === agentId && t.terminalUuid === uuid) completeTask(f, t, ctx.opts.maxCompletedTasksPerFramework);
+  if (t && t.agentId === agentId && t.terminalUuid === uuid) {
+    a.killedTasks.delete(taskKey(f.id, taskId));
+    completeTask(f, t, ctx.opts.maxCompletedTasksPerFramework);
+  }
 }
 
 function reconcile(ctx: MasterContext, f: MFramework, tasks: { task_id: { value: string }; agent_id?: { value: string } }[]): void {
