@@ -3,12 +3,13 @@
  * tasks, executors and frameworks they carry, removal, status updates, executor exits and executor messages.
  */
 import { unreachableToForget } from './registryGc.js';
+import { killAgain, reconcileWithAgent, restoreReportedTasks } from './reregistration.js';
 import { getLogger } from '../../util/logging.js';
 import { isTerminalTaskState, type TaskState, type TaskStatus } from '../../mesos/wire/task.js';
 import { normalize } from '../resources.js';
 import type { AgentLink } from './AgentLink.js';
 import type { AdmittedAgent, Registry } from './Registrar.js';
-import { MAX_TIMER_MS, completeTask, hasCapability, holdUnreachable, isUnreachableTask, taskKey, masterStatus, now, recordStatus, roleOfTask, updateEvent, type AgentRegistration, type MAgent, type MasterContext, type MFramework, type MTask } from './model.js';
+import { MAX_TIMER_MS, completeTask, hasCapability, holdUnreachable, isUnreachableTask, taskKey, masterStatus, now, recordStatus, updateEvent, type AgentRegistration, type MAgent, type MasterContext, type MFramework, type MTask } from './model.js';
 
 const log = getLogger('minimesos.Master');
 
@@ -184,42 +185,9 @@ export class AgentRegistry {
       if (!f.executors.has(id)) f.executors.set(id, new Map());
       f.executors.get(id)!.set(e.info.executor_id.value, e.info);
     }
-    for (const t of reg.tasks ?? []) {
-      const f = this.ctx.frameworks.get(t.frameworkId);
-      if (!f) {
-        // A framework removed meanwhile: its executors on the agent go.
-        if (this.ctx.frameworks.isRemoved(t.frameworkId)) link.shutdownFramework(t.frameworkId);
-        continue;
-      }
-      const tid = t.info.task_id.value;
-      const known = f.tasks.get(tid);
-      const completed = f.completedTasks.find((c) => c.info.task_id.value === tid && c.agentId === id);
-      // Only what the master lost with the agent comes back; tasks it knows, or saw finish, stay as they are.
-      if (known) {
-        if (!returning || (!isUnreachableTask(known) && known.state !== 'TASK_LOST')) continue;
-      } else if (completed) {
-        if (!returning || completed.state !== 'TASK_LOST') continue;
-        f.completedTasks = f.completedTasks.filter((c) => c !== completed);
-      } else if (returning && isTerminalTaskState(t.state)) continue;
-      // An ended task the framework has yet to acknowledge keeps the uuid its acknowledgement will carry.
-      const terminalUuid = isTerminalTaskState(t.state) ? t.statuses.findLast((u) => u.state === t.state)?.uuid : undefined;
-      f.tasks.set(tid, {
-        info: t.info, frameworkId: t.frameworkId, agentId: id, executorId: t.executorId, role: roleOfTask(t.info, f),
-        state: t.state, statuses: t.statuses, resources: normalize(t.info.resources ?? []), terminalUuid,
-      });
-      if (returning) {
-        const s = masterStatus(tid, t.state, 'REASON_AGENT_REREGISTERED', wasUnreachable ? 'Unreachable agent re-reregistered' : 'Unknown agent reregistered', id);
-        if (t.executorId !== undefined && t.info.executor) s.executor_id = { value: t.executorId };
-        // As Mesos: health from the last status, the container status from the latest that has one.
-        const healthy = t.statuses.at(-1)?.healthy;
-        if (healthy !== undefined) s.healthy = healthy;
-        const container = t.statuses.findLast((u) => u.container_status !== undefined)?.container_status;
-        if (container) s.container_status = container;
-        this.ctx.frameworks.send(f, updateEvent(s));
-      }
-    }
-    this.killAgain(this.agents.get(id)!, reg.tasks ?? []);
-    if (existing) this.reconcileWithAgent(id, link, reg.tasks ?? []);
+    restoreReportedTasks(this.ctx, id, link, reg.tasks ?? [], returning ? (wasUnreachable ? 'Unreachable agent re-reregistered' : 'Unknown agent reregistered') : undefined);
+    killAgain(this.ctx, this.agents.get(id)!, reg.tasks ?? []);
+    if (existing) reconcileWithAgent(this.ctx, id, link, reg.tasks ?? []);
     // What it held as unreachable and the agent no longer reports is gone with it (Mesos drops the agent's
     // unreachable tasks when it comes back); reconciliation tells the framework.
     if (wasUnreachable) {
@@ -229,41 +197,6 @@ export class AgentRegistry {
     this.persist();
     this.ctx.allocateSoon();
     return id;
-  }
-
-  /**
-   * Kills asked for while the agent could not hear them (Mesos' re-registration: "tasks in 'killedTasks' that are still
-   * alive on the slave"): sent again for each such task it reports still running; the others are forgotten.
-   */
-  private killAgain(a: MAgent, reported: NonNullable<AgentRegistration['tasks']>): void {
-    if (a.killedTasks.size === 0) return;
-    const alive = new Set<string>();
-    for (const t of reported) {
-      const key = taskKey(t.frameworkId, t.info.task_id.value);
-      if (isTerminalTaskState(t.state) || !a.killedTasks.has(key)) continue;
-      alive.add(key);
-      log.warn({ agent: a.id, framework: t.frameworkId, task: t.info.task_id.value }, 'the agent runs a task that was to be killed: killing it now');
-      // After the registration's answer, as Mesos sends them after SlaveReregisteredMessage.
-      const link = a.link;
-      setImmediate(() => this.agents.get(a.id)?.link === link && link.killTask(t.frameworkId, t.info.task_id.value, undefined));
-    }
-    a.killedTasks = alive;
-  }
-
-  /**
-   * A known agent re-registered (Mesos' `reconcileKnownSlave`): the tasks this master has on it and the agent did not
-   * report are sent back for the agent to reconcile, which ends those it does not know. After the registration's
-   * answer, so the agent hears that first.
-   */
-  private reconcileWithAgent(id: string, link: AgentLink, reported: NonNullable<AgentRegistration['tasks']>): void {
-    const there = new Set(reported.map((t) => taskKey(t.frameworkId, t.info.task_id.value)));
-    for (const f of this.ctx.frameworks.all()) {
-      const missing = [...f.tasks.values()].filter((t) => t.agentId === id && !isUnreachableTask(t) && !there.has(taskKey(f.id, t.info.task_id.value)));
-      if (missing.length === 0) continue;
-      log.warn({ agent: id, framework: f.id, tasks: missing.length }, 'tasks unknown to the re-registered agent: reconciling them with it');
-      const ids = missing.map((t) => t.info.task_id.value);
-      setImmediate(() => this.agents.get(id)?.link === link && link.reconcileTasks(f.info, ids));
-    }
   }
 
   /** Why an agent may not (re)register now: its machine is DOWN for maintenance (until `/machine/up`). */
