@@ -9,7 +9,7 @@ import { isTerminalTaskState, type TaskState, type TaskStatus } from '../../meso
 import { normalize } from '../resources.js';
 import type { AgentLink } from './AgentLink.js';
 import type { AdmittedAgent, Registry } from './Registrar.js';
-import { MAX_TIMER_MS, completeTask, hasCapability, holdUnreachable, isUnreachableTask, taskKey, masterStatus, now, recordStatus, updateEvent, type AgentRegistration, type MAgent, type MasterContext, type MFramework, type MTask } from './model.js';
+import { MAX_TIMER_MS, completeTask, executorIdOf, hasCapability, holdUnreachable, isUnreachableTask, taskKey, masterStatus, now, recordStatus, updateEvent, type AgentRegistration, type MAgent, type MasterContext, type MFramework, type MTask } from './model.js';
 
 const log = getLogger('minimesos.Master');
 
@@ -331,11 +331,11 @@ export class AgentRegistry {
   }
 
   private lose(f: MFramework, t: MTask, s: TaskStatus, complete: boolean): void {
-    if (t.executorId !== undefined && t.info.executor) s.executor_id = { value: t.executorId };
+    const executor = executorIdOf(t);
+    if (executor) s.executor_id = executor;
     // An ended task keeps its state (Mesos never changes a terminal one); the framework hears the update all the same.
     recordStatus(t, s);
-    this.agents.get(t.agentId)?.killedTasks.delete(taskKey(f.id, t.info.task_id.value));
-    if (complete) completeTask(f, t, this.ctx.opts.maxCompletedTasksPerFramework);
+    if (complete) completeTask(this.ctx, f, t);
     this.ctx.frameworks.send(f, updateEvent(s));
   }
 

@@ -7,7 +7,7 @@ import { getLogger } from '../../util/logging.js';
 import type { FrameworkInfo } from '../../mesos/wire/framework.js';
 import type { SchedulerCall } from '../../mesos/wire/scheduler.js';
 import { EventStream } from '../EventStream.js';
-import { completeTask, fmtId, masterStatus, recordStatus, taskKey, frameworkRoles, hasCapability, now, type MasterContext, type MFramework } from './model.js';
+import { completeTask, executorIdOf, fmtId, masterStatus, recordStatus, frameworkRoles, hasCapability, now, type MasterContext, type MFramework } from './model.js';
 
 const log = getLogger('minimesos.Master');
 
@@ -149,10 +149,10 @@ export class FrameworkRegistry {
     // As Mesos' removeFramework: each task gets a status of its own (nobody is told), then completes.
     for (const t of [...f.tasks.values()]) {
       const s = masterStatus(t.info.task_id.value, 'TASK_KILLED', 'REASON_FRAMEWORK_REMOVED', `Framework ${id} removed`, t.agentId);
-      if (t.executorId !== undefined && t.info.executor) s.executor_id = { value: t.executorId };
+      const executor = executorIdOf(t);
+      if (executor) s.executor_id = executor;
       recordStatus(t, s);
-      this.ctx.agents.get(t.agentId)?.killedTasks.delete(taskKey(id, t.info.task_id.value));
-      completeTask(f, t, this.ctx.opts.maxCompletedTasksPerFramework);
+      completeTask(this.ctx, f, t);
     }
     this.ctx.allocator.clearFilters(id);
     f.active = false;

@@ -99,11 +99,21 @@ export function recordStatus(t: MTask, s: TaskStatus, latestState?: TaskState): 
   else t.statuses.push(kept);
 }
 
-/** The task is done with: it leaves the framework's tasks for its completed ones, of which the latest `keep` stay. */
-export function completeTask(f: MFramework, t: MTask, keep: number): void {
+/**
+ * The task is done with (Mesos' `removeTask`): it leaves the framework's tasks for its completed ones, of which the
+ * latest `maxCompletedTasksPerFramework` stay, and a kill remembered for it on its agent is forgotten.
+ */
+export function completeTask(ctx: MasterContext, f: MFramework, t: MTask): void {
+  ctx.agents.get(t.agentId)?.killedTasks.delete(taskKey(f.id, t.info.task_id.value));
   f.tasks.delete(t.info.task_id.value);
   f.completedTasks.push(t);
+  const keep = ctx.opts.maxCompletedTasksPerFramework;
   if (f.completedTasks.length > keep) f.completedTasks.splice(0, f.completedTasks.length - keep);
+}
+
+/** The executor a status about the task names: only one its TaskInfo names (Mesos tells none for a command task). */
+export function executorIdOf(t: { executorId?: string | undefined; info: TaskInfo }): { value: string } | undefined {
+  return t.executorId !== undefined && t.info.executor ? { value: t.executorId } : undefined;
 }
 
 /**

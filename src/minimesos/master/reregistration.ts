@@ -7,7 +7,7 @@ import { isTerminalTaskState } from '../../mesos/wire/task.js';
 import { getLogger } from '../../util/logging.js';
 import { normalize } from '../resources.js';
 import type { AgentLink } from './AgentLink.js';
-import { isUnreachableTask, masterStatus, roleOfTask, taskKey, updateEvent, type AgentRegistration, type MAgent, type MasterContext } from './model.js';
+import { executorIdOf, isUnreachableTask, masterStatus, roleOfTask, taskKey, updateEvent, type AgentRegistration, type MAgent, type MasterContext } from './model.js';
 
 const log = getLogger('minimesos.Master');
 
@@ -45,7 +45,8 @@ export function restoreReportedTasks(ctx: MasterContext, id: string, link: Agent
     });
     if (returning) {
       const s = masterStatus(tid, t.state, 'REASON_AGENT_REREGISTERED', returning, id);
-      if (t.executorId !== undefined && t.info.executor) s.executor_id = { value: t.executorId };
+      const executor = executorIdOf(t);
+      if (executor) s.executor_id = executor;
       // As Mesos: health from the last status, the container status from the latest that has one.
       const healthy = t.statuses.at(-1)?.healthy;
       if (healthy !== undefined) s.healthy = healthy;

@@ -9,7 +9,7 @@ import type { Resource } from '../../mesos/wire/resources.js';
 import type { ExecutorInfo, TaskInfo, TaskState, TaskStatus } from '../../mesos/wire/task.js';
 import { contains, normalize, subtract } from '../resources.js';
 import { DEFAULT_OUTSIDE_GROUP, NO_ROOM, describe, validateTask } from '../validation.js';
-import { completeTask, hasCapability, isUnreachableTask, taskKey, masterStatus, now, updateEvent, type MasterContext, type MFramework, type MOffer, type MTask } from './model.js';
+import { completeTask, executorIdOf, hasCapability, isUnreachableTask, taskKey, masterStatus, now, updateEvent, type MasterContext, type MFramework, type MOffer, type MTask } from './model.js';
 
 export function dispatch(ctx: MasterContext, f: MFramework, call: SchedulerCall): void {
   switch (call.type) {
@@ -212,8 +212,7 @@ function acknowledge(ctx: MasterContext, f: MFramework, agentId: string, taskId:
   const t = f.tasks.get(taskId);
   // The task as the named agent has it (Mesos looks it up there).
   if (t && t.agentId === agentId && t.terminalUuid === uuid) {
-    a.killedTasks.delete(taskKey(f.id, taskId));
-    completeTask(f, t, ctx.opts.maxCompletedTasksPerFramework);
+    completeTask(ctx, f, t);
   }
 }
 
@@ -232,7 +231,8 @@ function reconcile(ctx: MasterContext, f: MFramework, tasks: { task_id: { value:
     };
     // As Mesos: the executor only for a task that names one (not a command task's), the container's status from the
     // latest update that had one.
-    if (t.executorId !== undefined && t.info.executor) s.executor_id = { value: t.executorId };
+    const executor = executorIdOf(t);
+    if (executor) s.executor_id = executor;
     const container = t.statuses.findLast((u) => u.container_status !== undefined)?.container_status;
     if (container) s.container_status = container;
     if (last?.healthy !== undefined) s.healthy = last.healthy;
