@@ -65,6 +65,7 @@ interface Opts {
   registryGcInterval?: number;
   maxCompletedTasksPerFramework?: number;
   maxUnreachableTasksPerFramework?: number;
+  maxCompletedExecutorsPerFramework?: number;
   inProcessAgents?: boolean;
   isolation?: string;
   cgroupsEnableCfs?: boolean;
@@ -125,10 +126,25 @@ function masterOptions(o: Opts) {
   };
 }
 
-/** The `disk/du` flags, passed on to agent processes. */
-function diskArgs(o: Opts): string[] {
-  return [...(o.enforceContainerDiskQuota ? ['--enforce-container-disk-quota'] : []),
-    ...(o.containerDiskWatchInterval !== undefined ? ['--container-disk-watch-interval', `${o.containerDiskWatchInterval}ms`] : [])];
+/** The agents' own flags. */
+export type AgentFlags = Pick<Opts, 'isolation' | 'cgroupsEnableCfs' | 'enforceContainerDiskQuota' | 'containerDiskWatchInterval' | 'maxCompletedExecutorsPerFramework'>;
+
+/** The agents' own flags, passed on to agent processes. */
+export function agentArgs(o: AgentFlags): string[] {
+  return [...(o.isolation ? ['--isolation', o.isolation] : []), ...(o.cgroupsEnableCfs ? ['--cgroups-enable-cfs'] : []),
+    ...(o.enforceContainerDiskQuota ? ['--enforce-container-disk-quota'] : []),
+    ...(o.containerDiskWatchInterval !== undefined ? ['--container-disk-watch-interval', `${o.containerDiskWatchInterval}ms`] : []),
+    ...(o.maxCompletedExecutorsPerFramework !== undefined ? ['--max-completed-executors-per-framework', String(o.maxCompletedExecutorsPerFramework)] : [])];
+}
+
+/** The same flags, as an agent in this process takes them. */
+export function agentOptions(o: AgentFlags) {
+  return {
+    ...(o.isolation ? { isolation: o.isolation } : {}), ...(o.cgroupsEnableCfs ? { cgroupsEnableCfs: true } : {}),
+    ...(o.enforceContainerDiskQuota ? { enforceContainerDiskQuota: true } : {}),
+    ...(o.containerDiskWatchInterval !== undefined ? { containerDiskWatchIntervalMs: o.containerDiskWatchInterval } : {}),
+    ...(o.maxCompletedExecutorsPerFramework !== undefined ? { maxCompletedExecutorsPerFramework: o.maxCompletedExecutorsPerFramework } : {}),
+  };
 }
 
 /** `--role master`: one master, alone. */
@@ -154,10 +170,7 @@ async function runAgent(o: Opts): Promise<void> {
     host: o.host,
     ...(o.hostname ? { hostname: o.hostname } : {}),
     ...(o.port !== undefined ? { port: o.port } : {}),
-    ...(o.isolation ? { isolation: o.isolation } : {}),
-    ...(o.cgroupsEnableCfs ? { cgroupsEnableCfs: true } : {}),
-    ...(o.enforceContainerDiskQuota ? { enforceContainerDiskQuota: true } : {}),
-    ...(o.containerDiskWatchInterval !== undefined ? { containerDiskWatchIntervalMs: o.containerDiskWatchInterval } : {}),
+    ...agentOptions(o),
   });
   agent.onRegistered((id) => process.stdout.write(`mini-mesos agent ${id} at ${agent.url} registered\n`));
   await agent.start();
@@ -170,10 +183,9 @@ async function runAgent(o: Opts): Promise<void> {
 async function runHosts(o: Opts): Promise<void> {
   const why = hostsUnsupported();
   if (why) throw new IllegalArgumentException(why);
-  const agentArgs = [...(o.isolation ? ['--isolation', o.isolation] : []), ...(o.cgroupsEnableCfs ? ['--cgroups-enable-cfs'] : []), ...diskArgs(o)];
   const masterArgs = [...masterTimingArgs(o), ...(o.roles ? ['--roles', o.roles] : []), ...(o.credentials ? ['--credentials', o.credentials] : [])];
   const cluster = new HostsCluster({
-    agents: o.agents, agentArgs, masterArgs,
+    agents: o.agents, agentArgs: agentArgs(o), masterArgs,
     ...(o.clusterName ? { name: o.clusterName } : {}),
     extraHosts: (o.extraHosts ?? 'driver').split(',').map((h) => h.trim()).filter(Boolean),
     ...(o.resources ? { resources: o.resources } : {}),
@@ -222,12 +234,8 @@ async function runCluster(o: Opts): Promise<void> {
     port: o.port ?? 5050,
     agents: o.agents,
     agentProcesses: !o.inProcessAgents,
-    agentArgs: [...(o.isolation ? ['--isolation', o.isolation] : []), ...(o.cgroupsEnableCfs ? ['--cgroups-enable-cfs'] : []), ...diskArgs(o)],
-    agent: {
-      ...(o.isolation ? { isolation: o.isolation } : {}), ...(o.cgroupsEnableCfs ? { cgroupsEnableCfs: true } : {}),
-      ...(o.enforceContainerDiskQuota ? { enforceContainerDiskQuota: true } : {}),
-      ...(o.containerDiskWatchInterval !== undefined ? { containerDiskWatchIntervalMs: o.containerDiskWatchInterval } : {}),
-    },
+    agentArgs: agentArgs(o),
+    agent: agentOptions(o),
     ...(o.resources ? { resources: o.resources } : {}),
     ...(o.attributes ? { attributes: o.attributes } : {}),
     ...(o.zk ? { zk: o.zk } : {}),
@@ -267,6 +275,7 @@ export function miniClusterCommand(): Command {
     .option('--registry-gc-interval <duration>', 'how often the registry forgets agents past those limits (Mesos --registry_gc_interval, default 15min)', durationArg('--registry-gc-interval'))
     .option('--max-completed-tasks-per-framework <n>', 'ended tasks the master keeps per framework, the latest (Mesos --max_completed_tasks_per_framework, default 1000)', intArg('--max-completed-tasks-per-framework', 0, 1e9))
     .option('--max-unreachable-tasks-per-framework <n>', 'unreachable tasks the master keeps per framework, the latest (Mesos --max_unreachable_tasks_per_framework, default 1000)', intArg('--max-unreachable-tasks-per-framework', 0, 1e9))
+    .option('--max-completed-executors-per-framework <n>', 'ended executors an agent keeps per framework for /state and /files, the latest (Mesos --max_completed_executors_per_framework, default 150)', intArg('--max-completed-executors-per-framework', 0, 1e9))
     .option('--isolation <isolators>', 'agent isolation (Mesos --isolation): posix/cpu,posix/mem (default, no limits), cgroups/cpu,cgroups/mem, and disk/du', specArg(parseIsolation))
     .option('--cgroups-enable-cfs', 'with cgroups/cpu, also cap CPU time with a CFS quota (Mesos --cgroups_enable_cfs)')
     .option('--enforce-container-disk-quota', 'with disk/du, fail a task whose sandbox exceeds its disk (Mesos --enforce_container_disk_quota)')

@@ -26,8 +26,9 @@ import { ExecutorApi } from './agent/ExecutorApi.js';
 import { Checkpoint } from './agent/Checkpoint.js';
 import { Recovery } from './agent/Recovery.js';
 import { agentFlags, agentState, serveAgentHttp } from './agent/httpEndpoints.js';
+import { executorTerminated, frameworkTerminating, updateAcknowledged } from './agent/completed.js';
 import {
-  containerSize, executorPid, killGroup, nanosToMs, newTask, resolveAgentOptions,
+  containerSize, executorPid, killGroup, nanosToMs, newFramework, newTask, resolveAgentOptions,
   type AgentContext, type AgentFramework, type AgentOptions, type AgentTask, type Executor, type ResolvedAgentOptions,
 } from './agent/model.js';
 
@@ -43,6 +44,7 @@ export class Agent implements LinkedAgent {
   private master: MasterLink | undefined;
   private connection: RemoteMasterConnection | undefined;
   private readonly frameworks = new Map<string, AgentFramework>();
+  private readonly completedFrameworks = new Map<string, AgentFramework>();
   private stopped = false;
   private recovered = false;
   private cleanedUp = false;
@@ -63,6 +65,7 @@ export class Agent implements LinkedAgent {
     this.ctx = {
       opts: this.opts,
       frameworks: this.frameworks,
+      completedFrameworks: this.completedFrameworks,
       get updates() { return self.updates; },
       get checkpoint() { return self.checkpoint; },
       get isolation() { return self.isolation; },
@@ -212,14 +215,17 @@ export class Agent implements LinkedAgent {
     this.registerTimer.unref();
   }
 
-  /** What the agent tells a master when it (re)registers: who it is and what it runs. */
+  /**
+   * What the agent tells a master when it (re)registers: who it is and what it runs. Tasks not yet completed go,
+   * those of terminated executors too (ended, their updates unacknowledged); executors only while they run, and
+   * never the command executor, which the master does not keep (Mesos' `doReliableRegistration`).
+   */
   registration(): Registration {
     const tasks: TaskSnapshot[] = [];
     const executors: { frameworkId: string; info: ExecutorInfo }[] = [];
     for (const [fid, f] of this.frameworks) {
       for (const e of f.executors.values()) {
-        if (e.exited) continue;
-        if (!e.command) executors.push({ frameworkId: fid, info: e.info });
+        if (!e.command && !e.exited) executors.push({ frameworkId: fid, info: e.info });
         for (const t of e.tasks.values()) tasks.push({ info: t.info, frameworkId: fid, executorId: e.info.executor_id.value, state: t.state, statuses: t.statuses });
       }
     }
@@ -256,8 +262,16 @@ export class Agent implements LinkedAgent {
     const fid = frameworkInfo.id!.value;
     let f = this.frameworks.get(fid);
     if (!f) {
-      f = { info: frameworkInfo, executors: new Map() };
+      f = newFramework(frameworkInfo);
       this.frameworks.set(fid, f);
+      // Back after it was removed here: it takes its completed executors back (Mesos' `Slave::run`).
+      const before = this.completedFrameworks.get(fid);
+      this.completedFrameworks.delete(fid);
+      if (before) f.completedExecutors = before.completedExecutors;
+    }
+    if (f.terminating) {
+      log.warn({ framework: fid, task: task.task_id.value }, 'ignoring a task of a framework that is being removed');
+      return;
     }
     f.info = frameworkInfo;
     this.checkpoint.framework(f);
@@ -268,7 +282,15 @@ export class Agent implements LinkedAgent {
       this.updates.agentUpdate(fid, task, 'TASK_FAILED', 'REASON_COMMAND_EXECUTOR_FAILED', 'Attempted to run multiple tasks using a "command" executor');
       return;
     }
-    if (!e || e.exited) {
+    if (e && (e.exited || e.shuttingDown)) {
+      // Mesos' agent keeps a terminated executor until its tasks' updates are acknowledged, and runs nothing on it.
+      const how = e.exited ? 'terminated' : 'terminating';
+      const pa = (frameworkInfo.capabilities ?? []).some((c) => c.type === 'PARTITION_AWARE');
+      log.warn({ framework: fid, task: task.task_id.value, executor: eid }, `asked to run a task with an executor that is ${how}`);
+      this.updates.agentUpdate(fid, task, pa ? 'TASK_DROPPED' : 'TASK_LOST', 'REASON_EXECUTOR_TERMINATED', `Executor ${how}`);
+      return;
+    }
+    if (!e) {
       e = this.containerizer.newExecutor(fid, task);
       f.executors.set(eid, e);
       e.tasks.set(task.task_id.value, newTask(task));
@@ -290,9 +312,12 @@ export class Agent implements LinkedAgent {
     if (isTerminalTaskState(t.state)) return;
     t.killRequested = true;
     if (!t.delivered) {
-      e.tasks.delete(taskId);
+      // It stays among the executor's tasks, ended, until its TASK_KILLED is acknowledged.
       this.updates.agentUpdate(frameworkId, t.info, 'TASK_KILLED', 'REASON_TASK_KILLED_DURING_LAUNCH', 'Killed before delivery to the executor', e);
-      if (e.tasks.size === 0 && executorPid(e) === undefined) e.exited = true;
+      if (executorPid(e) === undefined && [...e.tasks.values()].every((x) => isTerminalTaskState(x.state))) {
+        e.exited = true;
+        executorTerminated(this.ctx, e);
+      }
       return;
     }
     if (e.command) {
@@ -323,13 +348,14 @@ export class Agent implements LinkedAgent {
   /** The framework was removed: every executor and task of it goes. */
   shutdownFramework(frameworkId: string): void {
     const f = this.frameworks.get(frameworkId);
-    if (!f) return;
+    if (!f || f.terminating) return;
     this.updates.dropFramework(frameworkId);
-    for (const e of f.executors.values()) {
+    this.checkpoint.removeFramework(frameworkId);
+    for (const e of [...f.executors.values()]) {
       for (const t of e.tasks.values()) if (!t.delivered && !isTerminalTaskState(t.state)) t.state = 'TASK_KILLED';
       this.shutdownExecutor(frameworkId, e.info.executor_id.value);
     }
-    this.checkpoint.removeFramework(frameworkId);
+    frameworkTerminating(this.ctx, f);
   }
 
   /**
@@ -347,7 +373,7 @@ export class Agent implements LinkedAgent {
   }
 
   acknowledge(frameworkId: string, taskId: string, uuid: string): void {
-    this.updates.acknowledge(frameworkId, taskId, uuid);
+    if (this.updates.acknowledge(frameworkId, taskId, uuid)) updateAcknowledged(this.ctx, frameworkId, taskId);
   }
 
   /** Sends pending updates of a framework now (it has just re-subscribed). */

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Command } from 'commander';
-import { miniClusterCommand, masterTimingArgs, masterTimings } from '../../src/cli/miniCluster.js';
+import { agentArgs, agentOptions, miniClusterCommand, masterTimingArgs, masterTimings } from '../../src/cli/miniCluster.js';
 
 test('mini-cluster: health-check and registry flags, parsed, as master options and as a master process\'s arguments', () => {
   // [flags, the master's options]
@@ -23,6 +23,23 @@ test('mini-cluster: health-check and registry flags, parsed, as master options a
   assert.throws(() => parse(['--registry-gc-interval', '0s']), /--registry-gc-interval should be a positive duration/);
   assert.throws(() => parse(['--registry-max-agent-count', '-1']), /--registry-max-agent-count should be a whole number/);
   assert.throws(() => parse(['--max-unreachable-tasks-per-framework', 'many']), /--max-unreachable-tasks-per-framework should be a whole number/);
+});
+
+test('mini-cluster: agent flags, parsed, as agent options and as an agent process\'s arguments', () => {
+  // [flags, the agent's options]
+  const cases: [string[], Record<string, unknown>][] = [
+    [[], {}],
+    [['--isolation', 'cgroups/cpu,cgroups/mem', '--cgroups-enable-cfs'], { isolation: 'cgroups/cpu,cgroups/mem', cgroupsEnableCfs: true }],
+    [['--isolation', 'disk/du', '--enforce-container-disk-quota', '--container-disk-watch-interval', '2s'],
+      { isolation: 'disk/du', enforceContainerDiskQuota: true, containerDiskWatchIntervalMs: 2000 }],
+    [['--max-completed-executors-per-framework', '3'], { maxCompletedExecutorsPerFramework: 3 }],
+  ];
+  for (const [flags, options] of cases) {
+    const parsed = parse(flags);
+    assert.deepEqual(agentOptions(parsed), options, flags.join(' '));
+    assert.deepEqual(agentOptions(parse(agentArgs(parsed))), options, `again: ${flags.join(' ')}`);
+  }
+  assert.throws(() => parse(['--max-completed-executors-per-framework', '-2']), /--max-completed-executors-per-framework should be a whole number/);
 });
 
 function parse(flags: string[]): Record<string, unknown> {

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { commandStatusWrapper, parseCommandStatus } from '../../src/minimesos/agent/commandStatus.js';
 import { Checkpoint, processStartTime, recordedProcessAlive } from '../../src/minimesos/agent/Checkpoint.js';
-import { newExecutor, newTask, resolveAgentOptions, type AgentContext, type AgentFramework } from '../../src/minimesos/agent/model.js';
+import { newExecutor, newFramework, newTask, resolveAgentOptions, type AgentContext, type AgentFramework } from '../../src/minimesos/agent/model.js';
 import type { StatusUpdateManager } from '../../src/minimesos/agent/StatusUpdateManager.js';
 import { Agent } from '../../src/minimesos/Agent.js';
 import { MiniCluster } from '../../src/minimesos/MiniCluster.js';
@@ -105,7 +105,7 @@ test('Checkpoint: frameworks, executors and tasks are kept only for frameworks w
     const pendingUpdate = { task_id: { value: 't1' }, state: 'TASK_RUNNING', uuid: 'u1' };
     const ctx = context(dir, frameworks, { 'F1/t1': [pendingUpdate] });
     for (const [fid, checkpoint] of [['F1', true], ['F2', false]] as const) {
-      const f: AgentFramework = { info: { user: 'u', name: fid, id: { value: fid }, checkpoint }, executors: new Map() };
+      const f: AgentFramework = newFramework({ user: 'u', name: fid, id: { value: fid }, checkpoint });
       frameworks.set(fid, f);
       const e = newExecutor(fid, { executor_id: { value: 't1' } }, true, `c-${fid}`, join(dir, fid));
       const t = newTask({ name: 't1', task_id: { value: 't1' }, agent_id: { value: 'A-S0' } });

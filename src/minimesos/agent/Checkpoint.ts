@@ -99,6 +99,12 @@ export class Checkpoint {
     }
   }
 
+  /** Forgets a completed task (Mesos garbage-collects its directory). */
+  removeTask(e: Executor, taskId: string): void {
+    if (!this.checkpoints(e.frameworkId)) return;
+    rmSync(join(this.executorDir(e), 'tasks', `${enc(taskId)}.json`), { force: true });
+  }
+
   /** A container's first process started: recorded whatever the framework (orphans are found by these). */
   container(e: Executor, pid: number): void {
     const r: ContainerRecord = {

@@ -16,6 +16,7 @@ import { fetchUris } from '../fetcher.js';
 import { stoutDuration } from '../stoutDuration.js';
 import { executorEnvironment, writeSecretVolumes } from './executorEnvironment.js';
 import { COMMAND_STATUS_FILE, commandStatusWrapper } from './commandStatus.js';
+import { executorTerminated } from './completed.js';
 import { containerDisk, containerSize, killGroup, newExecutor, signalName, type AgentContext, type AgentFramework, type Executor } from './model.js';
 
 const log = getLogger('minimesos.Agent');
@@ -59,6 +60,7 @@ export class Containerizer {
       e.exited = true;
       ctx.checkpoint.executor(e);
       if (!e.command) ctx.master?.executorExited(ctx.id!, fid, e.info.executor_id.value, 1 << 8);
+      executorTerminated(ctx, e);
     };
     if (container?.type === 'DOCKER' && !containerizers.includes('docker')) {
       return failLaunch('Failed to launch container: No containerizer can launch a container of type DOCKER (the agent runs --containerizers=mesos)');
@@ -76,9 +78,9 @@ export class Containerizer {
     } catch (err) {
       return failLaunch(`Failed to launch container: ${(err as Error).message}`);
     }
-    // The fetch took time: the task may have been killed (it is gone, its TASK_KILLED sent) or the executor shut
+    // The fetch took time: the task may have been killed (ended, its TASK_KILLED sent) or the executor shut
     // down meanwhile. Nothing is spawned then; a process started now would run with no task and never be killed.
-    if (e.shuttingDown || ctx.stopped || e.exited || !e.tasks.has(task.task_id.value)) return this.abandonLaunch(e);
+    if (e.shuttingDown || ctx.stopped || e.exited || isTerminalTaskState(e.tasks.get(task.task_id.value)?.state ?? 'TASK_KILLED')) return this.abandonLaunch(e);
     const stdout = openSync(join(e.directory, 'stdout'), 'a');
     const stderr = openSync(join(e.directory, 'stderr'), 'a');
     const shell = command.shell ?? true;
@@ -140,6 +142,7 @@ export class Containerizer {
     }
     e.exited = true;
     ctx.checkpoint.executor(e);
+    executorTerminated(ctx, e);
   }
 
   /** Kills the container when an isolator finds it over its memory or disk (the exit then reports the limitation). */
@@ -179,6 +182,7 @@ export class Containerizer {
       }
       if (!e.command && !ctx.stopped) ctx.master?.executorExited(ctx.id!, fid, e.info.executor_id.value, waitStatus);
       ctx.checkpoint.executor(e);
+      executorTerminated(ctx, e);
       return;
     }
     if (e.command && known) {
@@ -190,6 +194,7 @@ export class Containerizer {
         else ctx.updates.executorUpdate(e, t, 'TASK_FAILED', undefined, undefined, how);
       }
       ctx.checkpoint.executor(e);
+      executorTerminated(ctx, e);
       return;
     }
     for (const t of e.tasks.values()) {
@@ -201,5 +206,6 @@ export class Containerizer {
     }
     if (!e.command && !ctx.stopped) ctx.master?.executorExited(ctx.id!, fid, e.info.executor_id.value, waitStatus);
     ctx.checkpoint.executor(e);
+    executorTerminated(ctx, e);
   }
 }

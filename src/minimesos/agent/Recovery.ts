@@ -22,7 +22,8 @@ import { stoutDuration } from '../stoutDuration.js';
 import { recordedProcessAlive, type ContainerRecord, type RecoveredFramework } from './Checkpoint.js';
 import { COMMAND_STATUS_FILE, parseCommandStatus } from './commandStatus.js';
 import type { Containerizer } from './Containerizer.js';
-import { killGroup, newExecutor, type AgentContext, type Executor } from './model.js';
+import { removeFrameworkIfIdle } from './completed.js';
+import { killGroup, newExecutor, newFramework, type AgentContext, type Executor } from './model.js';
 
 const log = getLogger('minimesos.Agent');
 
@@ -90,27 +91,41 @@ export class Recovery {
 
   private recoverFramework(rf: RecoveredFramework, records: Map<string, ContainerRecord>): void {
     const fid = rf.info.id!.value;
-    const f = { info: rf.info, executors: new Map<string, Executor>() };
+    const f = newFramework(rf.info);
     this.ctx.frameworks.set(fid, f);
+    const running: Executor[] = [];
     for (const c of rf.executors) {
       const e = newExecutor(fid, c.info, c.command, c.containerId, c.directory);
       e.exited = c.exited;
       for (const t of c.tasks) {
-        e.tasks.set(t.info.task_id.value, { info: t.info, state: t.state, statuses: t.statuses, delivered: t.delivered, killRequested: false });
+        const task = { info: t.info, state: t.state, statuses: t.statuses, delivered: t.delivered, killRequested: false };
+        // Ended with every update acknowledged (a checkpoint from before tasks were forgotten on completion).
+        if (isTerminalTaskState(t.state) && t.pending.length === 0) {
+          e.completedTasks.push(task);
+          this.ctx.checkpoint.removeTask(e, t.info.task_id.value);
+        } else e.tasks.set(t.info.task_id.value, task);
         this.ctx.updates.restore(fid, t.info.task_id.value, t.pending);
       }
       if (c.exited) {
         // Ended before the restart: kept only while it has updates to deliver.
-        if (c.tasks.every((t) => t.pending.length === 0)) this.ctx.checkpoint.removeExecutor(fid, c.info.executor_id.value, c.containerId);
-        else if (!f.executors.has(c.info.executor_id.value)) f.executors.set(c.info.executor_id.value, e);
+        if (e.tasks.size === 0) {
+          this.ctx.checkpoint.removeExecutor(fid, c.info.executor_id.value, c.containerId);
+          f.completedExecutors.push(e);
+        } else if (!f.executors.has(c.info.executor_id.value)) f.executors.set(c.info.executor_id.value, e);
         continue;
       }
       f.executors.set(c.info.executor_id.value, e);
-      const r = records.get(c.containerId);
+      running.push(e);
+    }
+    // Only once every executor is back: one that ended while the agent was down may be removed at once, and its
+    // framework with it if it were the last one known.
+    for (const e of running) {
+      const r = records.get(e.containerId);
       if (r && recordedProcessAlive(r.pid, r.startTime)) this.reattach(e, r);
       else this.endedWhileDown(e, r);
     }
     log.info({ framework: fid, executors: [...f.executors.keys()] }, 'recovered a checkpointing framework');
+    removeFrameworkIfIdle(this.ctx, f);
   }
 
   /** The executor still runs: watch its process (not our child any more) and wait for it to re-subscribe. */

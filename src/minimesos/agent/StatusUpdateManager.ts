@@ -49,6 +49,8 @@ export class StatusUpdateManager {
 
   /** Takes an update into the task's stream (and its state); sent now if the stream was empty. */
   record(frameworkId: string, t: AgentTask, s: TaskStatus): void {
+    // Mesos' agent ignores updates of a framework being removed: no scheduler would acknowledge them.
+    if (this.ctx.frameworks.get(frameworkId)?.terminating) return;
     if (this.ctx.id) s.agent_id = { value: this.ctx.id };
     t.state = s.state;
     t.statuses.push(s);
@@ -64,20 +66,28 @@ export class StatusUpdateManager {
     this.stream(frameworkId, taskId).queue.push(...pending);
   }
 
-  acknowledge(frameworkId: string, taskId: string, uuid: string): void {
+  /** Takes an acknowledgement of the update at the head of a task's stream; false when it is not that one (a duplicate). */
+  acknowledge(frameworkId: string, taskId: string, uuid: string): boolean {
     const u = this.streams.get(`${frameworkId}/${taskId}`);
-    if (!u || u.queue[0]?.uuid !== uuid) return;
+    if (!u || u.queue[0]?.uuid !== uuid) return false;
     u.queue.shift();
     clearTimeout(u.timer);
     u.attempt = 0;
     if (u.queue.length === 0) this.streams.delete(`${frameworkId}/${taskId}`);
     this.ctx.checkpoint.task(frameworkId, taskId);
     if (u.queue.length > 0) this.forward(u);
+    return true;
   }
 
   /** The updates of a task not yet acknowledged (what the checkpoint keeps). */
   pending(frameworkId: string, taskId: string): TaskStatus[] {
     return [...(this.streams.get(`${frameworkId}/${taskId}`)?.queue ?? [])];
+  }
+
+  /** Whether any update of the framework awaits acknowledgement. */
+  hasStreams(frameworkId: string): boolean {
+    for (const u of this.streams.values()) if (u.frameworkId === frameworkId) return true;
+    return false;
   }
 
   /** Sends every stream's head now (the agent has just (re)registered). */

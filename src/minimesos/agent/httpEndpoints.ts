@@ -8,7 +8,7 @@ import { json, text } from '../http.js';
 import { browse, readFileChunk } from '../files.js';
 import { scrubSecrets } from '../scrubSecrets.js';
 import type { ExecutorApi } from './ExecutorApi.js';
-import type { AgentContext } from './model.js';
+import type { AgentContext, AgentFramework, AgentTask, Executor } from './model.js';
 
 export async function serveAgentHttp(ctx: AgentContext, executors: ExecutorApi, recovered: boolean, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://x');
@@ -31,10 +31,13 @@ export async function serveAgentHttp(ctx: AgentContext, executors: ExecutorApi, 
   text(res, 404);
 }
 
-/** `/frameworks/<fid>/executors/<eid>/runs/latest` → the real sandbox. */
+/** `/frameworks/<fid>/executors/<eid>/runs/latest` → the real sandbox, of completed executors too (Mesos keeps them until garbage collection). */
 function virtualPaths(ctx: AgentContext): Map<string, string> {
   const m = new Map<string, string>();
-  for (const [fid, f] of ctx.frameworks) for (const [eid, e] of f.executors) m.set(`/frameworks/${fid}/executors/${eid}/runs/latest`, e.directory);
+  for (const f of [...ctx.completedFrameworks.values(), ...ctx.frameworks.values()]) {
+    // The latest run of an executor id wins, as `runs/latest` names it.
+    for (const e of [...f.completedExecutors, ...f.executors.values()]) m.set(`/frameworks/${e.frameworkId}/executors/${e.info.executor_id.value}/runs/latest`, e.directory);
+  }
   return m;
 }
 
@@ -47,6 +50,7 @@ export function agentFlags(ctx: AgentContext): Record<string, string> {
     ip: ctx.opts.host,
     port: String(ctx.port),
     recover: ctx.opts.recover ?? 'reconnect',
+    max_completed_executors_per_framework: String(ctx.opts.maxCompletedExecutorsPerFramework),
     executor_reregistration_timeout: `${ctx.opts.executorReregistrationTimeoutMs / 1000}secs`,
     // Without credentials a ZooKeeper URL may carry.
     ...(typeof ctx.opts.master === 'string' ? { master: ctx.opts.master.replace(/\/\/[^@/]*@/, '//') } : {}),
@@ -54,26 +58,42 @@ export function agentFlags(ctx: AgentContext): Record<string, string> {
   };
 }
 
-/** The agent's `/state` JSON (without secret values, as Mesos shows none). */
+/**
+ * The agent's `/state` JSON (without secret values, as Mesos shows none): frameworks with their executors (a
+ * terminated one while its tasks' updates await acknowledgement) and completed executors, then completed
+ * frameworks. An executor's `completed_tasks` holds its ended tasks, acknowledged or not (Mesos' `http.cpp`).
+ */
 export function agentState(ctx: AgentContext): Record<string, unknown> {
   return scrubSecrets({
     id: ctx.id,
     pid: `slave(1)@${ctx.opts.host}:${ctx.port}`,
     hostname: ctx.hostname,
     flags: agentFlags(ctx),
-    frameworks: [...ctx.frameworks.entries()].map(([fid, f]) => ({
-      id: fid,
-      name: f.info.name,
-      checkpoint: f.info.checkpoint ?? false,
-      executors: [...f.executors.values()].filter((e) => !e.exited).map((e) => ({
-        id: e.info.executor_id.value,
-        name: e.info.name ?? '',
-        source: e.info.source ?? '',
-        container: e.containerId,
-        directory: e.directory,
-        tasks: [...e.tasks.values()].filter((t) => !isTerminalTaskState(t.state)).map((t) => ({ id: t.info.task_id.value, name: t.info.name, state: t.state })),
-        completed_tasks: [...e.tasks.values()].filter((t) => isTerminalTaskState(t.state)).map((t) => ({ id: t.info.task_id.value, name: t.info.name, state: t.state })),
-      })),
-    })),
+    frameworks: [...ctx.frameworks.values()].map(frameworkJson),
+    completed_frameworks: [...ctx.completedFrameworks.values()].map(frameworkJson),
   });
+}
+
+function frameworkJson(f: AgentFramework): Record<string, unknown> {
+  return {
+    id: f.info.id!.value,
+    name: f.info.name,
+    checkpoint: f.info.checkpoint ?? false,
+    executors: [...f.executors.values()].map(executorJson),
+    completed_executors: f.completedExecutors.map(executorJson),
+  };
+}
+
+function executorJson(e: Executor): Record<string, unknown> {
+  const task = (t: AgentTask) => ({ id: t.info.task_id.value, name: t.info.name, state: t.state });
+  const tasks = [...e.tasks.values()];
+  return {
+    id: e.info.executor_id.value,
+    name: e.info.name ?? '',
+    source: e.info.source ?? '',
+    container: e.containerId,
+    directory: e.directory,
+    tasks: tasks.filter((t) => !isTerminalTaskState(t.state)).map(task),
+    completed_tasks: [...e.completedTasks, ...tasks.filter((t) => isTerminalTaskState(t.state))].map(task),
+  };
 }

@@ -41,13 +41,17 @@ export interface AgentOptions extends IsolationOptions {
   secrets?: Record<string, string>;
   /** Mesos `--recover`: `reconnect` (default) re-attaches checkpointed executors on start; `cleanup` kills them. */
   recover?: 'reconnect' | 'cleanup';
+  /** Ended executors kept per framework for `/state` and `/files`, the latest (Mesos `--max_completed_executors_per_framework`, 150). */
+  maxCompletedExecutorsPerFramework?: number;
 }
 
-export type ResolvedAgentOptions = Required<Pick<AgentOptions, 'host' | 'statusUpdateRetryMs' | 'executorRegistrationTimeoutMs' | 'executorReregistrationTimeoutMs' | 'executorShutdownGraceMs'>> & AgentOptions;
+export type ResolvedAgentOptions = Required<Pick<AgentOptions, 'host' | 'statusUpdateRetryMs' | 'executorRegistrationTimeoutMs' | 'executorReregistrationTimeoutMs' | 'executorShutdownGraceMs'
+  | 'maxCompletedExecutorsPerFramework'>> & AgentOptions;
 
 export function resolveAgentOptions(opts: AgentOptions): ResolvedAgentOptions {
   return {
     host: '127.0.0.1', statusUpdateRetryMs: 10_000, executorRegistrationTimeoutMs: 60_000, executorReregistrationTimeoutMs: 2000, executorShutdownGraceMs: 5_000,
+    maxCompletedExecutorsPerFramework: 150,
     ...opts,
   };
 }
@@ -71,7 +75,10 @@ export interface Executor {
   /** A process the agent did not start in this life (recovered after a restart): watched by pid. */
   recoveredPid: number | undefined;
   stream: EventStream | undefined;
+  /** Tasks not yet completed: live ones, and ended ones whose updates await acknowledgement (Mesos' launched, queued and terminated tasks). */
   tasks: Map<string, AgentTask>;
+  /** Ended tasks whose updates were all acknowledged, the latest MAX_COMPLETED_TASKS_PER_EXECUTOR (`completed.ts`). */
+  completedTasks: AgentTask[];
   registrationTimer: NodeJS.Timeout | undefined;
   killTimer: NodeJS.Timeout | undefined;
   exited: boolean;
@@ -82,13 +89,24 @@ export interface Executor {
 
 export interface AgentFramework {
   info: FrameworkInfo;
+  /** Executors not yet removed: running, or ended with tasks not yet completed. */
   executors: Map<string, Executor>;
+  /** Removed executors, the latest `maxCompletedExecutorsPerFramework`: their sandboxes stay browsable. */
+  completedExecutors: Executor[];
+  /** The master removed the framework: its executors are shut down, and nothing more is reported for it. */
+  terminating: boolean;
+}
+
+export function newFramework(info: FrameworkInfo): AgentFramework {
+  return { info, executors: new Map(), completedExecutors: [], terminating: false };
 }
 
 /** What the agent's parts share: its options, identity, link to the master, and what it runs. */
 export interface AgentContext {
   readonly opts: ResolvedAgentOptions;
   readonly frameworks: Map<string, AgentFramework>;
+  /** Removed frameworks by id, the latest MAX_COMPLETED_FRAMEWORKS (`completed.ts`). */
+  readonly completedFrameworks: Map<string, AgentFramework>;
   readonly updates: StatusUpdateManager;
   readonly checkpoint: Checkpoint;
   readonly isolation: Isolation | undefined;
@@ -102,7 +120,7 @@ export interface AgentContext {
 export function newExecutor(frameworkId: string, info: ExecutorInfo, command: boolean, containerId: string, directory: string): Executor {
   return {
     frameworkId, info, command, containerId, directory, process: undefined, recoveredPid: undefined, stream: undefined,
-    tasks: new Map(), registrationTimer: undefined, killTimer: undefined, exited: false, shuttingDown: false, limitation: undefined,
+    tasks: new Map(), completedTasks: [], registrationTimer: undefined, killTimer: undefined, exited: false, shuttingDown: false, limitation: undefined,
   };
 }
 
