@@ -290,3 +290,27 @@ test('re-registration: a registered agent gets back nothing lost when it disconn
     }
   });
 });
+
+test('re-registration of a registered agent: a task the master does not know is not taken in; executors it no longer reports are forgotten', async () => {
+  await withTasks({ partitionAware: true, ids: ['ended', 'running'] }, async ({ m, agentId, framework }) => {
+    const fid = (m.state().frameworks as { id: string }[])[0]!.id;
+    const ghost = {
+      info: { name: 'ghost', task_id: { value: 'ghost' }, agent_id: { value: agentId }, resources: cpus(1), command: { value: 'true' } },
+      frameworkId: fid, state: 'TASK_RUNNING' as const, statuses: [],
+    };
+    const executor = { frameworkId: fid, info: { executor_id: { value: 'E1' }, framework_id: { value: fid }, command: { value: 'x' }, resources: cpus(1) } };
+    const executors = () => (m.state().frameworks as { executors: { executor_id: string }[] }[])[0]!.executors.map((e) => e.executor_id);
+    // Each registration takes over from the link before it (no disconnection in between).
+    const first = await registerRawAgent(m.url, { hostname: 'a', port: 1, id: agentId, resources: cpus(3), attributes: [], tasks: [ghost], executors: [executor] });
+    let second: Awaited<ReturnType<typeof registerRawAgent>> | undefined;
+    try {
+      assert.deepEqual(framework().tasks.map((t) => t.id).sort(), ['ended', 'running'], 'no ghost');
+      assert.deepEqual(executors(), ['E1']);
+      second = await registerRawAgent(m.url, { hostname: 'a', port: 1, id: agentId, resources: cpus(3), attributes: [], tasks: [] });
+      assert.deepEqual(executors(), [], 'E1 gone with its resources');
+    } finally {
+      second?.req.destroy();
+      first.req.destroy();
+    }
+  });
+});

@@ -3,7 +3,7 @@
  * tasks, executors and frameworks they carry, removal, status updates, executor exits and executor messages.
  */
 import { unreachableToForget } from './registryGc.js';
-import { killAgain, reconcileWithAgent, restoreReportedTasks } from './reregistration.js';
+import { forgetUnreportedExecutors, killAgain, reconcileWithAgent, restoreReportedTasks } from './reregistration.js';
 import { getLogger } from '../../util/logging.js';
 import { isTerminalTaskState, type TaskState, type TaskStatus } from '../../mesos/wire/task.js';
 import { normalize } from '../resources.js';
@@ -156,7 +156,8 @@ export class AgentRegistry {
    * this master does not have registered (marked unreachable, forgotten by the registry, or removed) gets its tasks
    * back as Mesos 1.5+ does, each with an update carrying the task's state and `REASON_AGENT_REREGISTERED`. An agent
    * it has registered, connected or not, gets nothing back (Mesos' `reconcileKnownSlave`): tasks lost when it
-   * disconnected stay lost, and those it no longer has are reconciled with it.
+   * disconnected stay lost, those it no longer has are reconciled with it, a task the master does not know is not
+   * taken in, and executors it no longer reports are forgotten.
    */
   register(link: AgentLink, reg: AgentRegistration, admittedId?: string): string {
     const refused = this.refusal(reg);
@@ -185,9 +186,12 @@ export class AgentRegistry {
       if (!f.executors.has(id)) f.executors.set(id, new Map());
       f.executors.get(id)!.set(e.info.executor_id.value, e.info);
     }
-    restoreReportedTasks(this.ctx, id, link, reg.tasks ?? [], returning ? (wasUnreachable ? 'Unreachable agent re-reregistered' : 'Unknown agent reregistered') : undefined);
+    restoreReportedTasks(this.ctx, id, link, reg.tasks ?? [], returning ? (wasUnreachable ? 'Unreachable agent re-reregistered' : 'Unknown agent reregistered') : undefined, existing !== undefined);
     killAgain(this.ctx, this.agents.get(id)!, reg.tasks ?? []);
-    if (existing) reconcileWithAgent(this.ctx, id, link, reg.tasks ?? []);
+    if (existing) {
+      reconcileWithAgent(this.ctx, id, link, reg.tasks ?? []);
+      forgetUnreportedExecutors(this.ctx, id, reg.executors ?? []);
+    }
     // What it held as unreachable and the agent no longer reports is gone with it (Mesos drops the agent's
     // unreachable tasks when it comes back); reconciliation tells the framework.
     if (wasUnreachable) {

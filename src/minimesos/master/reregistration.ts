@@ -16,10 +16,11 @@ type ReportedTasks = NonNullable<AgentRegistration['tasks']>;
 /**
  * Takes in the tasks agent `id` reports. `returning` is the message for an agent this master does not have registered
  * (unreachable, forgotten, removed): what the master lost with it comes back, each task told with
- * `REASON_AGENT_REREGISTERED`. Undefined for an agent it has (tasks it knows stay as they are) or recovers after a
+ * `REASON_AGENT_REREGISTERED`. Undefined for an agent it has registered (`registered`: it takes in nothing, as Mesos'
+ * `reconcileKnownSlave`, which assumes such an agent has no task the master does not know) or recovers after a
  * failover (its tasks come back silently).
  */
-export function restoreReportedTasks(ctx: MasterContext, id: string, link: AgentLink, reported: ReportedTasks, returning: string | undefined): void {
+export function restoreReportedTasks(ctx: MasterContext, id: string, link: AgentLink, reported: ReportedTasks, returning: string | undefined, registered = false): void {
   for (const t of reported) {
     const f = ctx.frameworks.get(t.frameworkId);
     if (!f) {
@@ -36,6 +37,10 @@ export function restoreReportedTasks(ctx: MasterContext, id: string, link: Agent
     } else if (completed) {
       if (!returning || completed.state !== 'TASK_LOST') continue;
       f.completedTasks = f.completedTasks.filter((c) => c !== completed);
+    } else if (registered) {
+      // Completed here and since dropped from the completed tasks kept, or never launched by this master.
+      log.warn({ agent: id, framework: t.frameworkId, task: tid, state: t.state }, 'the re-registered agent reports a task unknown to the master: ignored');
+      continue;
     } else if (returning && isTerminalTaskState(t.state)) continue;
     // An ended task the framework has yet to acknowledge keeps the uuid its acknowledgement will carry.
     const terminalUuid = isTerminalTaskState(t.state) ? t.statuses.findLast((u) => u.state === t.state)?.uuid : undefined;
@@ -74,6 +79,22 @@ export function killAgain(ctx: MasterContext, a: MAgent, reported: ReportedTasks
     setImmediate(() => ctx.agents.get(a.id)?.link === link && link.killTask(t.frameworkId, t.info.task_id.value, undefined));
   }
   a.killedTasks = alive;
+}
+
+/**
+ * A known agent re-registered without executors the master has there (Mesos' `reconcileKnownSlave`): they are gone,
+ * and their resources with them. Their exit may not have reached the master while the agent was disconnected.
+ */
+export function forgetUnreportedExecutors(ctx: MasterContext, id: string, reported: NonNullable<AgentRegistration['executors']>): void {
+  const there = new Set(reported.map((e) => taskKey(e.frameworkId, e.info.executor_id.value)));
+  for (const f of ctx.frameworks.all()) {
+    const executors = f.executors.get(id);
+    for (const eid of [...(executors?.keys() ?? [])]) {
+      if (there.has(taskKey(f.id, eid))) continue;
+      log.warn({ agent: id, framework: f.id, executor: eid }, 'an executor possibly unknown to the re-registered agent: removed');
+      executors!.delete(eid);
+    }
+  }
 }
 
 /**
